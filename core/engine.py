@@ -1,0 +1,442 @@
+"""The engine a view drives: stepping micro-steps, epochs, and the fast path.
+
+State is (network parameters, current pass, cursor, bookkeeping). A pass is
+built in full when it starts; stepping only moves the cursor over its
+records, so stepping back restores the earlier state exactly.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from . import datasets
+from .datasets import Dataset
+from .fastpath import train_epochs
+from .network import Network, neuron
+from .steps import BACKWARD, FORWARD, UPDATE, Pass, Step, build_pass
+from .watch import NON_FINITE, OK, STUCK, Status, Watch
+
+MODES = ("single", "minibatch", "batch")
+HISTORY_LIMIT = 2000  # passes kept for stepping back
+
+
+class EngineError(ValueError):
+    """A bad argument: the message names the problem."""
+
+
+@dataclass(frozen=True)
+class Book:
+    """Counters that a completed pass advances."""
+
+    epoch: int = 0
+    iteration: int = 0
+    batch_pos: int = 0
+    epoch_sum: float = 0.0  # Σ cost·m over the current epoch's finished passes
+    n_epoch_costs: int = 0
+    n_iteration_costs: int = 0
+    status: Status = OK
+    watch: Watch = Watch()
+
+
+def check_lr(lr) -> float:
+    try:
+        lr = float(lr)
+    except (TypeError, ValueError):
+        raise EngineError(f"the learning rate must be a number, got {lr!r}") from None
+    if not math.isfinite(lr):
+        raise EngineError("the learning rate must be a finite number")
+    if lr < 0:
+        raise EngineError(f"the learning rate must not be negative (got {lr:g})")
+    return lr
+
+
+class Engine:
+    def __init__(self, network: Network | None = None, dataset: Dataset | None = None,
+                 lr: float = 1.0, mode: str = "single", example: int | None = 0,
+                 batch_size: int = 2):
+        self.network = network if network is not None else neuron()
+        self.dataset = dataset if dataset is not None else datasets.gate("or")
+        self._lr = check_lr(lr)
+        self._mode, self._example, self._batch_size = self._check_mode(mode, example, batch_size)
+        self.epoch_costs: list[float] = []
+        self.iteration_costs: list[float] = []
+        self.book = Book()
+        self._history: deque[tuple[Pass, Book]] = deque(maxlen=HISTORY_LIMIT)
+        self._pass: Pass | None = None
+        self._pass_book = self.book
+        self.cursor = 0
+
+    # ------------------------------------------------------------------ setup
+    def _check_mode(self, mode, example, batch_size):
+        if mode not in MODES:
+            raise EngineError(f"unknown mode {mode!r}; choose one of {', '.join(MODES)}")
+        m = self.dataset.m
+        if example is not None:
+            if isinstance(example, bool) or not isinstance(example, (int, np.integer)):
+                raise EngineError(f"the example must be a whole number, got {example!r}")
+            if not 0 <= example < m:
+                raise EngineError(f"example {example} does not exist: the dataset has "
+                                  f"{m} examples, numbered 0 to {m - 1}")
+        if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)):
+            raise EngineError(f"the batch size must be a whole number, got {batch_size!r}")
+        if batch_size < 1:
+            raise EngineError(f"the batch size must be at least 1 (got {batch_size})")
+        return mode, (None if example is None else int(example)), int(batch_size)
+
+    @property
+    def lr(self) -> float:
+        return self._lr
+
+    def set_learning_rate(self, lr) -> None:
+        """Takes effect from the next update (the current pass is rebuilt)."""
+        self._lr = check_lr(lr)
+        self.clear_status()
+        self._rebuild_current()
+
+    @property
+    def mode(self) -> str:
+        return self._mode
+
+    @property
+    def example(self) -> int | None:
+        return self._example
+
+    @property
+    def batch_size(self) -> int:
+        return self._batch_size
+
+    def set_mode(self, mode: str, example: int | None = None, batch_size: int | None = None):
+        if batch_size is None:
+            batch_size = self._batch_size
+        self._mode, self._example, self._batch_size = self._check_mode(mode, example, batch_size)
+        self._restart()
+
+    def set_dataset(self, dataset: Dataset) -> None:
+        if dataset.m == 0:
+            raise EngineError("the dataset is empty: add at least one point")
+        self.dataset = dataset
+        if self._example is not None and self._example >= dataset.m:
+            self._example = 0
+        self._restart(clear_curves=True)
+
+    def set_network(self, network: Network) -> None:
+        self.network = network
+        self._restart(clear_curves=True)
+
+    def set_parameter(self, name: str, value: float) -> None:
+        self.set_parameters({name: value})
+
+    def set_parameters(self, values: dict[str, float]) -> None:
+        """Set parameters now; the forward values follow at once.
+
+        Within a pass the pass is rebuilt from the new values and at least the
+        forward pass is shown. After a finished pass the next pass starts.
+        """
+        for name, v in values.items():
+            self.network.slot(name)
+            if not math.isfinite(float(v)):
+                raise EngineError(f"{name} must be a finite number, got {v}")
+        if self._pass is not None and self.cursor == len(self._pass.steps):
+            self._begin_next_pass()
+        for name, v in values.items():
+            self.network.set(name, v)
+        self.clear_status()
+        self._rebuild_current(show_forward=True)
+
+    def parameters(self) -> dict[str, float]:
+        return self.network.values()
+
+    # --------------------------------------------------------------- schedule
+    def schedule(self) -> list[tuple[int, ...]]:
+        m = self.dataset.m
+        if self._mode == "batch":
+            return [tuple(range(m))]
+        if self._mode == "minibatch":
+            k = self._batch_size
+            return [tuple(range(s, min(s + k, m))) for s in range(0, m, k)]
+        if self._example is not None:
+            return [(self._example,)]
+        return [(i,) for i in range(m)]
+
+    # ------------------------------------------------------------ pass state
+    @property
+    def current_pass(self) -> Pass:
+        if self._pass is None:
+            self._pass_book = self.book
+            self._pass = self._build(self.schedule()[self.book.batch_pos])
+        return self._pass
+
+    @property
+    def steps(self) -> list[Step]:
+        return self.current_pass.steps
+
+    @property
+    def revealed(self) -> list[Step]:
+        return self.current_pass.steps[: self.cursor]
+
+    @property
+    def current_step(self) -> Step | None:
+        return self.current_pass.steps[self.cursor - 1] if self.cursor else None
+
+    @property
+    def phase(self) -> str:
+        """'idle' (nothing shown yet), 'forward', 'backward', 'update' or 'done'."""
+        p = self.current_pass
+        if self.cursor == 0:
+            return "idle"
+        if self.cursor == len(p.steps):
+            return "done"
+        return p.steps[self.cursor - 1].phase
+
+    @property
+    def epoch(self) -> int:
+        return self.book.epoch
+
+    @property
+    def iteration(self) -> int:
+        return self.book.iteration
+
+    @property
+    def status(self) -> Status:
+        return self.book.status
+
+    @property
+    def indices(self) -> tuple[int, ...]:
+        return self.current_pass.indices
+
+    def _build(self, indices) -> Pass:
+        return build_pass(self.network, self.dataset.X, self.dataset.Y, indices, self._lr)
+
+    def _sync(self) -> None:
+        """Make parameters and counters match the cursor."""
+        p = self.current_pass
+        n_fb = p.n_forward + p.n_backward
+        state = [(W.copy(), None if b is None else b.copy()) for W, b in p.state_before]
+        for s in p.steps[n_fb : self.cursor]:
+            slot = self.network.slot(s.param)
+            arr = state[slot.layer][0 if slot.kind == "W" else 1]
+            arr[slot.index] = float(s.value)
+        self.network.set_state(state)
+        book = self._complete_book(p) if self.cursor == len(p.steps) else self._pass_book
+        if book.n_epoch_costs > self._pass_book.n_epoch_costs and book.status.ok and self.stuck():
+            book = replace(book, status=STUCK)
+        self._set_book(book)
+
+    def _complete_book(self, p: Pass) -> Book:
+        """The counters once pass `p` is finished (its update applied)."""
+        b = self._pass_book
+        sched = self.schedule()
+        epoch_sum = b.epoch_sum + p.cost * len(p.indices)
+        pos, epoch, n_ep = b.batch_pos + 1, b.epoch, b.n_epoch_costs
+        watch, status = b.watch, b.status
+        if pos >= len(sched):
+            pos, epoch, n_ep = 0, epoch + 1, n_ep + 1
+            watch, flagged = watch.feed(epoch_sum / sum(len(s) for s in sched))
+            epoch_sum = 0.0
+            if status.ok:
+                status = flagged
+        if not p.finite:
+            status = NON_FINITE
+        return Book(epoch, b.iteration + 1, pos, epoch_sum, n_ep, b.n_iteration_costs + 1,
+                    status, watch)
+
+    def _set_book(self, book: Book) -> None:
+        """Counters and cost lists as `book` says; the lists grow by the pass's cost."""
+        p = self._pass
+        del self.iteration_costs[book.n_iteration_costs :]
+        del self.epoch_costs[book.n_epoch_costs :]
+        if book.n_iteration_costs > len(self.iteration_costs):
+            self.iteration_costs.append(p.cost)
+        if book.n_epoch_costs > len(self.epoch_costs):
+            m_total = sum(len(b) for b in self.schedule())
+            self.epoch_costs.append((self._pass_book.epoch_sum + p.cost * len(p.indices)) / m_total)
+        self.book = book
+
+    def _begin_next_pass(self) -> None:
+        p = self.current_pass
+        self._history.append((p, self._pass_book))
+        self._pass = None  # built lazily from self.book
+        self.cursor = 0
+
+    def _rebuild_current(self, show_forward: bool = False) -> None:
+        """Rebuild the unfinished pass: after a learning-rate change from the
+        parameters it started with (`show_forward` False), after a parameter
+        change from the parameters as now set, showing at least the forward pass.
+        """
+        p = self._pass
+        if p is not None and self.cursor == len(p.steps):
+            return  # a finished pass keeps its record; the change applies to the next
+        if p is None:
+            if not show_forward:
+                return
+            keep = 0
+        elif show_forward:
+            keep = min(self.cursor, p.n_forward + p.n_backward)
+        else:
+            keep = self.cursor
+            self.network.set_state(p.state_before)
+        self._pass = None
+        p = self.current_pass
+        self.cursor = max(keep, p.n_forward) if show_forward else keep
+        self._sync()
+
+    def _restart(self, clear_curves: bool = False) -> None:
+        """A new setup (mode, dataset, network): a fresh epoch, no step-back history.
+        The parameters stay as shown."""
+        self._history.clear()
+        self._pass = None
+        self.cursor = 0
+        if clear_curves:
+            self.epoch_costs.clear()
+            self.iteration_costs.clear()
+            self.book = Book()
+        else:
+            self.book = replace(self.book, batch_pos=0, epoch_sum=0.0, status=OK, watch=Watch(),
+                                n_epoch_costs=len(self.epoch_costs),
+                                n_iteration_costs=len(self.iteration_costs))
+
+    # ---------------------------------------------------------------- stepping
+    def step_forward(self) -> Step | None:
+        """Reveal one micro-step; after a finished pass, start the next."""
+        if self.status.kind == "non-finite":
+            return None
+        p = self._open_pass()
+        self.cursor += 1
+        self._sync()
+        return p.steps[self.cursor - 1]
+
+    def step_back(self) -> Step | None:
+        """Undo one micro-step exactly; at a pass's start, go back into the previous one."""
+        if self.cursor == 0:
+            if not self._history:
+                return None
+            self._pass, self._pass_book = self._history.pop()
+            self.cursor = len(self._pass.steps)
+        else:
+            self.cursor -= 1
+        self._sync()
+        return self.current_step
+
+    def _open_pass(self) -> Pass:
+        """The pass to step in: after a finished pass, the next one."""
+        if self.cursor == len(self.current_pass.steps):
+            self._begin_next_pass()
+        return self.current_pass
+
+    def _run_to(self, n: int) -> None:
+        if self.status.kind != "non-finite" and n > self.cursor:
+            self.cursor = n
+            self._sync()
+
+    def finish_forward(self) -> None:
+        self._run_to(self._open_pass().n_forward)
+
+    def finish_backward(self) -> None:
+        p = self._open_pass()
+        self._run_to(p.n_forward + p.n_backward)
+
+    def apply_update(self) -> None:
+        """Finish the pass: forward, backward and the update, as far as not yet shown."""
+        self._run_to(len(self._open_pass().steps))
+
+    finish_pass = apply_update
+
+    def run_epoch(self) -> float | None:
+        """Step through to the end of the current epoch (every record is built)."""
+        if not self.status.ok:
+            return None
+        start = self.book.epoch
+        guard = len(self.schedule()) + 1
+        while self.book.epoch == start and guard and self.status.ok:
+            self.apply_update()
+            guard -= 1
+        return self.epoch_costs[-1] if self.epoch_costs else None
+
+    def train(self, epochs: int) -> np.ndarray:
+        """The fast path: `epochs` epochs, recording only each epoch's cost.
+
+        An unfinished pass is finished first and a part-done epoch counts as
+        the first. Stops early at a flagged status (diverged, non-finite).
+        Step-back history does not reach before this call.
+        """
+        if isinstance(epochs, bool) or not isinstance(epochs, (int, np.integer)) or epochs < 0:
+            raise EngineError(f"the number of epochs must be a whole number ≥ 0, got {epochs!r}")
+        if epochs == 0 or not self.status.ok:
+            return np.empty(0)
+        n_before = len(self.epoch_costs)
+        if self._pass is not None and 0 < self.cursor < len(self._pass.steps):
+            self.apply_update()
+            epochs -= len(self.epoch_costs) - n_before  # that update may have closed an epoch
+        sched = self.schedule()
+        total = sum(len(s) for s in sched)
+        b = self.book
+        watch, status, runs = b.watch, b.status, []
+        start = b.batch_pos
+        if epochs and status.ok and start:  # finish the part-done epoch
+            costs, watch, status = train_epochs(
+                self.network, self.dataset.X, self.dataset.Y, sched[start:], self._lr, 1,
+                watch, carry=b.epoch_sum, m_total=total)
+            runs.append(costs)
+            epochs -= 1
+        if epochs and status.ok:
+            costs, watch, status = train_epochs(
+                self.network, self.dataset.X, self.dataset.Y, sched, self._lr, epochs, watch)
+            runs.append(costs)
+        new = np.concatenate(runs) if runs else np.empty(0)
+        if status.ok and self.stuck():
+            status = STUCK
+        self.epoch_costs.extend(new.tolist())
+        updates = len(new) * len(sched) - (start if runs else 0)
+        self.book = Book(epoch=b.epoch + len(new), iteration=b.iteration + updates,
+                         batch_pos=0 if runs else b.batch_pos,
+                         epoch_sum=0.0 if runs else b.epoch_sum,
+                         n_epoch_costs=len(self.epoch_costs),
+                         n_iteration_costs=len(self.iteration_costs), status=status, watch=watch)
+        self._history.clear()
+        self._pass = None
+        self.cursor = 0
+        return np.asarray(self.epoch_costs[n_before:])
+
+    def stuck(self) -> bool:
+        """The output sigmoid is saturated on every example (its slope, and so every
+        gradient, is practically zero) while the cost is still high."""
+        with np.errstate(all="ignore"):
+            acts = self.network.forward(self.dataset.X)
+            z = self.network.linears[-1].forward(acts[-2])
+            cost = self.network.loss.cost(self.dataset.Y, acts[-1])
+        return bool(np.all(np.abs(z) > 36.0)) and cost > 1e-3
+
+    def clear_status(self) -> None:
+        """A new start for the divergence watch (after the learner changed something)."""
+        self.book = replace(self.book, status=OK, watch=Watch())
+        self._pass_book = replace(self._pass_book, status=OK, watch=Watch())
+
+    def reset(self, network: Network | None = None) -> None:
+        """Back to the start: given parameters (default: the tutorial's), epoch 0."""
+        if network is not None:
+            self.network = network
+        self._restart(clear_curves=True)
+
+    # ------------------------------------------------------------------ views
+    def shown_values(self) -> dict[str, Step]:
+        """The latest revealed record for each target (what the diagram shows)."""
+        out = {}
+        for s in self.revealed:
+            out[s.target + ("#grad" if s.phase == BACKWARD else "")] = s
+        return out
+
+    def forward_values(self):
+        """Forward values of every node for the current examples (no records)."""
+        Xb = self.dataset.X[:, list(self.indices)]
+        return self.network.forward(Xb)
+
+    def dataset_cost(self) -> float:
+        with np.errstate(all="ignore"):
+            return self.network.cost(self.dataset.X, self.dataset.Y)
+
+
+__all__ = ["Engine", "EngineError", "Status", "MODES", "FORWARD", "BACKWARD", "UPDATE"]

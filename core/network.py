@@ -1,0 +1,276 @@
+"""The pieces a network is built from, micrograd-style: each piece computes its
+forward value and knows its local derivative. Examples are columns.
+
+A network is an optional feature map, then (Linear, Sigmoid) pairs, then the
+squared-error loss. The tutorial's neuron, its feature-cross neuron and its
+2-3-1 network are all instances (see `neuron`, `feature_cross_neuron`,
+`two_layer`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .numerics import sigmoid
+from .symbols import sub, sup
+
+
+class NetworkError(ValueError):
+    """Parameters of the wrong shape or not finite; the message says which."""
+
+
+def _matrix(value, name: str, shape=None) -> np.ndarray:
+    arr = np.array(value, dtype=float, ndmin=2)
+    if shape is not None and arr.shape != shape:
+        raise NetworkError(f"{name} must have shape {shape}, got {arr.shape}")
+    if not np.all(np.isfinite(arr)):
+        raise NetworkError(f"{name} must be finite")
+    return arr
+
+
+class Linear:
+    """Z = W·A + b. Without a bias (the tutorial's first neuron) b is None."""
+
+    def __init__(self, W, b=None):
+        self.W = _matrix(W, "W")
+        if self.W.ndim != 2:
+            raise NetworkError(f"W must be a matrix, got shape {self.W.shape}")
+        self.b = None if b is None else _matrix(b, "b").reshape(-1, 1)
+        if self.b is not None and self.b.shape[0] != self.W.shape[0]:
+            raise NetworkError(
+                f"b needs one entry per unit ({self.W.shape[0]}), got {self.b.shape[0]}"
+            )
+
+    @property
+    def units(self) -> int:
+        return self.W.shape[0]
+
+    @property
+    def fan_in(self) -> int:
+        return self.W.shape[1]
+
+    def forward(self, A):
+        Z = self.W @ A
+        return Z if self.b is None else Z + self.b
+
+    def backward(self, dZ, A_prev):
+        """Gradients of W and b (bias: summed over examples) and of the input."""
+        dW = dZ @ A_prev.T
+        db = None if self.b is None else dZ.sum(axis=1, keepdims=True)
+        return dW, db, self.W.T @ dZ
+
+
+class Sigmoid:
+    def forward(self, Z):
+        return sigmoid(Z)
+
+    @staticmethod
+    def local(A):
+        return A * (1.0 - A)
+
+
+class FeatureCross:
+    """Appends the product x₁·x₂ as a third input (the tutorial's x₃ for XOR)."""
+
+    def forward(self, X):
+        return np.vstack([X, X[0:1] * X[1:2]])
+
+
+class SquaredError:
+    """L = ½(y − ŷ)²; over m examples Cost = (1/2m) Σ (y − ŷ)²."""
+
+    @staticmethod
+    def cost(Y, Yhat) -> float:
+        d = Y - Yhat
+        return float(np.sum(d * d)) / (2 * Y.shape[1])
+
+    @staticmethod
+    def local(Y, Yhat):
+        return -(Y - Yhat) / Y.shape[1]
+
+
+@dataclass(frozen=True)
+class ParamSlot:
+    """One scalar parameter: its plain name, display symbol and place."""
+
+    name: str  # "w1", "b", "w2_1_3" …
+    symbol: str  # "w₁", "b", "w²₁₃" …
+    layer: int  # index into Network.linears
+    kind: str  # "W" or "b"
+    index: tuple[int, int]
+
+
+class Network:
+    def __init__(self, linears, feature_cross: bool = False):
+        self.linears: list[Linear] = list(linears)
+        if not self.linears:
+            raise NetworkError("a network needs at least one linear layer")
+        self.feature_cross = FeatureCross() if feature_cross else None
+        self.activation = Sigmoid()
+        self.loss = SquaredError()
+        fan = 3 if feature_cross else 2
+        for i, lin in enumerate(self.linears):
+            if lin.fan_in != fan:
+                raise NetworkError(
+                    f"layer {i + 1} expects {lin.fan_in} inputs but receives {fan}"
+                )
+            fan = lin.units
+        if fan != 1:
+            raise NetworkError("the last layer must have exactly one unit (the prediction ŷ)")
+        self.slots = self._make_slots()
+        self._by_name = {s.name: s for s in self.slots}
+
+    # --- structure and names -------------------------------------------------
+    @property
+    def depth(self) -> int:
+        return len(self.linears)
+
+    @property
+    def has_bias(self) -> bool:
+        return all(lin.b is not None for lin in self.linears)
+
+    @property
+    def n_inputs(self) -> int:
+        return 3 if self.feature_cross else 2
+
+    def input_symbol(self, j: int) -> str:
+        return f"x{sub(j + 1)}"
+
+    def unit_tag(self, layer: int, unit: int) -> str:
+        """ASCII id suffix of a unit: '' for the single neuron, else '1_2'."""
+        return "" if self.depth == 1 else f"{layer + 1}_{unit + 1}"
+
+    def z_symbol(self, layer: int, unit: int) -> str:
+        if self.depth == 1:
+            return "z"
+        if self.linears[layer].units == 1:
+            return f"z{sup(layer + 1)}"
+        return f"z{sup(layer + 1)}{sub(unit + 1)}"
+
+    def a_symbol(self, layer: int, unit: int) -> str:
+        if layer == self.depth - 1:
+            return "ŷ"
+        return f"a{sup(layer + 1)}{sub(unit + 1)}"
+
+    def a_prev_symbol(self, layer: int, j: int) -> str:
+        return self.input_symbol(j) if layer == 0 else self.a_symbol(layer - 1, j)
+
+    def z_id(self, layer: int, unit: int) -> str:
+        return f"z{self.unit_tag(layer, unit)}"
+
+    def a_id(self, layer: int, unit: int) -> str:
+        return "y_hat" if layer == self.depth - 1 else f"a{self.unit_tag(layer, unit)}"
+
+    def a_prev_id(self, layer: int, j: int) -> str:
+        return f"x{j + 1}" if layer == 0 else self.a_id(layer - 1, j)
+
+    def _make_slots(self) -> list[ParamSlot]:
+        slots = []
+        for l, lin in enumerate(self.linears):
+            for i in range(lin.units):
+                for j in range(lin.fan_in):
+                    if self.depth == 1:
+                        name, sym = f"w{j + 1}", f"w{sub(j + 1)}"
+                    else:
+                        name = f"w{l + 1}_{i + 1}_{j + 1}"
+                        sym = f"w{sup(l + 1)}{sub(i + 1)}{sub(j + 1)}"
+                    slots.append(ParamSlot(name, sym, l, "W", (i, j)))
+                if lin.b is not None:
+                    if self.depth == 1:
+                        name, sym = "b", "b"
+                    elif lin.units == 1:
+                        name, sym = f"b{l + 1}", f"b{sup(l + 1)}"
+                    else:
+                        name, sym = f"b{l + 1}_{i + 1}", f"b{sup(l + 1)}{sub(i + 1)}"
+                    slots.append(ParamSlot(name, sym, l, "b", (i, 0)))
+        return slots
+
+    # --- parameters ------------------------------------------------------------
+    def slot(self, name: str) -> ParamSlot:
+        try:
+            return self._by_name[name]
+        except KeyError:
+            names = ", ".join(self._by_name)
+            raise NetworkError(f"no parameter {name!r}; this network has {names}") from None
+
+    def get(self, name: str) -> float:
+        s = self.slot(name)
+        return float(getattr(self.linears[s.layer], s.kind)[s.index])
+
+    def set(self, name: str, value: float) -> None:
+        s = self.slot(name)
+        value = float(value)
+        if not np.isfinite(value):
+            raise NetworkError(f"{name} must be a finite number, got {value}")
+        getattr(self.linears[s.layer], s.kind)[s.index] = value
+
+    def get_state(self) -> list[tuple[np.ndarray, np.ndarray | None]]:
+        return [(lin.W.copy(), None if lin.b is None else lin.b.copy()) for lin in self.linears]
+
+    def set_state(self, state) -> None:
+        for lin, (W, b) in zip(self.linears, state):
+            lin.W[...] = W
+            if lin.b is not None:
+                lin.b[...] = b
+
+    def values(self) -> dict[str, float]:
+        return {s.name: self.get(s.name) for s in self.slots}
+
+    def copy(self) -> Network:
+        return Network(
+            [Linear(lin.W, lin.b) for lin in self.linears], feature_cross=bool(self.feature_cross)
+        )
+
+    # --- whole-batch maths (the reference the stepped records follow) ---------
+    def features(self, X):
+        return self.feature_cross.forward(X) if self.feature_cross else X
+
+    def forward(self, X) -> list[np.ndarray]:
+        """Activations: [input features, a¹, …, ŷ] (Z values are not kept)."""
+        acts = [self.features(X)]
+        for lin in self.linears:
+            acts.append(self.activation.forward(lin.forward(acts[-1])))
+        return acts
+
+    def predict(self, X):
+        return self.forward(X)[-1]
+
+    def cost(self, X, Y) -> float:
+        return self.loss.cost(Y, self.predict(X))
+
+    def gradients(self, X, Y):
+        """(cost, [(dW, db) per layer]) for the examples in X, Y."""
+        acts = self.forward(X)
+        cost = self.loss.cost(Y, acts[-1])
+        dA = self.loss.local(Y, acts[-1])
+        grads = []
+        for lin, A, A_prev in zip(
+            reversed(self.linears), reversed(acts[1:]), reversed(acts[:-1])
+        ):
+            dZ = dA * self.activation.local(A)
+            dW, db, dA = lin.backward(dZ, A_prev)
+            grads.append((dW, db))
+        grads.reverse()
+        return cost, grads
+
+
+def neuron(w=(0.1, 0.6), b: float | None = 0.0) -> Network:
+    """The tutorial's neuron: z = w₁x₁ + w₂x₂ (+ b), ŷ = σ(z)."""
+    w = np.asarray(w, dtype=float).reshape(1, -1)
+    if w.shape != (1, 2):
+        raise NetworkError(f"the neuron takes two weights, got {w.size}")
+    return Network([Linear(w, None if b is None else [[b]])])
+
+
+def feature_cross_neuron(w=(0.1, 0.6, 0.2), b: float | None = 0.0) -> Network:
+    w = np.asarray(w, dtype=float).reshape(1, -1)
+    if w.shape != (1, 3):
+        raise NetworkError(f"the feature-cross neuron takes three weights, got {w.size}")
+    return Network([Linear(w, None if b is None else [[b]])], feature_cross=True)
+
+
+def two_layer(W1, b1, W2, b2) -> Network:
+    """Inputs → hidden sigmoid layer → one sigmoid output (the tutorial's 2-3-1)."""
+    return Network([Linear(W1, b1), Linear(W2, b2)])

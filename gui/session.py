@@ -1,0 +1,172 @@
+"""The one adapter between the core and the widgets.
+
+Widgets never talk to each other: they call Session methods and redraw on its
+signals. Every core error (bad input) is turned into the `problem` signal with
+a message for the learner, so no traceback reaches them.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Signal, Slot
+
+from core import Engine, datasets, network
+from core.datasets import DatasetError
+from core.engine import EngineError
+from core.network import NetworkError
+
+START = {"w1": 0.1, "w2": 0.6, "b": 0.0}  # the tutorial's starting point
+START_LR = 1.0
+
+
+def tutorial_engine(bias: bool = True) -> Engine:
+    """OR gate, w₁ = 0.1, w₂ = 0.6, b = 0, α = 1, one example at a time on x = (0, 0).
+
+    The bias is on at launch (the tutorial's figures with b); the switch turns it
+    off for the tutorial's first, bias-less neuron."""
+    return Engine(network.neuron((START["w1"], START["w2"]), START["b"] if bias else None),
+                  datasets.gate("or"), lr=START_LR, mode="single", example=0)
+
+
+class Session(QObject):
+    # what changed, so that each view redraws only what it must
+    stepped = Signal()  # the cursor moved (micro-step, pass, epoch)
+    parametersChanged = Signal()  # a slider or entry set w₁, w₂ or b
+    trained = Signal()  # epochs ran on the fast path
+    setupChanged = Signal()  # dataset, mode, bias or learning rate
+    datasetChanged = Signal()
+    problem = Signal(str)  # a message for the learner (bad input, divergence)
+
+    def __init__(self, engine: Engine | None = None, parent=None):
+        super().__init__(parent)
+        self.engine = engine if engine is not None else tutorial_engine()
+        self.start_values = dict(START)
+        self._bias = self.engine.network.has_bias
+
+    # ------------------------------------------------------------ helpers
+    def _guard(self, fn, *args):
+        try:
+            return fn(*args), True
+        except (EngineError, DatasetError, NetworkError, ValueError) as exc:
+            self.problem.emit(str(exc))
+            return None, False
+
+    def _after_run(self):
+        st = self.engine.status
+        if not st.ok:
+            self.problem.emit(st.message)
+
+    # ------------------------------------------------------------ stepping
+    @Slot()
+    def step_forward(self):
+        self.engine.step_forward()
+        self.stepped.emit()
+        self._after_run()
+
+    @Slot()
+    def step_back(self):
+        self.engine.step_back()
+        self.stepped.emit()
+
+    @Slot()
+    def finish_forward(self):
+        self.engine.finish_forward()
+        self.stepped.emit()
+
+    @Slot()
+    def finish_backward(self):
+        self.engine.finish_backward()
+        self.stepped.emit()
+
+    @Slot()
+    def apply_update(self):
+        self.engine.apply_update()
+        self.stepped.emit()
+        self._after_run()
+
+    @Slot()
+    def run_epoch(self):
+        self.engine.run_epoch()
+        self.stepped.emit()
+        self._after_run()
+
+    def train(self, epochs: int):
+        """Fast path (play at high speed); returns the new epoch costs."""
+        costs, ok = self._guard(self.engine.train, epochs)
+        self.trained.emit()
+        self._after_run()
+        return costs
+
+    @Slot()
+    def reset(self):
+        """The starting parameters, epoch 0, keeping dataset, mode, bias and α."""
+        v = self.start_values
+        net = network.neuron((v["w1"], v["w2"]), v["b"] if self._bias else None)
+        self.engine.reset(net)
+        self.parametersChanged.emit()
+        self.stepped.emit()
+
+    # ------------------------------------------------------------ settings
+    def set_parameter(self, name: str, value: float):
+        if name == "b" and not self._bias:
+            return
+        if self.engine.parameters().get(name) == value:
+            return  # equality guard: no feedback loop between slider and spin box
+        _, ok = self._guard(self.engine.set_parameter, name, value)
+        if ok:
+            self.parametersChanged.emit()
+
+    def set_learning_rate(self, lr: float):
+        if self.engine.lr == lr:
+            return
+        _, ok = self._guard(self.engine.set_learning_rate, lr)
+        if ok:
+            self.setupChanged.emit()
+
+    def set_mode(self, mode: str, example: int | None = None, batch_size: int | None = None):
+        _, ok = self._guard(self.engine.set_mode, mode, example, batch_size)
+        if ok:
+            self.setupChanged.emit()
+            self.stepped.emit()
+
+    def set_bias(self, on: bool):
+        if on == self._bias:
+            return
+        self._bias = on
+        p = self.engine.parameters()
+        b = (p.get("b", 0.0) if on else None)
+        if on:
+            b = 0.0  # the tutorial starts the bias at zero
+        self.engine.set_network(network.neuron((p["w1"], p["w2"]), b))
+        self.setupChanged.emit()
+        self.parametersChanged.emit()
+        self.stepped.emit()
+
+    @property
+    def bias(self) -> bool:
+        return self._bias
+
+    def set_dataset(self, dataset):
+        _, ok = self._guard(self.engine.set_dataset, dataset)
+        if ok:
+            self.datasetChanged.emit()
+            self.setupChanged.emit()
+            self.stepped.emit()
+
+    def set_gate(self, name: str):
+        ds, ok = self._guard(datasets.gate, name)
+        if ok:
+            self.set_dataset(ds)
+
+    def add_point(self, x1: float, x2: float, y: int):
+        ds, ok = self._guard(self.engine.dataset.with_point, x1, x2, y)
+        if ok:
+            self.set_dataset(ds)
+
+    def remove_point(self, index: int):
+        if self.engine.dataset.m <= 1:
+            self.problem.emit("The dataset needs at least one point: add another before "
+                              "removing this one.")
+            return
+        ds, ok = self._guard(self.engine.dataset.without_point, index)
+        if ok:
+            self.set_dataset(ds)
