@@ -1,0 +1,78 @@
+"""Neuron Lab: launch the window, render a screenshot, or run the headless trace.
+
+    python main.py                          the app
+    python main.py --screenshot F.png [--steps N]
+    python main.py trace [options]          every micro-step as text or JSON
+"""
+
+from __future__ import annotations
+
+import argparse
+import ctypes.util
+import os
+import sys
+
+
+def display_problem(environ=os.environ, platform=sys.platform, find_library=ctypes.util.find_library):
+    """Why Qt could not open a window here, with the fix; None when it can.
+
+    Qt aborts with a cryptic message in these cases, so we check first."""
+    qpa = environ.get("QT_QPA_PLATFORM", "")
+    if qpa.startswith(("offscreen", "minimal", "vnc")) or not platform.startswith("linux"):
+        return None
+    if qpa.startswith("wayland") or (not qpa and environ.get("WAYLAND_DISPLAY")):
+        return None
+    if not environ.get("DISPLAY"):
+        return ("Neuron Lab needs a graphical display, and none was found (DISPLAY is not "
+                "set).\n  - On a desktop, start it from a terminal inside your session.\n"
+                "  - Over SSH, use `ssh -X`, or a virtual screen: "
+                "`xvfb-run python main.py`.\n"
+                "  - To render a picture without a screen: "
+                "`QT_QPA_PLATFORM=offscreen python main.py --screenshot out.png`.")
+    if find_library("xcb-cursor") is None:
+        return ("Qt 6 needs the system library libxcb-cursor0 to open a window on Linux, "
+                "and it is not installed.\n  Fix (Debian/Ubuntu): "
+                "sudo apt-get install libxcb-cursor0\n  Fix (Fedora): "
+                "sudo dnf install xcb-util-cursor")
+    return None
+
+
+def parse_gui_args(argv):
+    p = argparse.ArgumentParser(prog="neuron-lab", description="Neuron Lab: see a neuron learn.")
+    p.add_argument("--screenshot", metavar="FILE.png",
+                   help="render the window to FILE.png and exit (works offscreen)")
+    p.add_argument("--steps", type=int, default=0, metavar="N",
+                   help="with --screenshot: take N micro-steps from the start first")
+    p.add_argument("--size", default="1600x1000", metavar="WxH",
+                   help="with --screenshot: window size (default 1600x1000)")
+    args = p.parse_args(argv)
+    if args.steps < 0:
+        p.error("--steps must be 0 or more")
+    try:
+        w, h = (int(v) for v in args.size.lower().split("x"))
+    except ValueError:
+        p.error(f"--size must look like 1600x1000, got {args.size!r}")
+    args.size = (w, h)
+    return args
+
+
+def main(argv=None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["trace"]:
+        from core.trace import main as trace_main
+
+        return trace_main(argv[1:])
+    args = parse_gui_args(argv)
+    if args.screenshot:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    problem = display_problem()
+    if problem:
+        print(problem, file=sys.stderr)
+        return 1
+    from gui.app import run
+
+    return run(screenshot=args.screenshot, steps=args.steps, size=args.size)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
