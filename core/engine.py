@@ -311,11 +311,12 @@ class Engine:
 
     def step_back(self) -> Step | None:
         """Undo one micro-step exactly; at a pass's start, go back into the previous one."""
-        if self.cursor == 0:
-            if not self._history:
-                return None
+        if self.cursor <= 1 and self._history:
+            # a pass's first step came straight after the previous pass's end
             self._pass, self._pass_book = self._history.pop()
             self.cursor = len(self._pass.steps)
+        elif self.cursor == 0:
+            return None
         else:
             self.cursor -= 1
         self._sync()

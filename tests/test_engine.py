@@ -1,0 +1,220 @@
+"""Stepping, stepping back, the fast path, settings and bad input."""
+
+import numpy as np
+import pytest
+
+from core import Engine, EngineError, from_points, gate, neuron, two_layer
+from core.datasets import DatasetError
+from core.network import NetworkError
+
+
+def snapshot(e: Engine):
+    return (
+        e.cursor, e.phase, e.epoch, e.iteration, e.parameters(), list(e.epoch_costs),
+        list(e.iteration_costs), e.status, [s.to_dict() for s in e.revealed],
+        e.current_pass.indices,
+    )
+
+
+@pytest.mark.parametrize("mode", ["single", "minibatch", "batch"])
+def test_step_back_restores_exactly(mode):
+    e = Engine(mode=mode, example=None, batch_size=3, lr=2.0)
+    states = [snapshot(e)]
+    for _ in range(60):  # several passes and epochs, one micro-step at a time
+        e.step_forward()
+        states.append(snapshot(e))
+    for expected in reversed(states[:-1]):
+        e.step_back()
+        assert snapshot(e) == expected
+    assert e.step_back() is None  # nothing before the start
+
+
+def test_one_pass_micro_steps_in_order():
+    e = Engine()
+    kinds = []
+    while e.phase != "done":
+        kinds.append((e.step_forward().phase))
+    assert kinds == ["forward"] * 6 + ["backward"] * 6 + ["update"] * 3
+    assert e.iteration == 1 and e.epoch == 1  # example 0 alone is the whole epoch
+
+
+@pytest.mark.parametrize("mode,kw", [
+    ("batch", {}), ("single", {"example": None}), ("single", {"example": 2}),
+    ("minibatch", {"batch_size": 3}), ("minibatch", {"batch_size": 1}),
+])
+@pytest.mark.parametrize("net", ["neuron", "no-bias", "hidden"])
+def test_fast_path_equals_stepped_path(mode, kw, net):
+    def make():
+        if net == "hidden":
+            return two_layer([[0.1, 0.6], [0.2, 0.4], [0.3, 0.7]], [0, 0, 0],
+                             [[0.1, 0.4, 0.9]], [0])
+        return neuron((0.1, 0.6), None if net == "no-bias" else 0.0)
+
+    stepped = Engine(make(), gate("xor"), lr=1.5, mode=mode, **kw)
+    fast = Engine(make(), gate("xor"), lr=1.5, mode=mode, **kw)
+    for _ in range(40):
+        stepped.run_epoch()
+    costs = fast.train(40)
+    np.testing.assert_allclose(costs, stepped.epoch_costs, atol=1e-12, rtol=0)
+    for k, v in stepped.parameters().items():
+        assert fast.parameters()[k] == pytest.approx(v, abs=1e-12)
+    assert (fast.epoch, fast.iteration) == (stepped.epoch, stepped.iteration)
+
+
+def test_fast_path_from_the_middle_of_an_epoch():
+    a = Engine(mode="single", example=None)
+    b = Engine(mode="single", example=None)
+    for e in (a, b):
+        for _ in range(20):  # into the second example's pass
+            e.step_forward()
+    for _ in range(3):
+        a.run_epoch()
+    b.train(3)
+    np.testing.assert_allclose(b.epoch_costs, a.epoch_costs, atol=1e-12, rtol=0)
+    assert b.parameters() == pytest.approx(a.parameters(), abs=1e-12)
+    assert b.epoch == a.epoch == 3
+
+
+def test_parameters_set_mid_pass_show_forward_values():
+    e = Engine(mode="batch")
+    assert e.phase == "idle"
+    e.set_parameter("w2", 0.9)
+    assert e.phase == "forward" and e.cursor == e.current_pass.n_forward
+    z = e.current_pass.steps[e.cursor - 3].value  # z of the rebuilt pass
+    np.testing.assert_allclose(z, [0, 0.9, 0.1, 1.0])
+    e.finish_backward()
+    e.set_parameter("b", 0.5)  # stays in the backward phase, gradients recomputed
+    assert e.phase == "backward"
+    assert e.current_pass.params_before["b"] == 0.5
+
+
+def test_learning_rate_change_recomputes_the_update():
+    e = Engine()
+    e.finish_backward()
+    e.set_learning_rate(0.5)
+    e.apply_update()
+    assert e.parameters()["b"] == pytest.approx(-0.0625)
+
+
+def test_single_example_choice_and_cycle():
+    e = Engine(example=3)
+    e.apply_update()
+    assert e.current_pass.indices == (3,)
+    e.set_mode("single", example=None)
+    seen = []
+    for _ in range(5):
+        e.apply_update()
+        seen.append(e.current_pass.indices[0])
+    assert seen == [0, 1, 2, 3, 0]
+
+
+def test_minibatch_schedule():
+    e = Engine(dataset=from_points([(0, 0, 0)] * 5), mode="minibatch", batch_size=2)
+    assert e.schedule() == [(0, 1), (2, 3), (4,)]
+
+
+@pytest.mark.parametrize("lr", [1e6, 1e300])
+@pytest.mark.parametrize("mode", ["batch", "single"])
+def test_huge_learning_rate_is_reported_and_stops(lr, mode):
+    e = Engine(lr=lr, mode=mode, example=None)
+    costs = e.train(1000)
+    assert e.status.kind == "diverged"
+    assert "learning rate" in e.status.message
+    assert len(costs) < 1000 or mode == "single"
+    assert np.all(np.isfinite(costs))
+    assert e.run_epoch() is None  # stopped there
+    assert len(e.train(10)) == 0
+    e.set_learning_rate(0.5)  # the learner acts: the watch starts afresh
+    assert e.status.ok
+
+
+def test_rising_cost_is_reported():
+    from core.watch import Watch
+
+    w, st = Watch(), None
+    for c in [0.1, 0.11, 0.12, 0.13, 0.14, 0.15]:
+        w, st = w.feed(c)
+    assert st.kind == "diverged"
+    w, st = Watch().feed(float("nan"))
+    assert st.kind == "non-finite"
+
+
+def test_non_finite_stops_stepping():
+    e = Engine(dataset=from_points([(1e308, 1e308, 0), (-1e308, 1e308, 1)]), mode="batch",
+               lr=1e308)
+    e.apply_update()
+    e.apply_update()
+    assert e.status.kind in ("non-finite", "diverged")
+    assert all(np.isfinite(e.epoch_costs)) or e.status.kind == "non-finite"
+
+
+def test_bad_arguments_name_the_problem():
+    with pytest.raises(EngineError, match="negative"):
+        Engine(lr=-0.1)
+    with pytest.raises(EngineError, match="finite"):
+        Engine(lr=float("nan"))
+    with pytest.raises(EngineError, match="finite"):
+        Engine().set_learning_rate(float("inf"))
+    with pytest.raises(EngineError, match="mode"):
+        Engine(mode="stochastic")
+    with pytest.raises(EngineError, match="example 7"):
+        Engine(example=7)
+    with pytest.raises(EngineError, match="batch size"):
+        Engine(mode="minibatch", batch_size=0)
+    with pytest.raises(NetworkError, match="no parameter"):
+        Engine().set_parameter("w9", 1.0)
+    with pytest.raises(EngineError, match="finite"):
+        Engine().set_parameter("w1", float("inf"))
+    with pytest.raises(NetworkError, match="two weights"):
+        neuron((1, 2, 3))
+    with pytest.raises(NetworkError, match="expects 3 inputs"):
+        two_layer([[1, 2, 3]], [0], [[1]], [0])
+    with pytest.raises(EngineError, match="whole number"):
+        Engine().train(2.5)
+
+
+def test_bad_datasets_name_the_problem():
+    with pytest.raises(DatasetError, match="empty"):
+        from_points([])
+    with pytest.raises(DatasetError, match="0 or 1"):
+        from_points([(0, 0, 2)])
+    with pytest.raises(DatasetError, match="three numbers"):
+        from_points([(0, 0)])
+    with pytest.raises(DatasetError, match="finite"):
+        from_points([(0, float("nan"), 1)])
+    with pytest.raises(DatasetError, match="unknown dataset"):
+        gate("xnor")
+    with pytest.raises(DatasetError, match="no example"):
+        gate("or").without_point(4)
+
+
+def test_custom_dataset_trains_like_a_gate():
+    ds = gate("and").with_point(0.5, 0.5, 1)
+    assert ds.name == "custom" and ds.m == 5
+    e = Engine(dataset=ds, mode="batch")
+    assert len(e.train(10)) == 10
+    e.set_dataset(ds.without_point(4))
+    assert e.dataset.m == 4 and e.epoch == 0
+
+
+@pytest.mark.parametrize("name", ["or", "and", "nand", "nor", "xor"])
+def test_gates(name):
+    ds = gate(name)
+    assert ds.X.shape == (2, 4) and ds.Y.shape == (1, 4)
+    assert set(ds.Y[0]) <= {0.0, 1.0}
+
+
+@pytest.mark.parametrize("mode", ["batch", "minibatch", "single"])
+def test_numpy_kernel_equals_stepped_path_on_a_large_dataset(mode):
+    """Above core.fastpath.SCALAR_LIMIT the neuron trains on the NumPy kernel."""
+    from core import fastpath
+
+    rng = np.random.default_rng(7)
+    m = fastpath.SCALAR_LIMIT  # × 2 inputs: over the limit
+    pts = np.column_stack([rng.uniform(-0.5, 1.5, size=(m, 2)), rng.integers(0, 2, size=m)])
+    a = Engine(dataset=from_points(pts), mode=mode, example=None, batch_size=7, lr=2.0)
+    b = Engine(dataset=from_points(pts), mode=mode, example=None, batch_size=7, lr=2.0)
+    for _ in range(5):
+        a.run_epoch()
+    np.testing.assert_allclose(b.train(5), a.epoch_costs, atol=1e-12, rtol=0)
+    assert b.parameters() == pytest.approx(a.parameters(), abs=1e-12)
