@@ -1,0 +1,716 @@
+"""The neuron drawn as a computational graph, with the current pass's values on it.
+
+Inputs x₁, x₂ (and the bias b) feed the linear node z, then σ gives ŷ, then the
+loss. What the engine has revealed so far in the pass is written on the arrows:
+forward values above them ("… →", forward colour), gradients below them on
+arrows pointing back ("← ∂L/∂…", backward colour). The item the current
+micro-step acts on is outlined.
+
+The scene is built once per structure (bias on/off, number of examples in the
+pass, digits, palette). A step only changes texts, colours and visibility of
+the existing items, as in Qt's elasticnodes example.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from PySide6.QtCore import QPointF, QRectF, Qt, Slot
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QFont,
+    QPainter,
+    QPainterPath,
+    QPainterPathStroker,
+    QPen,
+    QPolygonF,
+)
+from PySide6.QtWidgets import (
+    QGraphicsItem,
+    QGraphicsScene,
+    QGraphicsSimpleTextItem,
+    QGraphicsView,
+)
+
+from core.symbols import fmt, sub, sup
+
+from .palette import PALETTES
+
+PARAMS = ("w1", "w2", "b")
+KEYS = (
+    "x1", "x2", "w1", "w2", "b", "prod:w1", "prod:w2", "prod:b", "z", "y_hat", "loss",
+    "grad:loss", "grad:y_hat", "grad:z", "grad:w1", "grad:w2", "grad:b", "y", "example",
+)
+# engine.shown_values() key -> the label that displays it
+SHOWN_TO_KEY = {
+    "edge:w1": "prod:w1", "edge:w2": "prod:w2", "edge:b": "prod:b",
+    "node:z": "z", "node:y_hat": "y_hat", "node:loss": "loss",
+    "node:loss#grad": "grad:loss", "edge:y_hat->loss#grad": "grad:y_hat",
+    "edge:z->y_hat#grad": "grad:z", "edge:w1#grad": "grad:w1", "edge:w2#grad": "grad:w2",
+    "edge:b#grad": "grad:b",
+    "param:w1": "w1", "param:w2": "w2", "param:b": "b",
+}
+FORWARD_LABELS = ("prod:w1", "prod:w2", "prod:b", "z", "y_hat", "loss")
+GRAD_LABELS = ("grad:w1", "grad:w2", "grad:b", "grad:z", "grad:y_hat", "grad:loss")
+NODE_OF = {"node:z": "z", "node:y_hat": "y_hat", "node:loss": "loss", "param:b": "b"}
+
+INK = QColor("#222222")
+MUTED = QColor("#5a5a5a")
+EDGE_IDLE = QColor("#8a8a8a")
+FILLS = {  # node fills (the tutorial's: inputs green, bias grey, z white, σ pink)
+    "input": (QColor("#d5e8d4"), QColor("#82b366")),
+    "bias": (QColor("#eeeeee"), QColor("#8c8c8c")),
+    "z": (QColor("#ffffff"), QColor("#333333")),
+    "sigma": (QColor("#f8cecc"), QColor("#b85450")),
+    "loss": (QColor(0, 0, 0, 0), QColor(0, 0, 0, 0)),
+}
+PALETTE_WORDS = {"default": ("green", "red", "orange"),
+                 "colorblind": ("blue", "vermilion", "orange")}
+
+VALUE_PX = 22  # scene pixels; the view scales the scene to fit
+NODE_PX = 24
+NOTE_PX = 22  # header and legend: as legible as the values
+GAP = 12
+GLOW = 12  # margin around items for the highlight glow
+
+
+def _font(px: int) -> QFont:
+    """A compact sans serif (the condensed DejaVu where present, else the UI font)."""
+    f = QFont()
+    f.setFamilies(["DejaVu Sans Condensed", f.family()])
+    f.setStyleHint(QFont.StyleHint.SansSerif)
+    f.setPixelSize(px)
+    return f
+
+
+def _full(arr: np.ndarray) -> str:
+    """Full precision (shortest repr that round-trips)."""
+    vals = [repr(float(v)) for v in arr]
+    return vals[0] if len(vals) == 1 else "[" + ", ".join(vals) + "]"
+
+
+def _is_int(arr: np.ndarray) -> bool:
+    return bool(np.all(np.isfinite(arr)) and np.all(arr == np.round(arr)))
+
+
+def vector_text(arr, digits: int, exact_int: bool = False, column: bool = True) -> str:
+    """A scalar as fmt prints it; a vector in brackets, as a column (a few values per
+    line when there are many examples) or as one row."""
+    arr = np.asarray(arr, dtype=float).reshape(-1)
+    if arr.size == 1:
+        return fmt(arr[0], digits, exact_int=exact_int)
+    ints = exact_int and _is_int(arr)
+    parts = [fmt(v, digits, exact_int=ints) for v in arr]
+    per_row = math.ceil(arr.size / 6) if column else arr.size
+    rows = [", ".join(parts[i:i + per_row]) for i in range(0, len(parts), per_row)]
+    return "[" + ",\n ".join(rows) + "]"
+
+
+def forward_text(symbol: str, arr, digits: int, stacked: bool) -> str:
+    """"ŷ = 0.500 →"; stacked (several examples): the symbol above the values."""
+    sep = " =\n" if stacked else " = "
+    return f"{symbol}{sep}{vector_text(arr, digits)} →"
+
+
+def backward_text(symbol: str, arr, digits: int, stacked: bool, exact_int: bool = False) -> str:
+    """"← ∂L/∂ŷ = 0.500"; stacked (several examples): the symbol above the values."""
+    sep = " =\n" if stacked else " = "
+    return f"← {symbol}{sep}{vector_text(arr, digits, exact_int)}"
+
+
+# ---------------------------------------------------------------------- items
+class NodeItem(QGraphicsItem):
+    """A circle or ellipse with a text inside (loss: the text alone)."""
+
+    def __init__(self, kind: str, text: str, w: float, h: float, view: DiagramView):
+        super().__init__()
+        self._kind, self._text, self._w, self._h, self._view = kind, text, w, h, view
+        self._font = _font(NODE_PX)
+        self._hl = False
+
+    @property
+    def text(self) -> str:
+        return self._text
+
+    def boundingRect(self) -> QRectF:
+        w, h = self._w / 2 + GLOW, self._h / 2 + GLOW
+        return QRectF(-w, -h, 2 * w, 2 * h)
+
+    def set_highlight(self, on: bool) -> None:
+        if on != self._hl:
+            self._hl = on
+            self.update()
+
+    def paint(self, painter: QPainter, option, widget=None) -> None:
+        r = QRectF(-self._w / 2, -self._h / 2, self._w, self._h)
+        pal = self._view.colours
+        fill, border = FILLS[self._kind]
+        if self._hl:
+            glow = QColor(pal.highlight)
+            glow.setAlpha(150)
+            painter.setPen(QPen(glow, 12))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            self._outline(painter, r)
+        painter.setBrush(QBrush(fill))
+        painter.setPen(QPen(border, 2) if self._kind != "loss" else Qt.PenStyle.NoPen)
+        self._outline(painter, r)
+        if self._hl:  # shape as well as colour: a dashed dark outline
+            pen = QPen(INK, 2, Qt.PenStyle.DashLine)
+            painter.setPen(pen)
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            self._outline(painter, r.adjusted(-6, -6, 6, 6))
+        painter.setPen(INK)
+        painter.setFont(self._font)
+        painter.drawText(r, Qt.AlignmentFlag.AlignCenter, self._text)
+
+    def _outline(self, painter: QPainter, r: QRectF) -> None:
+        if self._kind == "loss":
+            painter.drawRoundedRect(r, 10, 10)
+        else:
+            painter.drawEllipse(r)
+
+
+class ArrowItem(QGraphicsItem):
+    """A polyline with an arrowhead at its last point."""
+
+    def __init__(self, points: list[QPointF], view: DiagramView, dashed: bool = False,
+                 role: str = "forward"):
+        super().__init__()
+        self._view, self._dashed, self._role = view, dashed, role
+        self._path = QPainterPath(points[0])
+        for p in points[1:]:
+            self._path.lineTo(p)
+        a, b = points[-2], points[-1]
+        ang = math.atan2(b.y() - a.y(), b.x() - a.x())
+        size = 14
+        self._head = QPolygonF([
+            b,
+            QPointF(b.x() - size * math.cos(ang - 0.42), b.y() - size * math.sin(ang - 0.42)),
+            QPointF(b.x() - size * math.cos(ang + 0.42), b.y() - size * math.sin(ang + 0.42)),
+        ])
+        self._rect = self._path.boundingRect().united(self._head.boundingRect()).adjusted(
+            -GLOW, -GLOW, GLOW, GLOW)
+        stroker = QPainterPathStroker()
+        stroker.setWidth(20)
+        stroker.setCapStyle(Qt.PenCapStyle.RoundCap)
+        self._halo = stroker.createStroke(self._path)  # the highlight's dashed outline
+        self._live = False  # forward arrows: coloured once their value is computed
+        self._hl = False
+
+    def boundingRect(self) -> QRectF:
+        return self._rect
+
+    def set_live(self, on: bool) -> None:
+        if on != self._live:
+            self._live = on
+            self.update()
+
+    def set_highlight(self, on: bool) -> None:
+        if on != self._hl:
+            self._hl = on
+            self.update()
+
+    def paint(self, painter: QPainter, option, widget=None) -> None:
+        pal = self._view.colours
+        if self._role == "backward":
+            colour = pal.backward
+        else:
+            colour = pal.forward if self._live else EDGE_IDLE
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        if self._hl:
+            glow = QColor(pal.highlight)
+            glow.setAlpha(150)
+            painter.setPen(QPen(glow, 14, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap,
+                                Qt.PenJoinStyle.RoundJoin))
+            painter.drawPath(self._path)
+            painter.setPen(QPen(INK, 1.5, Qt.PenStyle.DashLine))
+            painter.drawPath(self._halo)
+        width = 4 if self._hl else 2.5
+        pen = QPen(colour, width, Qt.PenStyle.DashLine if self._dashed else Qt.PenStyle.SolidLine)
+        painter.setPen(pen)
+        painter.drawPath(self._path)
+        painter.setPen(QPen(colour, 1))
+        painter.setBrush(colour)
+        painter.drawPolygon(self._head)
+
+
+class ValueLabel(QGraphicsSimpleTextItem):
+    """Text placed relative to an anchor point; boxed labels sit on a white tag.
+
+    `align` says where the anchor is: "above" (text above it, centred), "below",
+    "center", "left" (text to its left), "right-top" / "right-bottom" (text to the
+    right, starting at / ending at the anchor's height).
+    """
+
+    PAD = 5
+
+    def __init__(self, font: QFont, anchor: QPointF, align: str, boxed: bool = False,
+                 view: DiagramView | None = None):
+        super().__init__()
+        self.setFont(font)
+        self._anchor, self._align, self._boxed, self._view = anchor, align, boxed, view
+        self._hl = False
+        self._colour = QColor(INK)
+        self.setBrush(self._colour)
+        self.setZValue(2)
+
+    def set_text(self, text: str) -> None:
+        if text != self.text():
+            self.setText(text)
+            self._place()
+
+    def set_colour(self, colour: QColor) -> None:
+        if colour != self._colour:
+            self._colour = QColor(colour)
+            self.setBrush(self._colour)
+
+    def set_bold(self, on: bool) -> None:
+        if on != self.font().bold():
+            f = self.font()
+            f.setBold(on)
+            self.setFont(f)
+            self._place()
+
+    def set_highlight(self, on: bool) -> None:
+        if on != self._hl:
+            self._hl = on
+            self.update()
+
+    def colour(self) -> QColor:
+        return QColor(self._colour)
+
+    def _place(self) -> None:
+        r = super().boundingRect()
+        a, w, h, al = self._anchor, r.width(), r.height(), self._align
+        if al in ("above", "below", "center"):
+            x = a.x() - w / 2
+        else:
+            x = a.x() - w if al == "left" else a.x()
+        if al in ("above", "right-bottom"):
+            y = a.y() - h
+        elif al in ("below", "right-top"):
+            y = a.y()
+        else:
+            y = a.y() - h / 2
+        self.setPos(x, y)
+
+    def boundingRect(self) -> QRectF:
+        p = self.PAD
+        return super().boundingRect().adjusted(-p, -p / 2, p, p / 2)
+
+    def paint(self, painter: QPainter, option, widget=None) -> None:
+        if self._hl and self._view is not None:
+            glow = QColor(self._view.colours.highlight)
+            glow.setAlpha(90)
+            painter.setPen(QPen(INK, 1.5, Qt.PenStyle.DashLine))
+            painter.setBrush(glow)
+            painter.drawRoundedRect(self.boundingRect(), 6, 6)
+        elif self._boxed:
+            painter.setPen(QPen(QColor("#9a9a9a"), 1))
+            painter.setBrush(QColor("#ffffff"))
+            painter.drawRoundedRect(self.boundingRect(), 6, 6)
+        super().paint(painter, option, widget)
+
+
+def _measure(font: QFont, text: str) -> tuple[float, float]:
+    item = QGraphicsSimpleTextItem(text)
+    item.setFont(font)
+    r = item.boundingRect()
+    return r.width(), r.height()
+
+
+# ---------------------------------------------------------------------- view
+class DiagramView(QGraphicsView):
+    """The neuron's computational graph with the engine's revealed values."""
+
+    def __init__(self, session, parent=None):
+        super().__init__(parent)
+        self.session = session
+        self._digits = 3
+        self._palette = "default"
+        self._focus: int | None = None
+        self._structure = None
+        self._labels: dict[str, ValueLabel] = {}
+        self._nodes: dict[str, NodeItem] = {}
+        self._arrows: dict[str, ArrowItem] = {}  # forward arrows, by the value they carry
+        self._backs: dict[str, ArrowItem] = {}  # back arrows, by the gradient they carry
+        self._hl_items: list = []
+        self._hl_target: str | None = None
+
+        self.setScene(QGraphicsScene(self))
+        self.setRenderHints(QPainter.RenderHint.Antialiasing
+                            | QPainter.RenderHint.TextAntialiasing
+                            | QPainter.RenderHint.SmoothPixmapTransform)
+        self.setBackgroundBrush(QColor("#ffffff"))
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setFrameShape(QGraphicsView.Shape.NoFrame)
+        self.setAccessibleName("diagram")
+        self.setMinimumSize(320, 160)
+
+        for sig in (session.stepped, session.parametersChanged, session.trained,
+                    session.setupChanged, session.datasetChanged):
+            sig.connect(self.refresh)
+        self.refresh()
+
+    # ------------------------------------------------------------ public API
+    @property
+    def colours(self):
+        return PALETTES[self._palette]
+
+    def set_digits(self, n: int) -> None:
+        if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or not 0 <= n <= 12:
+            raise ValueError(f"digits must be a whole number from 0 to 12, got {n!r}")
+        self._digits = int(n)
+        self.refresh()
+
+    def digits(self) -> int:
+        return self._digits
+
+    def set_palette(self, name: str) -> None:
+        if name not in PALETTES:
+            raise ValueError(f"unknown palette {name!r}; choose one of {', '.join(PALETTES)}")
+        self._palette = name
+        self.refresh()
+
+    def palette_name(self) -> str:
+        return self._palette
+
+    def set_focus(self, i: int | None) -> None:
+        """Show one example of a several-example pass (an index into the pass), or all."""
+        n = len(self.session.engine.indices)
+        if i is not None:
+            if isinstance(i, bool) or not isinstance(i, (int, np.integer)) or not 0 <= i < n:
+                raise ValueError(f"focus must be None or an example 0 to {n - 1}, got {i!r}")
+            i = int(i)
+        self._focus = i if n > 1 else None
+        self.refresh()
+
+    def focus(self) -> int | None:
+        return self._focus
+
+    def value_text(self, key: str) -> str:
+        """The text shown for `key` (one of KEYS), or "" if nothing is shown."""
+        label = self._label(key)
+        return label.text() if label is not None and label.isVisible() else ""
+
+    def tooltip_text(self, key: str) -> str:
+        """The full-precision value shown on hovering `key`, or ""."""
+        label = self._label(key)
+        return label.toolTip() if label is not None and label.isVisible() else ""
+
+    def value_colour(self, key: str) -> str:
+        """The text colour of `key` as "#rrggbb", or "" if nothing is shown."""
+        label = self._label(key)
+        return label.colour().name() if label is not None and label.isVisible() else ""
+
+    def node_text(self, name: str) -> str:
+        """The text inside node `name` ("x1", "x2", "b", "z", "y_hat", "loss"), or "" if
+        that node is not drawn (b with the bias off)."""
+        node = self._nodes.get(name)
+        return node.text if node is not None else ""
+
+    def highlighted(self) -> str | None:
+        """The target of the current micro-step, if it is drawn; else None."""
+        return self._hl_target
+
+    # ------------------------------------------------------------ Qt overrides
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._fit()
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        self._fit()
+
+    def _fit(self) -> None:
+        self.fitInView(self.sceneRect(), Qt.AspectRatioMode.KeepAspectRatio)
+
+    # ------------------------------------------------------------ refresh
+    def _label(self, key: str) -> ValueLabel | None:
+        if key not in KEYS:
+            raise KeyError(f"unknown diagram key {key!r}; keys are {', '.join(KEYS)}")
+        return self._labels.get(key)
+
+    @Slot()
+    def refresh(self) -> None:
+        """Show the engine's state: texts, colours, visibility; the scene is rebuilt
+        only when its structure changed."""
+        e = self.session.engine
+        n = len(e.indices)
+        structure = (e.network.has_bias, n, self._digits, self._palette, e.dataset)
+        if structure != self._structure:
+            self._build(e, n)
+            self._structure = structure
+            if self._focus is not None and self._focus >= n:
+                self._focus = None
+        d, pal, labels = self._digits, self.colours, self._labels
+        stacked = n > 1
+        focus = self._focus if stacked else None
+
+        def pick(value) -> np.ndarray:
+            arr = np.asarray(value, dtype=float).reshape(-1)
+            return arr[focus:focus + 1] if focus is not None and arr.size == n else arr
+
+        def tag(symbol: str, value) -> str:
+            """A per-example symbol gets the example's number, as ŷ⁽²⁾."""
+            if focus is not None and np.size(value) == n:
+                return f"{symbol}⁽{sup(focus + 1)}⁾"
+            return symbol
+
+        shown = {SHOWN_TO_KEY[k]: s for k, s in e.shown_values().items() if k in SHOWN_TO_KEY}
+
+        for key in FORWARD_LABELS + GRAD_LABELS:
+            label = labels.get(key)
+            if label is None:
+                continue
+            step = shown.get(key)
+            if step is None:
+                label.setVisible(False)
+                continue
+            arr, sym = pick(step.value), tag(step.symbol, step.value)
+            if key in FORWARD_LABELS:
+                label.set_text(forward_text(sym, arr, d, stacked))
+                label.set_colour(pal.forward)
+            else:
+                label.set_text(backward_text(sym, arr, d, stacked, exact_int=key == "grad:loss"))
+                label.set_colour(pal.backward)
+            label.setToolTip(f"{sym} = {_full(arr)}")
+            label.setVisible(True)
+        for key, arrow in self._arrows.items():
+            arrow.set_live(key in shown)
+        for key, arrow in self._backs.items():
+            arrow.setVisible(key in shown)
+
+        # parameters, always shown; bold in the update colour once this pass set them
+        for name in PARAMS:
+            label = labels.get(name)
+            if label is None:
+                continue
+            value = e.network.get(name)
+            symbol = "b" if name == "b" else f"w{sub(name[1])}"
+            step = shown.get(name)
+            label.set_text(f"{symbol} = {fmt(value, d)}")
+            label.set_colour(pal.update if step is not None else INK)
+            label.set_bold(step is not None)
+            was = f" (was {step.old!r})" if step is not None else ""
+            label.setToolTip(f"{symbol} = {value!r}{was}")
+
+        # the example(s): inputs, label, which examples
+        idx = list(e.indices)
+        X, Y = e.dataset.X[:, idx], e.dataset.Y[0, idx]
+        for j in range(2):
+            arr = pick(X[j])
+            label = labels[f"x{j + 1}"]
+            label.set_text(vector_text(arr, d, exact_int=True))
+            label.setToolTip(f"{tag(f'x{sub(j + 1)}', X[j])} = {_full(arr)}")
+        yarr, ysym = pick(Y), tag("y", Y)
+        labels["y"].set_text(f"{ysym} = {vector_text(yarr, d, exact_int=True, column=False)}")
+        labels["y"].setToolTip(f"{ysym} = {_full(yarr)}")
+        labels["example"].set_text(self._example_text(e, idx, focus))
+
+        self._set_highlight(e)
+        self.setAccessibleDescription("; ".join(
+            " ".join(labels[k].text().split()) for k in FORWARD_LABELS + GRAD_LABELS
+            if k in labels and labels[k].isVisible()))
+
+    @staticmethod
+    def _example_text(e, idx: list[int], focus: int | None) -> str:
+        name, m_all, n = e.dataset.name, e.dataset.m, len(idx)
+        if n == 1:
+            return f"{name} · example {idx[0] + 1} of {m_all}"
+        what = "batch" if n == m_all else "mini-batch"
+        if focus is None:
+            which = "" if n == m_all else f" ({', '.join(str(i + 1) for i in idx)})"
+            return f"{name} · {what} of {n} examples{which}: one value per example"
+        return (f"{name} · ex. {focus + 1} of {n} in the {what} (dataset example "
+                f"{idx[focus] + 1}) · Cost and the parameter gradients: whole {what}")
+
+    def _set_highlight(self, e) -> None:
+        step = e.current_step
+        items: list = []
+        target = None
+        if step is not None:
+            target = step.target
+            key = SHOWN_TO_KEY.get(target + ("#grad" if step.phase == "backward" else ""))
+            if key in self._labels:
+                items.append(self._labels[key])
+            if step.phase == "backward" and key in self._backs:
+                items.append(self._backs[key])
+            elif step.phase == "forward" and target.startswith("edge:") and key in self._arrows:
+                items.append(self._arrows[key])
+            node = NODE_OF.get(target)
+            if node in self._nodes:
+                items.append(self._nodes[node])
+            if not items:
+                target = None  # nothing of it is drawn
+        for it in self._hl_items:
+            if not any(it is other for other in items):
+                it.set_highlight(False)
+        for it in items:
+            it.set_highlight(True)
+        self._hl_items, self._hl_target = items, target
+
+    # ------------------------------------------------------------ build
+    def _samples(self, e, n: int) -> dict[str, str]:
+        """For each label, the widest text it shows in this structure (to lay out by)."""
+        d, stacked = self._digits, n > 1
+        L = "L" if n == 1 else "Cost"
+        dd = f"∂{L}/∂"
+
+        def vec(v):
+            return np.full(n, v)
+
+        X = e.dataset.X
+        xs = vector_text(vec(max(X.reshape(-1), key=lambda v: len(fmt(v, d, exact_int=True)))),
+                         d, exact_int=True)
+        out = {"x1": xs, "x2": xs, "example": "",
+               "y": f"y = {vector_text(vec(1.0), d, exact_int=True, column=False)}",
+               "loss": forward_text(L, 0.888, d, stacked),
+               "grad:loss": backward_text(f"{dd}{L}", 1.0, d, stacked, exact_int=True)}
+        for key, sym in (("w1", "w₁"), ("w2", "w₂"), ("b", "b")):
+            out[key] = f"{sym} = {fmt(-8.0, d)}"
+        for key, sym, v in (("prod:w1", "w₁x₁", -8.0), ("prod:w2", "w₂x₂", -8.0),
+                            ("prod:b", "b", -8.0), ("z", "z", -8.0), ("y_hat", "ŷ", 0.888)):
+            out[key] = forward_text(sym, vec(v), d, stacked)
+        for key, sym in (("grad:w1", "w₁"), ("grad:w2", "w₂"), ("grad:b", "b")):
+            out[key] = backward_text(f"{dd}{sym}", -0.888, d, stacked)
+        for key, sym in (("grad:z", "z"), ("grad:y_hat", "ŷ")):
+            out[key] = backward_text(f"{dd}{sym}", vec(-0.888), d, stacked)
+        return out
+
+    def _build(self, e, n: int) -> None:
+        """Create every item for this structure, laid out from the widest texts."""
+        scene = self.scene()
+        scene.clear()
+        self._labels, self._nodes, self._arrows, self._backs = {}, {}, {}, {}
+        self._hl_items, self._hl_target = [], None
+        bias, single = e.network.has_bias, n == 1
+        samples = self._samples(e, n)
+        vf, nf = _font(VALUE_PX), _font(NODE_PX)
+        W, H = {}, {}
+        for key, text in samples.items():
+            W[key], H[key] = _measure(vf, text)
+        R_in, R_b = 38.0, 34.0
+
+        # ---- input column and the w edges: a horizontal run, then into z
+        tag_h = H["w1"]
+        run = max(W["w1"], W["prod:w1"], W["grad:w1"]) + 2 * GAP
+        above = tag_h / 2 + 6 + H["prod:w1"]  # the run's forward value sits above it
+        below = tag_h / 2 + 14 + H["grad:w1"]  # its gradient below
+        D = max(R_in + 24, (above + below + 24) / 2, H["x1"] / 2 + 8)
+        x_in = W["x1"] + GAP + R_in
+        knee = x_in + R_in + run
+        zt = "z = w₁x₁ + w₂x₂" + (" + b" if bias else "")
+        zw, zh = _measure(nf, zt)
+        a, bz = zw / 2 + 24, max(zh / 2 + 18, 42)
+        z_cx = knee + 32 + 0.87 * a
+        self._add_node("z", "z", zt, 2 * a, 2 * bz, QPointF(z_cx, 0))
+        mid = x_in + R_in + run / 2
+        for j, key in enumerate(("w1", "w2")):
+            y = (2 * j - 1) * D
+            self._add_node(f"x{j + 1}", "input", f"x{sub(j + 1)}", 2 * R_in, 2 * R_in,
+                           QPointF(x_in, y))
+            self._add_label(f"x{j + 1}", QPointF(x_in - R_in - 10, y), "left")
+            end = QPointF(z_cx - 0.87 * a, (2 * j - 1) * 0.5 * bz)
+            self._add_arrow(f"prod:{key}", [QPointF(x_in + R_in, y), QPointF(knee, y), end])
+            yb = y + tag_h / 2 + 8
+            self._add_arrow(f"grad:{key}", [QPointF(mid + W["w1"] / 2, yb),
+                                             QPointF(mid - W["w1"] / 2, yb)])
+            self._add_label(key, QPointF(mid, y), "center", boxed=True)
+            self._add_label(f"prod:{key}", QPointF(mid, y - tag_h / 2 - 6), "above")
+            self._add_label(f"grad:{key}", QPointF(mid, y + tag_h / 2 + 14), "below")
+
+        # ---- z → σ → loss → out, along y = 0
+        def connection(x0: float, key: str) -> float:
+            x1 = x0 + max(W[key], W[f"grad:{key}"], 100) + 2 * GAP
+            self._add_arrow(key, [QPointF(x0, -2), QPointF(x1, -2)])
+            self._add_arrow(f"grad:{key}", [QPointF(x1 - 10, 10), QPointF(x0 + 10, 10)])
+            self._add_label(key, QPointF((x0 + x1) / 2, -10), "above")
+            self._add_label(f"grad:{key}", QPointF((x0 + x1) / 2, 18), "below")
+            return x1
+
+        x_sig = connection(z_cx + a + 6, "z")
+        st = "ŷ = σ(z)"
+        R_s = max(54.0, _measure(nf, st)[0] / 2 + 14)
+        sig_cx = x_sig + 6 + R_s
+        self._add_node("y_hat", "sigma", st, 2 * R_s, 2 * R_s, QPointF(sig_cx, 0))
+        x_loss = connection(sig_cx + R_s + 6, "y_hat")
+        lt = "L = ½(y − ŷ)²" if single else "Cost =\n(1/2m) Σ (y − ŷ)²"
+        lw, lh = _measure(nf, lt)
+        loss_cx = x_loss + 16 + lw / 2
+        self._add_node("loss", "loss", lt, lw + 20, lh + 16, QPointF(loss_cx, 0))
+        connection(loss_cx + lw / 2 + 16, "loss")
+        self._add_label("y", QPointF(loss_cx, lh / 2 + 16), "below")
+
+        # ---- the bias node above z, its edge straight down into z
+        if bias:
+            x_b = z_cx - 0.3 * a
+            z_top = -bz * math.sqrt(1 - 0.3 ** 2)
+            bottom = z_top - 10
+            if x_b + 14 + max(W["prod:b"], W["grad:b"]) > z_cx + a:  # keep above z's value
+                bottom = min(bottom, -10 - H["z"] - 12)
+            y_b = bottom - (H["prod:b"] + 8 + H["grad:b"]) - 10 - R_b
+            # b's value, left of its node, must not sit on the w₁ run's values
+            w1_top = -D - above - 10
+            if x_b - R_b - 12 - W["b"] < knee and y_b + H["b"] / 2 > w1_top:
+                y_b = w1_top - H["b"] / 2
+            self._add_node("b", "bias", "b", 2 * R_b, 2 * R_b, QPointF(x_b, y_b))
+            self._add_label("b", QPointF(x_b - R_b - 12, y_b), "left", boxed=True)
+            self._add_arrow("prod:b", [QPointF(x_b, y_b + R_b), QPointF(x_b, z_top - 2)],
+                            dashed=True)
+            self._add_arrow("grad:b", [QPointF(x_b - 10, z_top - 8),
+                                       QPointF(x_b - 10, y_b + R_b + 8)])
+            self._add_label("prod:b", QPointF(x_b + 14, y_b + R_b + 6), "right-top")
+            self._add_label("grad:b", QPointF(x_b + 14, bottom), "right-bottom")
+
+        # ---- the scene's size from the widest texts; a header above, a legend below
+        for key, label in self._labels.items():
+            label.set_text(samples[key])
+        body = scene.itemsBoundingRect()
+        header = self._add_label("example", QPointF(body.left(), body.top() - 10),
+                                 "right-bottom", font=_font(NOTE_PX))
+        header.set_text(self._example_text(e, list(e.indices), 0 if n > 1 else None))
+        header.set_colour(MUTED)
+        words = PALETTE_WORDS[self._palette]
+        pal = self.colours
+        x = body.left()
+        for text, colour, bold in ((f"→ forward value ({words[0]})", pal.forward, False),
+                                   (f"← gradient ({words[1]})", pal.backward, False),
+                                   ("parameter set by the update (bold)", pal.update, True),
+                                   (f"current step: dashed outline, {words[2]} glow", INK,
+                                    False)):
+            item = ValueLabel(_font(NOTE_PX), QPointF(x, body.bottom() + 16), "right-top")
+            item.set_text(text)
+            item.set_colour(colour)
+            item.set_bold(bold)
+            scene.addItem(item)
+            x += item.boundingRect().width() + 22
+        rect = scene.itemsBoundingRect().adjusted(-12, -12, 12, 12)
+        scene.setSceneRect(rect)
+        self.setSceneRect(rect)
+        self._fit()
+
+    def _add_node(self, key, kind, text, w, h, pos: QPointF) -> NodeItem:
+        node = NodeItem(kind, text, w, h, self)
+        node.setPos(pos)
+        self.scene().addItem(node)
+        self._nodes[key] = node
+        return node
+
+    def _add_arrow(self, key: str, points, dashed: bool = False) -> ArrowItem:
+        """A forward arrow carrying value `key`, or (keys "grad:…") a back arrow."""
+        backward = key.startswith("grad:")
+        arrow = ArrowItem(points, self, dashed=dashed, role="backward" if backward else "forward")
+        self.scene().addItem(arrow)
+        (self._backs if backward else self._arrows)[key] = arrow
+        return arrow
+
+    def _add_label(self, key, anchor: QPointF, align: str, boxed: bool = False,
+                   font: QFont | None = None) -> ValueLabel:
+        label = ValueLabel(font or _font(VALUE_PX), anchor, align, boxed, view=self)
+        self.scene().addItem(label)
+        self._labels[key] = label
+        return label

@@ -1,0 +1,293 @@
+"""The computational-graph diagram: what it shows as the session steps.
+
+Numbers are the tutorial's worked example (OR gate, w₁ = 0.1, w₂ = 0.6, b = 0,
+α = 1): on x = (0, 0), y = 0 the forward pass gives ŷ = 0.500, L = 0.125; the
+backward pass ∂L/∂z = 0.125 = ∂L/∂b and zero weight gradients; the update b = −0.125.
+"""
+
+import itertools
+import time
+
+import numpy as np
+import pytest
+from PySide6.QtWidgets import QGraphicsSimpleTextItem
+
+from core.symbols import MINUS, fmt
+from gui.diagram import KEYS, DiagramView, NodeItem
+from gui.session import Session
+
+
+def norm(text: str) -> str:
+    """The displayed text on one line (stacked vectors wrap over several)."""
+    return " ".join(text.split())
+
+
+@pytest.fixture
+def session():
+    return Session()
+
+
+@pytest.fixture
+def view(qtbot, session):
+    v = DiagramView(session)
+    qtbot.addWidget(v)
+    v.resize(1100, 520)
+    return v
+
+
+def snapshot(view) -> dict:
+    return {k: (view.value_text(k), view.tooltip_text(k), view.value_colour(k)) for k in KEYS}
+
+
+def assert_no_overlap(view):
+    """Visible texts never overlap each other or a node, and stay inside the scene."""
+    scene = view.scene()
+    texts = [i for i in scene.items() if isinstance(i, QGraphicsSimpleTextItem) and i.isVisible()]
+    nodes = [i for i in scene.items() if isinstance(i, NodeItem)]
+    rect = view.sceneRect()
+    for t in texts:
+        r = t.sceneBoundingRect()
+        assert rect.contains(r), f"{t.text()!r} leaves the scene"
+    for a, b in itertools.combinations(texts, 2):
+        assert not a.sceneBoundingRect().intersects(b.sceneBoundingRect()), (a.text(), b.text())
+    for t in texts:
+        for n in nodes:
+            # the node's own outline (without the glow margin) must not be covered
+            inner = n.sceneBoundingRect().adjusted(14, 14, -14, -14)
+            assert not t.sceneBoundingRect().intersects(inner), (t.text(), n.text)
+
+
+def test_start_shows_parameters_and_inputs_but_no_computed_value(view):
+    assert view.accessibleName() == "diagram"
+    for key in ("prod:w1", "prod:w2", "z", "y_hat", "loss", "grad:loss", "grad:y_hat",
+                "grad:z", "grad:w1", "grad:w2", "grad:b"):
+        assert view.value_text(key) == "", key
+    assert view.value_text("w1") == "w₁ = 0.100"
+    assert view.value_text("w2") == "w₂ = 0.600"
+    assert view.value_text("b") == "b = 0.000"
+    assert view.value_text("x1") == "0" and view.value_text("x2") == "0"
+    assert view.value_text("y") == "y = 0"
+    assert "example 1 of 4" in view.value_text("example")
+    assert view.node_text("z") == "z = w₁x₁ + w₂x₂ + b"
+    assert view.node_text("y_hat") == "ŷ = σ(z)"
+    assert view.node_text("loss") == "L = ½(y − ŷ)²"
+    assert view.highlighted() is None
+    with pytest.raises(KeyError):
+        view.value_text("yhat")
+
+
+def test_forward_pass_step_by_step(view, session):
+    session.step_forward()
+    assert view.value_text("prod:w1") == "w₁x₁ = 0.000 →"
+    assert view.value_text("prod:w2") == ""
+    assert view.highlighted() == "edge:w1"
+    for _ in range(3):
+        session.step_forward()
+    assert view.value_text("z") == "z = 0.000 →"
+    assert view.value_text("y_hat") == ""
+    assert view.highlighted() == "node:z"
+    session.step_forward()
+    session.step_forward()
+    assert "0.500" in view.value_text("y_hat")
+    assert view.value_text("loss") == "L = 0.125 →"
+    assert view.highlighted() == "node:loss"
+    assert view.value_text("grad:loss") == ""
+
+
+def test_backward_pass_and_update(view, session):
+    session.finish_forward()
+    session.step_forward()
+    assert view.value_text("grad:loss") == "← ∂L/∂L = 1"
+    session.finish_backward()
+    assert view.value_text("grad:y_hat") == "← ∂L/∂ŷ = 0.500"
+    assert view.value_text("grad:z") == "← ∂L/∂z = 0.125"
+    assert view.value_text("grad:b") == "← ∂L/∂b = 0.125"
+    assert view.value_text("grad:w1") == "← ∂L/∂w₁ = 0.000"
+    assert view.value_text("grad:w2") == "← ∂L/∂w₂ = 0.000"
+    assert view.highlighted() == "edge:b"
+    assert view.value_text("b") == "b = 0.000"  # not updated yet
+    session.apply_update()
+    assert view.value_text("b") == f"b = {MINUS}0.125"
+    assert view.value_text("w1") == "w₁ = 0.100"
+    assert view.highlighted() == "param:b"
+    assert "was 0.0" in view.tooltip_text("b")
+    # forward values keep their arrow, gradients theirs: colour is not the only cue
+    for key in ("prod:w1", "z", "y_hat", "loss"):
+        assert view.value_text(key).endswith("→")
+    for key in ("grad:loss", "grad:y_hat", "grad:z", "grad:w1", "grad:w2", "grad:b"):
+        assert view.value_text(key).startswith("← ∂L/∂")
+
+
+def test_highlight_follows_every_step_and_step_back_restores_exactly(view, session):
+    engine = session.engine
+    n_steps = len(engine.steps)
+    for _ in range(n_steps + 2):  # into the next pass as well
+        before = snapshot(view)
+        hl_before = view.highlighted()
+        session.step_forward()
+        assert view.highlighted() == engine.current_step.target
+        after = snapshot(view)
+        assert after != before
+        session.step_back()
+        assert snapshot(view) == before
+        assert view.highlighted() == hl_before
+        session.step_forward()
+        assert snapshot(view) == after
+
+
+def test_digits_and_full_precision_tooltip(view, session):
+    session.finish_forward()
+    view.set_digits(5)
+    assert view.value_text("y_hat") == "ŷ = 0.50000 →"
+    assert view.value_text("loss") == "L = 0.12500 →"
+    assert view.value_text("w2") == "w₂ = 0.60000"
+    assert view.tooltip_text("y_hat") == "ŷ = 0.5"
+    assert view.tooltip_text("w1") == "w₁ = 0.1"
+    view.set_digits(3)
+    assert view.value_text("y_hat") == "ŷ = 0.500 →"
+    with pytest.raises(ValueError):
+        view.set_digits(-1)
+
+
+def test_batch_shows_vectors_cost_and_summed_gradients(view, session):
+    session.set_mode("batch")
+    assert view.node_text("loss").startswith("Cost")
+    assert "batch of 4" in view.value_text("example")
+    assert view.value_text("y_hat") == ""
+    session.finish_forward()
+    assert norm(view.value_text("y_hat")) == "ŷ = [0.500, 0.646, 0.525, 0.668] →"
+    assert norm(view.value_text("z")) == "z = [0.000, 0.600, 0.100, 0.700] →"
+    assert norm(view.value_text("loss")) == "Cost = 0.089 →"
+    assert norm(view.value_text("x1")) == "[0, 0, 1, 1]"
+    assert norm(view.value_text("y")) == "y = [0, 1, 1, 1]"
+    # full precision of the second prediction, σ(0.6)
+    y_hat = session.engine.steps[4].value
+    assert repr(float(y_hat[1])) in view.tooltip_text("y_hat")
+    session.finish_backward()
+    assert norm(view.value_text("grad:w1")) == f"← ∂Cost/∂w₁ = {MINUS}0.048"
+    assert norm(view.value_text("grad:w2")) == f"← ∂Cost/∂w₂ = {MINUS}0.039"
+    assert norm(view.value_text("grad:b")) == f"← ∂Cost/∂b = {MINUS}0.037"
+    assert norm(view.value_text("grad:y_hat")).startswith("← ∂Cost/∂ŷ = [0.125, −0.089,")
+    session.apply_update()
+    assert view.value_text("w1") == "w₁ = 0.148"
+    session.finish_forward()  # the next pass, with the new parameters
+    assert norm(view.value_text("loss")) == "Cost = 0.084 →"
+
+
+def test_batch_focus_shows_one_example(view, session):
+    session.set_mode("batch")
+    session.finish_backward()
+    view.set_focus(1)
+    assert view.focus() == 1
+    assert norm(view.value_text("y_hat")) == "ŷ⁽²⁾ = 0.646 →"
+    assert "[" not in view.value_text("grad:z")
+    assert view.value_text("x1") == "0" and view.value_text("x2") == "1"
+    assert norm(view.value_text("y")) == "y⁽²⁾ = 1"
+    assert "ex. 2 of 4" in view.value_text("example")
+    # the cost and the parameter gradients belong to the whole batch
+    assert norm(view.value_text("loss")) == "Cost = 0.089 →"
+    assert norm(view.value_text("grad:w1")) == f"← ∂Cost/∂w₁ = {MINUS}0.048"
+    view.set_focus(None)
+    assert "0.500" in view.value_text("y_hat")
+    with pytest.raises(ValueError):
+        view.set_focus(4)
+
+
+def test_bias_off_removes_the_bias(view, session):
+    session.set_bias(False)
+    assert view.value_text("b") == ""
+    assert view.node_text("b") == ""
+    assert view.node_text("z") == "z = w₁x₁ + w₂x₂"
+    session.finish_backward()
+    assert view.value_text("grad:b") == ""
+    assert view.value_text("prod:b") == ""
+    assert view.value_text("grad:z") == "← ∂L/∂z = 0.125"
+    session.set_bias(True)
+    assert view.value_text("b") == "b = 0.000"
+    assert view.node_text("z").endswith("+ b")
+
+
+def test_colourblind_palette_changes_colours(view, session):
+    session.finish_backward()
+    forward, backward = view.value_colour("y_hat"), view.value_colour("grad:z")
+    view.set_palette("colorblind")
+    assert view.value_colour("y_hat") == "#0072b2" != forward
+    assert view.value_colour("grad:z") == "#d55e00" != backward
+    assert view.value_text("y_hat") == "ŷ = 0.500 →"  # same texts
+    with pytest.raises(ValueError):
+        view.set_palette("neon")
+
+
+def test_moving_a_weight_updates_the_prediction(view, session):
+    session.set_mode("single", 1)  # x = (0, 1): ŷ = σ(w₂)
+    session.finish_forward()
+    assert view.value_text("y_hat") == "ŷ = 0.646 →"
+    session.set_parameter("w2", 0.9)
+    assert view.value_text("w2") == "w₂ = 0.900"
+    assert view.value_text("y_hat") == f"ŷ = {fmt(1 / (1 + np.exp(-0.9)))} →"
+
+
+def test_training_and_minibatch_keep_the_diagram_in_step(view, session):
+    session.train(3)
+    assert view.value_text("w1") == f"w₁ = {fmt(session.engine.network.get('w1'))}"
+    session.set_mode("minibatch", batch_size=2)
+    session.finish_forward()
+    assert "mini-batch of 2" in view.value_text("example")
+    assert norm(view.value_text("y_hat")).count(",") == 1
+
+
+def test_steps_update_items_without_rebuilding_the_scene(view, session):
+    scene = view.scene()
+    for item in scene.items():
+        item.setData(0, "built")
+    count = len(scene.items())
+    session.finish_backward()
+    session.apply_update()
+    session.step_forward()
+    session.step_back()
+    session.set_parameter("w1", 0.3)
+    view.set_focus(None)
+    assert len(scene.items()) == count
+    assert all(item.data(0) == "built" for item in scene.items())
+
+
+@pytest.mark.parametrize("mode", ["single", "batch", "minibatch"])
+@pytest.mark.parametrize("bias", [True, False])
+@pytest.mark.parametrize("digits", [3, 5])
+def test_texts_never_overlap(view, session, mode, bias, digits):
+    session.set_bias(bias)
+    session.set_mode(mode)
+    view.set_digits(digits)
+    session.finish_backward()
+    assert_no_overlap(view)
+    session.apply_update()
+    assert_no_overlap(view)
+    if mode != "single":
+        view.set_focus(1)
+        assert_no_overlap(view)
+
+
+def test_view_fits_the_scene_and_fonts_stay_readable(qtbot, view):
+    view.show()
+    qtbot.waitExposed(view)
+    view.resize(1000, 500)
+    qtbot.waitUntil(lambda: view.viewport().width() == 1000)
+    scale = view.transform().m11()
+    rect = view.sceneRect()
+    assert scale == pytest.approx(min(1000 / rect.width(), 500 / rect.height()), rel=0.02)
+    # value texts are ≥ 11 pt (≈ 14.7 px at 96 dpi) on screen in a 1000 px wide view
+    label = next(i for i in view.scene().items() if isinstance(i, QGraphicsSimpleTextItem))
+    assert label.font().pixelSize() * scale >= 11 * 96 / 72
+
+
+def test_refresh_is_fast(view, session):
+    session.set_mode("batch")
+    session.finish_backward()
+    times = []
+    for i in range(200):
+        session.engine.step_back() if i % 2 else session.engine.step_forward()
+        t0 = time.perf_counter()
+        view.refresh()
+        times.append(time.perf_counter() - t0)
+    p95 = float(np.percentile(times, 95))
+    assert p95 < 0.008, f"95th percentile refresh {p95 * 1000:.2f} ms"
