@@ -1,0 +1,29 @@
+"""Start the application (or render one screenshot) from main.py."""
+
+from __future__ import annotations
+
+import sys
+
+
+def run(screenshot: str | None = None, steps: int = 0, size=(1600, 1000)) -> int:
+    from PySide6.QtWidgets import QApplication
+
+    from .main_window import MainWindow
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("Neuron Lab")
+    win = MainWindow()
+    win.resize(*size)
+    if screenshot:
+        for _ in range(steps):
+            win.session.step_forward()
+        win.show()
+        app.processEvents()
+        if not win.grab().save(screenshot):
+            print(f"neuron-lab: could not write {screenshot}", file=sys.stderr)
+            return 1
+        print(screenshot)
+        win.close()
+        return 0
+    win.show()
+    return app.exec()

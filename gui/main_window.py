@@ -1,0 +1,515 @@
+"""The main window: diagram, explanation, controls, plots, menus and play."""
+
+from __future__ import annotations
+
+import time
+
+from PySide6.QtCore import QSignalBlocker, Qt, QTimer, Slot
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QSpinBox,
+    QSplitter,
+    QStyle,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core.datasets import GATE_TITLES
+from core.symbols import fmt
+
+from .controls import LearningRateControl, ParameterSlider
+from .diagram import DiagramView
+from .explain import ExplanationPanel
+from .session import Session
+
+# (label, kind, rate): micro-steps per second, or epochs per second; None = full speed
+SPEEDS = [
+    ("1 step / s", "steps", 1.0),
+    ("2 steps / s", "steps", 2.0),
+    ("5 steps / s", "steps", 5.0),
+    ("1 epoch / s", "epochs", 1.0),
+    ("10 epochs / s", "epochs", 10.0),
+    ("100 epochs / s", "epochs", 100.0),
+    ("1000 epochs / s", "epochs", 1000.0),
+    ("Full speed", "epochs", None),
+]
+DEFAULT_SPEED = 1
+FRAME_MS = 16  # redraw at display rate, whatever the training speed
+FRAME_BUDGET_S = 0.008  # full speed: train for at most this long per frame
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, session: Session | None = None, parent=None):
+        super().__init__(parent)
+        self.session = session if session is not None else Session()
+        self.setWindowTitle("Neuron Lab")
+        self.digits = 3
+        self._playing = False
+        self._play_clock = 0.0
+        self._play_debt = 0.0
+        self._chunk = 64  # full-speed epochs per call, adapted to the frame budget
+
+        self.diagram = DiagramView(self.session)
+        self.explain = ExplanationPanel(self.session)
+        self.plots = self._make_plots()
+        self._make_actions()
+        self._make_menus()
+        controls = self._make_controls()
+
+        middle = QSplitter(Qt.Vertical)
+        middle.addWidget(self.diagram)
+        if self.plots is not None:
+            middle.addWidget(self.plots)
+            middle.setStretchFactor(0, 1)
+            middle.setStretchFactor(1, 1)
+            middle.setSizes([470, 500])
+        right = QWidget()
+        rl = QVBoxLayout(right)
+        rl.setContentsMargins(4, 4, 4, 4)
+        title = QLabel("<b>What the current step computes</b>")
+        rl.addWidget(title)
+        rl.addWidget(self.explain, 1)
+        outer = QSplitter(Qt.Horizontal)
+        outer.addWidget(controls)
+        outer.addWidget(middle)
+        outer.addWidget(right)
+        outer.setStretchFactor(0, 0)
+        outer.setStretchFactor(1, 1)
+        outer.setStretchFactor(2, 0)
+        outer.setSizes([330, 900, 380])
+        self.setCentralWidget(outer)
+        self._make_status()
+
+        self.timer = QTimer(self)
+        self.timer.setInterval(FRAME_MS)
+        self.timer.timeout.connect(self._tick)
+
+        s = self.session
+        s.stepped.connect(self._sync_from_engine)
+        s.parametersChanged.connect(self._sync_from_engine)
+        s.trained.connect(self._sync_from_engine)
+        s.setupChanged.connect(self._sync_from_engine)
+        s.datasetChanged.connect(self._sync_dataset)
+        s.problem.connect(self.show_problem)
+        self._sync_dataset()
+        self._sync_from_engine()
+        self.resize(1600, 1000)
+
+    # ------------------------------------------------------------------ parts
+    def _make_plots(self):
+        try:
+            from .plots import PlotsPanel
+        except ImportError:  # the plots arrive with their own module
+            return None
+        return PlotsPanel(self.session)
+
+    def _act(self, text, slot, keys, tip, icon=None, name=None):
+        a = QAction(text, self)
+        if icon is not None:
+            a.setIcon(self.style().standardIcon(icon))
+        seqs = [QKeySequence(k) for k in keys]
+        a.setShortcuts(seqs)
+        a.setShortcutContext(Qt.WindowShortcut)
+        shown = ", ".join(s.toString(QKeySequence.NativeText) for s in seqs)
+        a.setToolTip(f"{tip} ({shown})" if shown else tip)
+        a.setStatusTip(tip)
+        a.triggered.connect(slot)
+        a.setObjectName(name or text.lower())
+        self.addAction(a)
+        return a
+
+    def _make_actions(self):
+        s = self.session
+        sp = QStyle.StandardPixmap
+        self.act_back = self._act("Step back", s.step_back, ["Left"],
+                                  "Undo one micro-step", sp.SP_MediaSeekBackward, "step back")
+        self.act_forward = self._act("Step forward", s.step_forward, ["Right"],
+                                     "Compute the next micro-step", sp.SP_MediaSeekForward,
+                                     "step forward")
+        self.act_fwd_pass = self._act("Finish forward pass", s.finish_forward, ["F"],
+                                      "Compute every forward value of this pass", None,
+                                      "finish forward")
+        self.act_bwd_pass = self._act("Finish backward pass", s.finish_backward, ["B"],
+                                      "Compute every gradient of this pass", None,
+                                      "finish backward")
+        self.act_update = self._act("Apply update", s.apply_update, ["U"],
+                                    "Gradient descent: θ ← θ − α·∂L/∂θ (finishes the pass)",
+                                    None, "apply update")
+        self.act_epoch = self._act("Run one epoch", s.run_epoch, ["E"],
+                                   "Every pass of one epoch", None, "run epoch")
+        self.act_play = self._act("Play", self.toggle_play, ["Space"],
+                                  "Play or pause at the chosen speed", sp.SP_MediaPlay, "play")
+        self.act_play.setCheckable(True)
+        self.act_reset = self._act("Reset", self.reset, ["R", "Ctrl+R"],
+                                   "Back to the starting parameters, epoch 0",
+                                   sp.SP_BrowserReload, "reset")
+        self.act_shot = self._act("Save screenshot…", self.save_screenshot, ["Ctrl+S"],
+                                  "Save a picture of the window", None, "save screenshot")
+        self.act_quit = self._act("Quit", self.close, ["Ctrl+Q"], "Close Neuron Lab", None,
+                                  "quit")
+        self.act_colorblind = self._act("Colour-blind-safe palette", self.set_colorblind,
+                                        ["Ctrl+B"], "Okabe–Ito colours instead of green/red",
+                                        None, "colour-blind palette")
+        self.act_colorblind.setCheckable(True)
+
+    def _make_menus(self):
+        mb = self.menuBar()
+        m = mb.addMenu("&File")
+        m.addAction(self.act_shot)
+        m.addSeparator()
+        m.addAction(self.act_quit)
+        m = mb.addMenu("&Run")
+        for a in (self.act_forward, self.act_back, None, self.act_fwd_pass, self.act_bwd_pass,
+                  self.act_update, self.act_epoch, None, self.act_play, self.act_reset):
+            m.addSeparator() if a is None else m.addAction(a)
+        m = mb.addMenu("&View")
+        prec = m.addMenu("Decimals")
+        group = QActionGroup(self)
+        self.digit_actions = {}
+        for d in range(1, 9):
+            a = QAction(f"{d} decimals", self, checkable=True)
+            a.setChecked(d == self.digits)
+            a.triggered.connect(lambda _=False, d=d: self.set_digits(d))
+            group.addAction(a)
+            prec.addAction(a)
+            self.digit_actions[d] = a
+        m.addAction(self.act_colorblind)
+        m = mb.addMenu("&Help")
+        a = QAction("Keyboard shortcuts", self)
+        a.triggered.connect(self.show_shortcuts)
+        m.addAction(a)
+        a = QAction("About Neuron Lab", self)
+        a.triggered.connect(self.show_about)
+        m.addAction(a)
+
+    def _button(self, action, name):
+        b = QToolButton()
+        b.setDefaultAction(action)
+        b.setToolButtonStyle(Qt.ToolButtonTextBesideIcon)
+        b.setAccessibleName(name)
+        b.setSizePolicy(b.sizePolicy().horizontalPolicy(), b.sizePolicy().verticalPolicy())
+        return b
+
+    def _make_controls(self):
+        panel = QWidget()
+        panel.setMinimumWidth(300)
+        panel.setMaximumWidth(420)
+        lay = QVBoxLayout(panel)
+        lay.setContentsMargins(6, 6, 6, 6)
+
+        box = QGroupBox("Step through")
+        g = QVBoxLayout(box)
+        row = QHBoxLayout()
+        row.addWidget(self._button(self.act_back, "step back"))
+        row.addWidget(self._button(self.act_forward, "step forward"))
+        g.addLayout(row)
+        row = QHBoxLayout()
+        row.addWidget(self._button(self.act_fwd_pass, "finish forward"))
+        row.addWidget(self._button(self.act_bwd_pass, "finish backward"))
+        g.addLayout(row)
+        row = QHBoxLayout()
+        row.addWidget(self._button(self.act_update, "apply update"))
+        row.addWidget(self._button(self.act_epoch, "run epoch"))
+        g.addLayout(row)
+        row = QHBoxLayout()
+        self.play_button = self._button(self.act_play, "play")
+        row.addWidget(self.play_button)
+        row.addWidget(self._button(self.act_reset, "reset"))
+        g.addLayout(row)
+        form = QFormLayout()
+        self.speed = QComboBox()
+        self.speed.setAccessibleName("speed")
+        self.speed.setToolTip("How fast Play goes: micro-steps or whole epochs per second")
+        for label, _, _ in SPEEDS:
+            self.speed.addItem(label)
+        self.speed.setCurrentIndex(DEFAULT_SPEED)
+        form.addRow("Speed", self.speed)
+        self.stop_at = QSpinBox()
+        self.stop_at.setRange(1, 10_000_000)
+        self.stop_at.setValue(5000)
+        self.stop_at.setAccessibleName("stop at epoch")
+        self.stop_at.setToolTip("Play pauses when this epoch is reached")
+        form.addRow("Stop at epoch", self.stop_at)
+        g.addLayout(form)
+        lay.addWidget(box)
+
+        box = QGroupBox("Parameters")
+        g = QVBoxLayout(box)
+        self.sliders = {n: ParameterSlider(n, sym) for n, sym in
+                        (("w1", "w₁"), ("w2", "w₂"), ("b", "b"))}
+        for sl in self.sliders.values():
+            sl.valueChanged.connect(self.session.set_parameter)
+            g.addWidget(sl)
+        self.bias_box = QCheckBox("Bias b (the tutorial starts without one)")
+        self.bias_box.setAccessibleName("bias")
+        self.bias_box.setToolTip("Add or remove the bias node b")
+        self.bias_box.toggled.connect(self.session.set_bias)
+        g.addWidget(self.bias_box)
+        self.lr = LearningRateControl()
+        self.lr.set_value(self.session.engine.lr)
+        self.lr.valueChanged.connect(self.session.set_learning_rate)
+        self.lr.invalid.connect(self.show_problem)
+        g.addWidget(QLabel("Learning rate"))
+        g.addWidget(self.lr)
+        lay.addWidget(box)
+
+        box = QGroupBox("Data and mode")
+        form = QFormLayout(box)
+        self.dataset = QComboBox()
+        self.dataset.setAccessibleName("dataset")
+        for key, title in GATE_TITLES.items():
+            self.dataset.addItem(f"{title} gate", key)
+        self.dataset.addItem("Custom (click the boundary plot)", "custom")
+        self.dataset.activated.connect(self._dataset_chosen)
+        form.addRow("Dataset", self.dataset)
+        self.mode = QComboBox()
+        self.mode.setAccessibleName("mode")
+        for label, key in (("One example", "single"), ("Mini-batch", "minibatch"),
+                           ("Full batch", "batch")):
+            self.mode.addItem(label, key)
+        self.mode.activated.connect(self._mode_chosen)
+        form.addRow("Mode", self.mode)
+        self.example = QComboBox()
+        self.example.setAccessibleName("example")
+        self.example.activated.connect(self._mode_chosen)
+        form.addRow("Example", self.example)
+        self.batch_size = QSpinBox()
+        self.batch_size.setRange(1, 10_000)
+        self.batch_size.setAccessibleName("batch size")
+        self.batch_size.valueChanged.connect(self._mode_chosen)
+        form.addRow("Batch size", self.batch_size)
+        self.focus = QComboBox()
+        self.focus.setAccessibleName("focus example")
+        self.focus.setToolTip("In a pass over several examples, show one example's values")
+        self.focus.activated.connect(self._focus_chosen)
+        form.addRow("Show", self.focus)
+        lay.addWidget(box)
+        lay.addStretch(1)
+        return panel
+
+    def _make_status(self):
+        sb = self.statusBar()
+        self.status_text = QLabel()
+        self.status_text.setAccessibleName("status")
+        self.warning = QLabel()
+        self.warning.setAccessibleName("warning")
+        self.warning.setStyleSheet("color: #b00020; font-weight: bold")
+        self.warning.setWordWrap(True)
+        sb.addWidget(self.status_text)
+        sb.addWidget(self.warning, 1)
+
+    # ------------------------------------------------------------ syncing
+    @Slot()
+    def _sync_from_engine(self):
+        e = self.session.engine
+        params = e.parameters()
+        for name, sl in self.sliders.items():
+            sl.setEnabled(name in params)
+            if name in params:
+                sl.set_value(params[name])
+        with QSignalBlocker(self.bias_box):
+            self.bias_box.setChecked(self.session.bias)
+        if e.lr != self.lr.value():
+            self.lr.set_value(e.lr)
+        with QSignalBlocker(self.mode), QSignalBlocker(self.example), \
+                QSignalBlocker(self.batch_size):
+            self.mode.setCurrentIndex(self.mode.findData(e.mode))
+            self.example.setCurrentIndex(len(e.dataset.points) if e.example is None
+                                         else e.example)
+            self.batch_size.setValue(e.batch_size)
+        self.example.setEnabled(e.mode == "single")
+        self.batch_size.setEnabled(e.mode == "minibatch")
+        self._sync_focus()
+        self._update_status()
+
+    def _sync_focus(self):
+        idx = self.session.engine.indices
+        with QSignalBlocker(self.focus):
+            wanted = ["All examples in the pass"] + [f"Example {i + 1}" for i in idx]
+            if [self.focus.itemText(i) for i in range(self.focus.count())] != wanted:
+                self.focus.clear()
+                self.focus.addItems(wanted)
+                self.diagram.set_focus(None)
+        self.focus.setEnabled(len(idx) > 1)
+
+    @Slot()
+    def _sync_dataset(self):
+        ds = self.session.engine.dataset
+        with QSignalBlocker(self.dataset), QSignalBlocker(self.example):
+            key = ds.name.lower() if ds.name.lower() in GATE_TITLES else "custom"
+            self.dataset.setCurrentIndex(self.dataset.findData(key))
+            self.example.clear()
+            for i, (x1, x2, y) in enumerate(ds.points):
+                self.example.addItem(f"{i + 1}: x = ({x1:g}, {x2:g}), y = {y}")
+            self.example.addItem("Cycle through all")
+        self.batch_size.setMaximum(max(1, ds.m))
+
+    def _update_status(self):
+        e = self.session.engine
+        p = e.current_pass
+        shown = e.cursor >= p.n_forward
+        sym = "L" if len(p.indices) == 1 else "Cost"
+        loss = f"{sym} = {fmt(p.cost, self.digits)}" if shown else f"{sym} not computed yet"
+        phase = {"idle": "ready", "done": "pass complete"}.get(e.phase, f"{e.phase} pass")
+        self.status_text.setText(
+            f"Epoch {e.epoch} · update {e.iteration} · {phase} · {loss} · "
+            f"α = {e.lr:g} · {e.dataset.name}")
+        if e.status.ok and not self._problem_sticky:
+            self.warning.clear()
+        elif not e.status.ok:
+            self.warning.setText("⚠ " + e.status.message)
+
+    _problem_sticky = False
+
+    @Slot(str)
+    def show_problem(self, message: str):
+        """Bad input or divergence: a clear message in the status area, nothing lost."""
+        self.warning.setText("⚠ " + message)
+        self._problem_sticky = True
+        QTimer.singleShot(8000, self._unstick)
+        if not self.session.engine.status.ok and self._playing:
+            self.toggle_play(False)
+
+    def _unstick(self):
+        self._problem_sticky = False
+        self._update_status()
+
+    # ------------------------------------------------------------ choices
+    @Slot(int)
+    def _dataset_chosen(self, index: int):
+        key = self.dataset.itemData(index)
+        if key == "custom":
+            self.session.set_dataset(self.session.engine.dataset.with_point(0.5, 0.5, 1))
+        else:
+            self.session.set_gate(key)
+
+    @Slot()
+    def _mode_chosen(self, *_):
+        mode = self.mode.currentData()
+        ex = self.example.currentIndex()
+        example = None if ex < 0 or ex >= self.session.engine.dataset.m else ex
+        self.session.set_mode(mode, example, self.batch_size.value())
+
+    @Slot(int)
+    def _focus_chosen(self, index: int):
+        idx = self.session.engine.indices
+        self.diagram.set_focus(None if index <= 0 else index - 1)
+        del idx
+
+    def set_digits(self, d: int):
+        self.digits = d
+        self.digit_actions[d].setChecked(True)
+        self.diagram.set_digits(d)
+        self.explain.set_digits(d)
+        self._update_status()
+
+    @Slot(bool)
+    def set_colorblind(self, on: bool):
+        name = "colorblind" if on else "default"
+        self.diagram.set_palette(name)
+        self.explain.set_palette(name)
+
+    @Slot()
+    def reset(self):
+        self.toggle_play(False)
+        self.session.reset()
+
+    # ------------------------------------------------------------ play
+    @Slot(bool)
+    def toggle_play(self, on: bool | None = None):
+        if on is None or not isinstance(on, bool):
+            on = not self._playing
+        self._playing = on
+        with QSignalBlocker(self.act_play):
+            self.act_play.setChecked(on)
+        self.act_play.setText("Pause" if on else "Play")
+        icon = QStyle.StandardPixmap.SP_MediaPause if on else QStyle.StandardPixmap.SP_MediaPlay
+        self.act_play.setIcon(self.style().standardIcon(icon))
+        if on:
+            if self.session.engine.epoch >= self.stop_at.value():
+                self.stop_at.setValue(self.session.engine.epoch + self.stop_at.value())
+            self._play_clock = time.perf_counter()
+            self._play_debt = 0.0
+            self.timer.start()
+        else:
+            self.timer.stop()
+
+    def play_frame(self, dt: float):
+        """Advance play by `dt` seconds' worth at the chosen speed (one display frame)."""
+        e = self.session.engine
+        _, kind, rate = SPEEDS[self.speed.currentIndex()]
+        target = self.stop_at.value()
+        if kind == "steps":
+            self._play_debt += dt * rate
+            while self._play_debt >= 1.0:
+                self._play_debt -= 1.0
+                self.session.step_forward()
+            if e.epoch >= target:
+                self.toggle_play(False)
+            return
+        remaining = target - e.epoch
+        if rate is None:  # full speed: as many epochs as fit in the frame budget
+            n = min(self._chunk, remaining)
+            t0 = time.perf_counter()
+            self.session.engine.train(n)
+            spent = time.perf_counter() - t0
+            if spent > 0:  # aim the next chunk at the budget
+                self._chunk = max(1, min(100_000, int(n * FRAME_BUDGET_S / spent)))
+        else:
+            self._play_debt += dt * rate
+            n = min(int(self._play_debt), remaining)
+            if n <= 0:
+                return
+            self._play_debt -= n
+            self.session.engine.train(n)
+        e.finish_forward()  # show the live forward values on the diagram
+        self.session.trained.emit()
+        if not e.status.ok:
+            self.show_problem(e.status.message)
+            self.toggle_play(False)
+        elif e.epoch >= target:
+            self.toggle_play(False)
+
+    @Slot()
+    def _tick(self):
+        now = time.perf_counter()
+        dt = min(0.25, now - self._play_clock)  # a stalled frame does not jump ahead
+        self._play_clock = now
+        self.play_frame(dt)
+
+    # ------------------------------------------------------------ misc
+    @Slot()
+    def save_screenshot(self):
+        path, _ = QFileDialog.getSaveFileName(self, "Save screenshot", "neuron-lab.png",
+                                              "PNG images (*.png)")
+        if path and not self.grab().save(path):
+            self.show_problem(f"Could not save the picture to {path}.")
+
+    def show_shortcuts(self):
+        rows = []
+        for a in (self.act_forward, self.act_back, self.act_fwd_pass, self.act_bwd_pass,
+                  self.act_update, self.act_epoch, self.act_play, self.act_reset,
+                  self.act_colorblind, self.act_shot):
+            keys = ", ".join(k.toString(QKeySequence.NativeText) for k in a.shortcuts())
+            rows.append(f"<tr><td><b>{keys}</b></td><td>{a.text()}</td></tr>")
+        QMessageBox.information(self, "Keyboard shortcuts", "<table>" + "".join(rows) +
+                                "</table>")
+
+    def show_about(self):
+        QMessageBox.about(self, "About Neuron Lab",
+                          "Neuron Lab shows a neuron learning: forward values, gradients "
+                          "and every gradient-descent step, with the real numbers.")
+
+    def closeEvent(self, event):
+        self.timer.stop()
+        super().closeEvent(event)

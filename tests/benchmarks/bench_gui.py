@@ -1,0 +1,114 @@
+"""Window responsiveness, measured offscreen; prints median and 95th percentile.
+
+    QT_QPA_PLATFORM=offscreen python tests/benchmarks/bench_gui.py
+
+1. slider value change → diagram repainted (every view that listens updates,
+   then the diagram paints synchronously), over 300 changes;
+2. one micro-step rendered (step forward, every view updated, diagram painted);
+3. one full refresh (diagram + explanation + all plots with a 200×200
+   boundary grid) during play and during slider drags;
+4. wall time for 5000 OR epochs (full batch) at full speed with live plots.
+Targets: 1–2 p95 < 8 ms; 3 median < 8 ms and p95 < 16 ms; 4 under 1 s.
+"""
+
+from __future__ import annotations
+
+import os
+import pathlib
+import statistics
+import sys
+import time
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[2]))
+
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+from gui.main_window import SPEEDS, MainWindow  # noqa: E402
+
+
+def summary(label, samples, target):
+    samples = sorted(samples)
+    med = statistics.median(samples) * 1e3
+    p95 = samples[int(0.95 * (len(samples) - 1))] * 1e3
+    print(f"{label:52s} median {med:6.2f} ms   p95 {p95:6.2f} ms   (n={len(samples)}; {target})")
+
+
+def paint(win):
+    win.diagram.viewport().repaint()
+
+
+def full_refresh(win):
+    paint(win)
+    win.explain.viewport().repaint()
+    if win.plots is not None:
+        win.plots.refresh()
+        win.plots.repaint()
+
+
+def main():
+    app = QApplication.instance() or QApplication([])
+    win = MainWindow()
+    win.resize(1600, 1000)
+    win.show()
+    app.processEvents()
+
+    # 1. slider → diagram (in the tutorial's batch view: four values per node)
+    win.session.set_mode("batch")
+    slider = win.sliders["w2"].slider
+    samples = []
+    for i in range(300):
+        v = 600 + (i % 100) * 7
+        t0 = time.perf_counter()
+        slider.setValue(v)
+        paint(win)
+        samples.append(time.perf_counter() - t0)
+    summary("slider change → diagram repainted", samples, "target p95 < 8 ms")
+
+    # 2. one micro-step rendered
+    win.session.reset()
+    samples = []
+    for _ in range(300):
+        t0 = time.perf_counter()
+        win.session.step_forward()
+        paint(win)
+        samples.append(time.perf_counter() - t0)
+    summary("one micro-step rendered", samples, "target p95 < 8 ms")
+
+    # 3. full refresh, during play and during a drag
+    win.session.reset()
+    samples = []
+    for _ in range(200):
+        win.session.engine.train(5)
+        win.session.engine.finish_forward()
+        t0 = time.perf_counter()
+        win.session.trained.emit()
+        full_refresh(win)
+        samples.append(time.perf_counter() - t0)
+    summary("full refresh during play", samples, "target median < 8, p95 < 16 ms")
+    samples = []
+    for i in range(200):
+        t0 = time.perf_counter()
+        slider.setValue(600 + (i % 100) * 7)
+        full_refresh(win)
+        samples.append(time.perf_counter() - t0)
+    summary("full refresh during a slider drag", samples, "target median < 8, p95 < 16 ms")
+
+    # 4. 5000 OR epochs at full speed with live plots
+    win.session.reset()
+    win.session.set_mode("batch")
+    win.speed.setCurrentIndex(len(SPEEDS) - 1)
+    win.stop_at.setValue(5000)
+    t0 = time.perf_counter()
+    win.toggle_play(True)
+    while win.timer.isActive():
+        app.processEvents()
+    wall = time.perf_counter() - t0
+    e = win.session.engine
+    print(f"{'5000 OR epochs at full speed, plots live':52s} {wall:6.3f} s "
+          f"(epoch {e.epoch}, cost {e.epoch_costs[-1]:.6f}; target < 1 s)")
+    win.close()
+
+
+if __name__ == "__main__":
+    main()

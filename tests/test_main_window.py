@@ -1,0 +1,220 @@
+"""The window driven as a learner drives it (pytest-qt, offscreen)."""
+
+import pathlib
+import subprocess
+import sys
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QAbstractSlider, QLineEdit, QWidget
+
+from gui.main_window import SPEEDS, MainWindow
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+MINUS = "\u2212"
+
+
+@pytest.fixture
+def win(qtbot):
+    w = MainWindow()
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    return w
+
+
+def named(win, name, cls=QWidget):
+    found = [c for c in win.findChildren(cls) if c.accessibleName() == name]
+    assert found, f"no control named {name!r}"
+    return found[0]
+
+
+def click(win, qtbot, name):
+    qtbot.mouseClick(named(win, name), Qt.LeftButton)
+
+
+def shown(win):
+    d = win.diagram
+    keys = ["x1", "x2", "w1", "w2", "b", "prod:w1", "prod:w2", "z", "y_hat", "loss", "grad:loss",
+            "grad:y_hat", "grad:z", "grad:w1", "grad:w2", "grad:b", "y"]
+    return {k: d.value_text(k) for k in keys}
+
+
+def test_starts_in_the_tutorial_state(win):
+    e = win.session.engine
+    assert e.parameters() == {"w1": 0.1, "w2": 0.6, "b": 0.0}
+    assert e.lr == 1.0 and e.dataset.name == "OR" and e.indices == (0,)
+    assert named(win, "w1").value() == 100 and named(win, "w2").value() == 600
+    assert win.diagram.value_text("y_hat") == ""  # nothing computed before the first step
+
+
+def test_forward_backward_update_and_back(win, qtbot):
+    states = [shown(win)]
+    for _ in range(6):  # the forward pass, one micro-step at a time
+        click(win, qtbot, "step forward")
+        states.append(shown(win))
+    assert "0.500" in win.diagram.value_text("y_hat")
+    assert "0.125" in win.diagram.value_text("loss")
+    for _ in range(6):
+        click(win, qtbot, "step forward")
+        states.append(shown(win))
+    assert "0.125" in win.diagram.value_text("grad:b")
+    assert "0.000" in win.diagram.value_text("grad:w1")
+    assert "0.000" in win.diagram.value_text("grad:w2")
+    click(win, qtbot, "apply update")
+    assert f"{MINUS}0.125" in win.diagram.value_text("b")
+    assert win.session.engine.parameters()["b"] == pytest.approx(-0.125)
+    assert named(win, "b").value() == -125  # the slider followed
+    assert "b = 0.000 − 1 × 0.125 = −0.125" in win.explain.toPlainText()
+    for _ in range(3):
+        click(win, qtbot, "step back")
+    for expected in reversed(states[:-1]):
+        click(win, qtbot, "step back")
+        assert shown(win) == expected
+
+
+def test_dragging_w2_moves_y_hat(win, qtbot):
+    win.session.set_mode("batch")
+    qtbot.keyClick(win, Qt.Key_F)  # finish the forward pass
+    before = win.diagram.value_text("y_hat")
+    slider = named(win, "w2", QAbstractSlider)
+    for v in (700, 800, 900):  # as a drag delivers values
+        slider.setValue(v)
+        now = win.diagram.value_text("y_hat")
+        assert now and now != before
+        before = now
+    assert win.session.engine.parameters()["w2"] == pytest.approx(0.9)
+    assert "0.711" in win.diagram.value_text("y_hat")  # σ(0.9) for x = (0, 1)
+
+
+def test_keyboard_shortcuts(win, qtbot):
+    e = win.session.engine
+    win.setFocus()
+    qtbot.keyClick(win, Qt.Key_Right)
+    assert e.cursor == 1
+    qtbot.keyClick(win, Qt.Key_Left)
+    assert e.cursor == 0
+    qtbot.keyClick(win, Qt.Key_F)
+    assert e.phase == "forward" and e.cursor == e.current_pass.n_forward
+    qtbot.keyClick(win, Qt.Key_B)
+    assert e.cursor == e.current_pass.n_forward + e.current_pass.n_backward
+    qtbot.keyClick(win, Qt.Key_U)
+    assert e.phase == "done" and e.parameters()["b"] == pytest.approx(-0.125)
+    qtbot.keyClick(win, Qt.Key_E)
+    assert e.epoch == 2
+    qtbot.keyClick(win, Qt.Key_R)
+    assert e.epoch == 0 and e.parameters()["b"] == 0.0
+    qtbot.keyClick(win, Qt.Key_Space)
+    assert win.timer.isActive()
+    qtbot.keyClick(win, Qt.Key_Space)
+    assert not win.timer.isActive()
+    tip = win.act_forward.toolTip()
+    assert "Right" in tip or "→" in tip
+
+
+def test_batch_mode_cost(win, qtbot):
+    win.mode.setCurrentIndex(win.mode.findData("batch"))
+    win._mode_chosen()
+    qtbot.keyClick(win, Qt.Key_F)
+    assert "0.089" in win.diagram.value_text("loss")
+    assert "Cost" in win.status_text.text()
+    qtbot.keyClick(win, Qt.Key_U)
+    qtbot.keyClick(win, Qt.Key_F)
+    assert "0.084" in win.diagram.value_text("loss")
+
+
+def test_bad_learning_rate_gets_a_message_and_loses_nothing(win, qtbot):
+    edit = named(win, "learning rate exact", QLineEdit)
+    edit.setText("fast please")
+    edit.editingFinished.emit()
+    assert "not a number" in win.warning.text()
+    assert win.session.engine.lr == 1.0 and edit.text() == "1"
+    edit.setText("-3")
+    edit.editingFinished.emit()
+    assert "≥ 0" in win.warning.text()
+    edit.setText("5e-10")
+    edit.editingFinished.emit()
+    assert win.session.engine.lr == 5e-10
+
+
+def test_learning_rate_slider_is_logarithmic(win):
+    s = named(win, "learning rate", QAbstractSlider)
+    s.setValue(s.minimum())
+    assert win.session.engine.lr == pytest.approx(1e-4)
+    s.setValue(s.maximum())
+    assert win.session.engine.lr == pytest.approx(100)
+
+
+def test_divergence_is_reported(win, qtbot):
+    win.session.set_mode("batch")
+    win.session.set_learning_rate(1e6)
+    win.speed.setCurrentIndex(len(SPEEDS) - 1)
+    win.toggle_play(True)
+    qtbot.waitUntil(lambda: not win.timer.isActive(), timeout=5000)
+    assert "learning rate" in win.warning.text()
+    assert win.session.engine.status.kind == "diverged"
+
+
+def test_full_speed_play_reaches_5000_epochs(win, qtbot):
+    win.session.set_mode("batch")
+    win.speed.setCurrentIndex(len(SPEEDS) - 1)
+    win.toggle_play(True)
+    qtbot.waitUntil(lambda: not win.timer.isActive(), timeout=20000)
+    e = win.session.engine
+    assert e.epoch == 5000
+    assert e.epoch_costs[-1] == pytest.approx(0.000528, abs=1e-6)
+
+
+def test_step_speed_play_takes_micro_steps(win):
+    win.speed.setCurrentIndex(2)  # 5 steps / s
+    win._playing = True
+    win.play_frame(1.0)
+    assert win.session.engine.cursor == 5
+
+
+def test_bias_switch_and_dataset(win, qtbot):
+    named(win, "bias").setChecked(False)
+    assert "b" not in win.session.engine.parameters()
+    assert win.diagram.value_text("b") == ""
+    assert not win.sliders["b"].isEnabled()
+    win.dataset.setCurrentIndex(win.dataset.findData("xor"))
+    win._dataset_chosen(win.dataset.currentIndex())
+    assert win.session.engine.dataset.name == "XOR"
+
+
+def test_accessible_names(win):
+    for name in ["w1", "w2", "b", "learning rate", "step forward", "step back", "play",
+                 "finish forward", "finish backward", "apply update", "run epoch", "reset",
+                 "speed", "dataset", "mode", "example", "batch size", "bias", "diagram",
+                 "explanation"]:
+        named(win, name)
+
+
+def test_precision_setting(win, qtbot):
+    qtbot.keyClick(win, Qt.Key_F)
+    win.set_digits(5)
+    assert "0.50000" in win.diagram.value_text("y_hat")
+    assert "0.50000" in win.explain.toPlainText()
+
+
+def test_screenshot_entry_point(tmp_path):
+    out = tmp_path / "shot.png"
+    r = subprocess.run([sys.executable, "main.py", "--screenshot", str(out), "--steps", "9",
+                        "--size", "1200x800"], cwd=ROOT, capture_output=True, text=True,
+                       timeout=120, env={**__import__("os").environ,
+                                         "QT_QPA_PLATFORM": "offscreen"})
+    assert r.returncode == 0, r.stderr
+    assert out.stat().st_size > 10_000
+
+
+def test_no_display_gets_an_explanation():
+    from main import display_problem
+
+    msg = display_problem(environ={}, platform="linux", find_library=lambda n: "x")
+    assert "DISPLAY" in msg and "xvfb-run" in msg
+    msg = display_problem(environ={"DISPLAY": ":0"}, platform="linux",
+                          find_library=lambda n: None)
+    assert "libxcb-cursor0" in msg
+    assert display_problem(environ={"DISPLAY": ":0"}, platform="linux",
+                           find_library=lambda n: "libxcb-cursor.so.0") is None
+    assert display_problem(environ={"QT_QPA_PLATFORM": "offscreen"}, platform="linux") is None
