@@ -13,7 +13,8 @@ import os
 import sys
 
 
-def display_problem(environ=os.environ, platform=sys.platform, find_library=ctypes.util.find_library):
+def display_problem(environ=os.environ, platform=sys.platform,
+                    find_library=ctypes.util.find_library):
     """Why Qt could not open a window here, with the fix; None when it can.
 
     Qt aborts with a cryptic message in these cases, so we check first."""

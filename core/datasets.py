@@ -64,7 +64,9 @@ def from_points(points, name: str = "custom") -> Dataset:
     if arr.size == 0:
         raise DatasetError("the dataset is empty: add at least one point")
     if arr.ndim != 2 or arr.shape[1] != 3:
-        raise DatasetError(f"each point needs exactly three numbers (x1, x2, y), got shape {arr.shape}")
+        raise DatasetError(
+            f"each point needs exactly three numbers (x1, x2, y), got shape {arr.shape}"
+        )
     if not np.all(np.isfinite(arr)):
         raise DatasetError("every coordinate and label must be a finite number")
     labels = arr[:, 2]

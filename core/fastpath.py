@@ -20,7 +20,6 @@ import numpy as np
 from .network import Network
 from .watch import NON_FINITE, OK, Watch
 
-
 SCALAR_LIMIT = 64  # examples × inputs up to which floats beat NumPy calls
 
 
@@ -29,11 +28,11 @@ def train_epochs(net: Network, X, Y, batches, lr: float, epochs: int, watch: Wat
     """Run `epochs` passes over `batches` (lists of column indices), updating
     `net` in place.
 
-    Returns (costs, finite): costs[e] is epoch e's cost, the mean over the
-    epoch's examples of ½(y − ŷ)² at the moment each was used (in full batch
-    mode, the cost before the update). `carry` is Σ cost·m already accumulated
-    by a partly finished first epoch and `m_total` that epoch's size. Stops early, with finite=False, at the
-    first non-finite cost; costs then ends with that value.
+    Returns (costs, watch, status): costs[e] is epoch e's cost, the mean over
+    the epoch's examples of ½(y − ŷ)² at the moment each was used (in full
+    batch mode, the cost before the update). `carry` is Σ cost·m already
+    accumulated by a part-done first epoch and `m_total` that epoch's size.
+    Stops after the first epoch that `watch` flags; costs then ends there.
     """
     if m_total is None:
         m_total = sum(len(b) for b in batches)

@@ -112,6 +112,7 @@ def build_pass(net: Network, X, Y, indices, lr: float) -> Pass:
         acts, zs = [A], []
         for l, lin in enumerate(net.linears):
             Z = lin.forward(A)
+            x_spec = "pi" if l == 0 else "p"  # inputs are data: 0 and 1 print as such
             for i in range(lin.units):
                 terms = []
                 for j in range(lin.fan_in):
@@ -121,7 +122,7 @@ def build_pass(net: Network, X, Y, indices, lr: float) -> Pass:
                     terms.append(f"{slot.symbol}{xs}")
                     add(phase=FORWARD, kind="product", target=f"edge:{slot.name}",
                         symbol=f"{slot.symbol}{xs}", value=prod, param=slot.name,
-                        lines=((f"{slot.symbol}{xs} = {{0}} × {{1:p{'i' if l == 0 else ''}}} = {{2}}",
+                        lines=((f"{slot.symbol}{xs} = {{0}} × {{1:{x_spec}}} = {{2}}",
                                 (lin.W[i, j], A[j], prod)),))
                 if lin.b is not None:
                     slot = _slot(net, l, "b", i, 0)
@@ -172,8 +173,8 @@ def build_pass(net: Network, X, Y, indices, lr: float) -> Pass:
             local_line = ("local gradient ∂L/∂ŷ = −(y − ŷ) = −({0:i} − {1}) = {2}",
                           (Yb[0], Yhat[0], local[0]))
         else:
-            local_line = (f"local gradient ∂Cost/∂ŷ = −(1/m)(y − ŷ) = −(1/{m})({{0:i}} − {{1}}) = {{2}}",
-                          (Yb[0], Yhat[0], local[0]))
+            local_line = ("local gradient ∂Cost/∂ŷ = −(1/m)(y − ŷ) = "
+                          f"−(1/{m})({{0:i}} − {{1}}) = {{2}}", (Yb[0], Yhat[0], local[0]))
         add(phase=BACKWARD, kind="hop", target="edge:y_hat->loss", symbol=f"{d}ŷ",
             value=local[0].copy(), upstream=np.float64(1.0), local=local[0].copy(),
             lines=((f"upstream gradient {d}{Lsym} = 1", ()), local_line,

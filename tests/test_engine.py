@@ -33,7 +33,7 @@ def test_one_pass_micro_steps_in_order():
     e = Engine()
     kinds = []
     while e.phase != "done":
-        kinds.append((e.step_forward().phase))
+        kinds.append(e.step_forward().phase)
     assert kinds == ["forward"] * 6 + ["backward"] * 6 + ["update"] * 3
     assert e.iteration == 1 and e.epoch == 1  # example 0 alone is the whole epoch
 
