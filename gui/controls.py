@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 
 PARAM_RANGE = 10.0  # sliders span −10 … 10
 PARAM_STEP = 0.001
+SPIN_LIMIT = 1e12
 LR_MIN_EXP, LR_MAX_EXP = -4, 2  # the slider spans 10⁻⁴ … 10²
 LR_TICKS_PER_DECADE = 100
 
@@ -39,11 +40,12 @@ class ParameterSlider(QWidget):
         self.slider.setAccessibleName(name)
         self.slider.setToolTip(f"Drag to change {symbol}; the diagram and plots follow live.")
         self.spin = QDoubleSpinBox()
-        self.spin.setRange(-PARAM_RANGE, PARAM_RANGE)
+        # the slider spans ±10, but training can go further: the box shows the truth
+        self.spin.setRange(-SPIN_LIMIT, SPIN_LIMIT)
         self.spin.setDecimals(3)
         self.spin.setSingleStep(PARAM_STEP * 10)
         self.spin.setAccessibleName(f"{name} exact")
-        self.spin.setToolTip(f"Type an exact value for {symbol} (−10 to 10, steps of 0.001).")
+        self.spin.setToolTip(f"Type an exact value for {symbol} (steps of 0.001).")
         self.spin.setKeyboardTracking(False)
         self.spin.setMinimumWidth(86)
         lay = QHBoxLayout(self)

@@ -461,7 +461,7 @@ class MainWindow(QMainWindow):
         if rate is None:  # full speed: as many epochs as fit in the frame budget
             n = min(self._chunk, remaining)
             t0 = time.perf_counter()
-            self.session.engine.train(n)
+            self.session.train(n)
             spent = time.perf_counter() - t0
             if spent > 0:  # aim the next chunk at the budget
                 self._chunk = max(1, min(100_000, int(n * FRAME_BUDGET_S / spent)))
@@ -471,13 +471,8 @@ class MainWindow(QMainWindow):
             if n <= 0:
                 return
             self._play_debt -= n
-            self.session.engine.train(n)
-        e.finish_forward()  # show the live forward values on the diagram
-        self.session.trained.emit()
-        if not e.status.ok:
-            self.show_problem(e.status.message)
-            self.toggle_play(False)
-        elif e.epoch >= target:
+            self.session.train(n)
+        if not e.status.ok or e.epoch >= target:
             self.toggle_play(False)
 
     @Slot()

@@ -90,8 +90,11 @@ class Session(QObject):
         self._after_run()
 
     def train(self, epochs: int):
-        """Fast path (play at high speed); returns the new epoch costs."""
+        """Fast path (play at high speed); returns the new epoch costs.
+
+        The next pass's forward values are shown, so the diagram stays live."""
         costs, ok = self._guard(self.engine.train, epochs)
+        self.engine.finish_forward()
         self.trained.emit()
         self._after_run()
         return costs
