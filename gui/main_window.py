@@ -30,6 +30,7 @@ from core.symbols import fmt
 from .controls import LearningRateControl, ParameterSlider
 from .diagram import DiagramView
 from .explain import ExplanationPanel
+from .lessons import LessonError, load_lessons
 from .session import Session
 
 # (label, kind, rate): micro-steps per second, or epochs per second; None = full speed
@@ -62,6 +63,12 @@ class MainWindow(QMainWindow):
         self.diagram = DiagramView(self.session)
         self.explain = ExplanationPanel(self.session)
         self.plots = self._make_plots()
+        self.lesson_text = QLabel()
+        self.lesson_text.setWordWrap(True)
+        self.lesson_text.setAccessibleName("lesson")
+        self.lesson_text.setStyleSheet("background: #fff8e1; border: 1px solid #e0c97f; "
+                                       "padding: 6px")
+        self.lesson_text.hide()
         self._make_actions()
         self._make_menus()
         controls = self._make_controls()
@@ -76,6 +83,7 @@ class MainWindow(QMainWindow):
         right = QWidget()
         rl = QVBoxLayout(right)
         rl.setContentsMargins(4, 4, 4, 4)
+        rl.addWidget(self.lesson_text)
         title = QLabel("<b>What the current step computes</b>")
         rl.addWidget(title)
         rl.addWidget(self.explain, 1)
@@ -165,6 +173,10 @@ class MainWindow(QMainWindow):
     def _make_menus(self):
         mb = self.menuBar()
         m = mb.addMenu("&File")
+        a = QAction("Open lessons file…", self)
+        a.setStatusTip("Load a teacher's own lessons (JSON, like resources/lessons.json)")
+        a.triggered.connect(self.open_lessons)
+        m.addAction(a)
         m.addAction(self.act_shot)
         m.addSeparator()
         m.addAction(self.act_quit)
@@ -184,6 +196,13 @@ class MainWindow(QMainWindow):
             prec.addAction(a)
             self.digit_actions[d] = a
         m.addAction(self.act_colorblind)
+        self.lessons_menu = mb.addMenu("&Lessons")
+        self.lessons = []
+        try:
+            self.set_lessons(load_lessons())
+        except (LessonError, OSError) as exc:
+            QTimer.singleShot(0, lambda msg=str(exc): self.show_problem(
+                f"The lessons could not be loaded: {msg}"))
         m = mb.addMenu("&Help")
         a = QAction("Keyboard shortcuts", self)
         a.triggered.connect(self.show_shortcuts)
@@ -418,6 +437,48 @@ class MainWindow(QMainWindow):
         name = "colorblind" if on else "default"
         self.diagram.set_palette(name)
         self.explain.set_palette(name)
+
+    def set_lessons(self, lessons):
+        self.lessons = list(lessons)
+        m = self.lessons_menu
+        m.clear()
+        for lesson in self.lessons:
+            a = QAction(lesson.title, self)
+            a.triggered.connect(lambda _=False, le=lesson: self.start_lesson(le))
+            m.addAction(a)
+        m.addSeparator()
+        a = QAction("Hide the lesson text", self)
+        a.triggered.connect(self.lesson_text.hide)
+        m.addAction(a)
+
+    def open_lessons(self, path: str | None = None):
+        """Replace the Lessons menu with a teacher's file; a bad file changes nothing."""
+        if not path:
+            path, _ = QFileDialog.getOpenFileName(self, "Open lessons", "",
+                                                  "Lessons (*.json)")
+            if not path:
+                return
+        try:
+            lessons = load_lessons(path)
+        except LessonError as exc:
+            self.show_problem(str(exc))
+            return
+        if not lessons:
+            self.show_problem(f"{path} holds no lessons.")
+            return
+        self.set_lessons(lessons)
+
+    def start_lesson(self, lesson):
+        self.toggle_play(False)
+        setup = lesson.setup
+        self.session.apply_setup(setup)
+        labels = [label for label, _, _ in SPEEDS]
+        if setup.get("speed") in labels:
+            self.speed.setCurrentIndex(labels.index(setup["speed"]))
+        if "stop_at" in setup:
+            self.stop_at.setValue(int(setup["stop_at"]))
+        self.lesson_text.setText(f"<b>{lesson.title}</b><br>{lesson.text}")
+        self.lesson_text.show()
 
     @Slot()
     def reset(self):

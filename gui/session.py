@@ -108,6 +108,31 @@ class Session(QObject):
         self.parametersChanged.emit()
         self.stepped.emit()
 
+    def apply_setup(self, setup: dict):
+        """Start afresh from a lesson's setup (dataset, mode, bias, parameters, α)."""
+        bias = bool(setup.get("bias", True))
+        start = {"w1": float(setup.get("w1", START["w1"])),
+                 "w2": float(setup.get("w2", START["w2"])), "b": float(setup.get("b", 0.0))}
+        mode = setup.get("mode", "single")
+        example = setup.get("example", 0) if mode == "single" else None
+        e = self.engine
+
+        def apply():
+            e.set_network(network.neuron((start["w1"], start["w2"]),
+                                         start["b"] if bias else None))
+            e.set_dataset(datasets.gate(setup.get("dataset", "or")))
+            e.set_mode(mode, example, int(setup.get("batch_size", e.batch_size)))
+            e.set_learning_rate(float(setup.get("lr", START_LR)))
+            e.reset()
+
+        _, ok = self._guard(apply)
+        if ok:
+            self._bias = bias
+            self.start_values = start
+        for sig in (self.datasetChanged, self.setupChanged, self.parametersChanged,
+                    self.stepped):
+            sig.emit()
+
     # ------------------------------------------------------------ settings
     def set_parameter(self, name: str, value: float):
         if name == "b" and not self._bias:
