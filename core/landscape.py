@@ -1,0 +1,340 @@
+"""What the plots draw, computed in NumPy: the prediction over the input plane, the
+cost along one parameter or over two, gradient-descent steps along a slice, and
+several learning rates trained side by side.
+
+Everything is vectorized: a grid of inputs is one forward pass; a range of
+parameter values becomes a leading "batch" axis on the parameters (so each
+layer is one stacked matrix product); several learning rates train as one array
+of parameters with a learning-rate axis, looping over epochs only.
+"""
+
+from __future__ import annotations
+
+import math
+from functools import lru_cache
+from typing import NamedTuple
+
+import numpy as np
+
+from .fastpath import train_epochs
+from .network import Network
+from .numerics import sigmoid
+from .watch import NON_FINITE, OK, STUCK, Status, Watch
+
+DEFAULT_RANGE = (-0.5, 1.5)
+_CHUNK = 16384  # parameter sets evaluated at once (bounds the temporaries' memory)
+
+
+# ---------------------------------------------------------------- input plane
+@lru_cache(maxsize=8)
+def _plane(x_range, y_range, n) -> np.ndarray:
+    """(2, n·n) inputs at the centres of an n×n grid of pixels, row-major (rows = x₂)."""
+    xs = pixel_centres(x_range, n)
+    ys = pixel_centres(y_range, n)
+    x1, x2 = np.meshgrid(xs, ys)
+    pts = np.vstack([x1.ravel(), x2.ravel()])
+    pts.setflags(write=False)
+    return pts
+
+
+def pixel_centres(rng, n: int) -> np.ndarray:
+    """n values at the centres of n equal cells covering rng = (lo, hi)."""
+    lo, hi = float(rng[0]), float(rng[1])
+    return lo + (np.arange(n) + 0.5) * ((hi - lo) / n)
+
+
+def boundary_grid(net: Network, x_range=DEFAULT_RANGE, y_range=DEFAULT_RANGE,
+                  n: int = 200) -> np.ndarray:
+    """ŷ over the input plane: float32 (n, n), C-contiguous, rows = x₂, columns = x₁.
+
+    Sampled at pixel centres, so an image of it placed on the rectangle
+    x_range × y_range shows every value where it was computed. Any core network
+    (neuron, feature cross, two layers) in one vectorized forward pass.
+    """
+    X = _plane((float(x_range[0]), float(x_range[1])),
+               (float(y_range[0]), float(y_range[1])), int(n))
+    with np.errstate(all="ignore"):
+        yhat = net.predict(X)
+    out = np.nan_to_num(yhat.reshape(n, n), nan=0.5).astype(np.float32)
+    return np.ascontiguousarray(out)
+
+
+class BoundaryLine(NamedTuple):
+    """The line w₁x₁ + w₂x₂ + b = 0.
+
+    x1_intercept / x2_intercept: where it crosses the x₁ axis (x₂ = 0) and the x₂
+    axis (x₁ = 0); None when it is parallel to that axis (or is that axis).
+    segment: ((x₁, x₂), (x₁, x₂)), the part inside the given box, or None.
+    kind: "line", "vertical" (w₂ = 0), "horizontal" (w₁ = 0) or "none" (w₁ = w₂ = 0:
+    ŷ is the same everywhere, there is no boundary).
+    """
+
+    kind: str
+    x1_intercept: float | None
+    x2_intercept: float | None
+    segment: tuple[tuple[float, float], tuple[float, float]] | None
+
+
+def boundary_line(w1: float, w2: float, b: float | None,
+                  x_range=DEFAULT_RANGE, y_range=DEFAULT_RANGE) -> BoundaryLine:
+    """The decision boundary of the neuron: intercepts −b/w₁, −b/w₂ and the segment
+    of the line inside x_range × y_range (Liang–Barsky clipping)."""
+    w1, w2, b = float(w1), float(w2), 0.0 if b is None else float(b)
+    s = max(abs(w1), abs(w2))
+    if s == 0.0 or not math.isfinite(s) or not math.isfinite(b):
+        return BoundaryLine("none", None, None, None)
+    w1, w2, b = w1 / s, w2 / s, b / s  # same line, no overflow below
+    kind = "vertical" if w2 == 0.0 else "horizontal" if w1 == 0.0 else "line"
+    x1_int = -b / w1 if w1 != 0.0 else None
+    x2_int = -b / w2 if w2 != 0.0 else None
+    # the point of the line nearest the origin, and its direction
+    nn = w1 * w1 + w2 * w2
+    p = (-b * w1 / nn, -b * w2 / nn)
+    d = (-w2, w1)
+    t0, t1 = -math.inf, math.inf
+    for pk, dk, lo, hi in ((p[0], d[0], *x_range), (p[1], d[1], *y_range)):
+        if dk == 0.0:
+            if not lo <= pk <= hi:
+                return BoundaryLine(kind, x1_int, x2_int, None)
+            continue
+        ta, tb = (lo - pk) / dk, (hi - pk) / dk
+        t0, t1 = max(t0, min(ta, tb)), min(t1, max(ta, tb))
+    if t0 > t1:
+        return BoundaryLine(kind, x1_int, x2_int, None)
+    seg = ((p[0] + t0 * d[0], p[1] + t0 * d[1]), (p[0] + t1 * d[0], p[1] + t1 * d[1]))
+    return BoundaryLine(kind, x1_int, x2_int, seg)
+
+
+# ------------------------------------------------------------ parameter space
+def _stacked_forward(net: Network, X, overrides: dict[str, np.ndarray]) -> np.ndarray:
+    """ŷ for B parameter sets at once: (B, m). `overrides` maps parameter names to
+    (B,) values; the other parameters keep their values in `net`."""
+    B = len(next(iter(overrides.values())))
+    A = net.features(np.asarray(X, dtype=float))
+    layers = []
+    for lin in net.linears:
+        W = np.repeat(lin.W[None], B, axis=0)
+        b = None if lin.b is None else np.repeat(lin.b[None], B, axis=0)
+        layers.append((W, b))
+    for name, vals in overrides.items():
+        s = net.slot(name)
+        arr = layers[s.layer][0 if s.kind == "W" else 1]
+        arr[(slice(None), *s.index)] = vals
+    for W, b in layers:
+        if A.ndim == 2:  # inputs shared by every parameter set: one (B·u, f) @ (f, m) product
+            Z = (W.reshape(-1, W.shape[2]) @ A).reshape(B, W.shape[1], A.shape[1])
+        else:
+            Z = np.matmul(W, A)
+        if b is not None:
+            Z += b
+        A = sigmoid(Z)
+    return A[:, 0, :]
+
+
+def _batch_cost(net: Network, X, Y, overrides: dict[str, np.ndarray]) -> np.ndarray:
+    """Full-batch cost (1/2m) Σ (y − ŷ)² for each of B parameter sets."""
+    Y = np.asarray(Y, dtype=float).reshape(1, -1)
+    m = Y.shape[1]
+    B = len(next(iter(overrides.values())))
+    out = np.empty(B)
+    with np.errstate(all="ignore"):
+        for start in range(0, B, _CHUNK):
+            part = {k: v[start : start + _CHUNK] for k, v in overrides.items()}
+            d = Y - _stacked_forward(net, X, part)
+            out[start : start + _CHUNK] = np.sum(d * d, axis=1) / (2 * m)
+    return out
+
+
+def cost_slice(net: Network, X, Y, name: str, values) -> np.ndarray:
+    """The cost along one parameter, the others held at their values in `net`:
+    one value per entry of `values` (vectorized: the values are a batch axis)."""
+    values = np.asarray(values, dtype=float).ravel()
+    net.slot(name)  # a clear error for an unknown name
+    if values.size == 0:
+        return np.empty(0)
+    return _batch_cost(net, X, Y, {name: values})
+
+
+def cost_grid(net: Network, X, Y, w1_values, w2_values,
+              names: tuple[str, str] = ("w1", "w2")) -> np.ndarray:
+    """The cost over a plane of two parameters (default w₁, w₂), the others held
+    fixed: (len(w2_values), len(w1_values)), rows = the second parameter."""
+    a = np.asarray(w1_values, dtype=float).ravel()
+    c = np.asarray(w2_values, dtype=float).ravel()
+    for nm in names:
+        net.slot(nm)
+    if a.size == 0 or c.size == 0:
+        return np.empty((c.size, a.size))
+    g1, g2 = np.meshgrid(a, c)
+    costs = _batch_cost(net, X, Y, {names[0]: g1.ravel(), names[1]: g2.ravel()})
+    return costs.reshape(c.size, a.size)
+
+
+def param_gradient(net: Network, X, Y, name: str) -> float:
+    """∂Cost/∂θ for one parameter, by backpropagation over all of X, Y."""
+    s = net.slot(name)
+    with np.errstate(all="ignore"):
+        _, grads = net.gradients(X, Y)
+    dW, db = grads[s.layer]
+    return float((dW if s.kind == "W" else db)[s.index])
+
+
+class SliceDescent(NamedTuple):
+    """Gradient descent along one parameter: θ_k and the cost at θ_k (k = 0 … n)."""
+
+    thetas: np.ndarray
+    costs: np.ndarray
+    finite: bool  # False: a step left the finite numbers; the arrays stop before it
+
+
+def slice_descent(net: Network, X, Y, name: str, lr: float, steps: int) -> SliceDescent:
+    """θ ← θ − α ∂Cost/∂θ, `steps` times, only along `name` (the others held fixed),
+    with the full-batch cost of X, Y. `net` is not changed."""
+    work = net.copy()
+    theta = work.get(name)
+    thetas, costs = [theta], []
+    finite = True
+    with np.errstate(all="ignore"):
+        for k in range(int(steps) + 1):
+            cost, grad = _cost_and_grad(work, X, Y, name)
+            costs.append(cost)
+            if k == steps:
+                break
+            nxt = theta - lr * grad
+            if not (math.isfinite(nxt) and math.isfinite(cost)):
+                finite = False
+                break
+            theta = nxt
+            work.set(name, theta)
+            thetas.append(theta)
+    n = min(len(thetas), len(costs))
+    return SliceDescent(np.array(thetas[:n]), np.array(costs[:n]), finite)
+
+
+def _cost_and_grad(net: Network, X, Y, name: str) -> tuple[float, float]:
+    s = net.slot(name)
+    cost, grads = net.gradients(X, Y)
+    dW, db = grads[s.layer]
+    return float(cost), float((dW if s.kind == "W" else db)[s.index])
+
+
+# ------------------------------------------------------------ learning rates
+class LRComparison(NamedTuple):
+    """Result of `compare_learning_rates`, one row per learning rate.
+
+    costs: (len(lrs), epochs); costs[i, e] is epoch e's cost (before that epoch's
+    update, as the engine records it). A run stops where the engine's watch would
+    stop it (diverged, non-finite): lengths[i] epochs were run and the rest of
+    its row is NaN. params: the final parameters of each run ({name: value}).
+    """
+
+    costs: np.ndarray
+    params: list[dict[str, float]]
+    statuses: list[Status]
+    lengths: np.ndarray
+
+
+def compare_learning_rates(net: Network, X, Y, lrs, epochs: int) -> LRComparison:
+    """Full-batch gradient descent from the same start (`net`, left unchanged) with
+    each learning rate in `lrs`, all at once.
+
+    For one Linear layer + sigmoid (the neuron, with or without bias, and the
+    feature cross) the runs are vectorized across learning rates: the parameters
+    get a leading axis of size len(lrs) and the only loop is over epochs. The
+    arithmetic is the fast path's, in the same order, so every row equals
+    `Engine(network=net.copy(), dataset=…, mode="batch", lr=α).train(epochs)`.
+    Deeper networks fall back to one fast-path run per learning rate.
+    """
+    lrs = np.asarray(lrs, dtype=float).ravel()
+    epochs = int(epochs)
+    if epochs < 0:
+        raise ValueError(f"the number of epochs must be ≥ 0, got {epochs}")
+    if np.any(~np.isfinite(lrs)) or np.any(lrs < 0):
+        raise ValueError("every learning rate must be a finite number ≥ 0")
+    X = np.asarray(X, dtype=float)
+    Y = np.asarray(Y, dtype=float).reshape(1, -1)
+    if net.depth != 1:
+        return _compare_one_by_one(net, X, Y, lrs, epochs)
+
+    L, m = lrs.size, Y.shape[1]
+    lin = net.linears[0]
+    bias = lin.b is not None
+    A0 = net.features(X)
+    if bias:
+        A0 = np.vstack([A0, np.ones((1, m))])
+    A0T = np.ascontiguousarray(A0.T)
+    y = Y[0].copy()
+    P = np.repeat(np.hstack([lin.W, lin.b]) if bias else lin.W.copy(), L, axis=0)
+    step = (lrs * 0.25 / m)[:, None]
+    costs = np.full((L, epochs), np.nan)
+    lengths = np.full(L, epochs)
+    watches = [Watch()] * L
+    statuses: list[Status] = [OK] * L
+    active = np.ones(L, dtype=bool)
+    rows = np.arange(L)
+    tanh, matmul = np.tanh, np.matmul
+    with np.errstate(all="ignore"):
+        for e in range(epochs):
+            Pa = P[rows]
+            t = tanh(matmul(Pa, A0) * 0.5)
+            D = t * 0.5 + (0.5 - y)
+            c = np.einsum("ij,ij->i", D, D)
+            cost = (c * 0.5) / m
+            G = D * (1.0 - t * t)
+            P[rows] = Pa - step[rows] * matmul(G, A0T)
+            costs[rows, e] = cost
+            stop = []
+            for j, i in enumerate(rows.tolist()):
+                watches[i], st = watches[i].feed(float(cost[j]))
+                if not st.ok:
+                    statuses[i], lengths[i] = st, e + 1
+                    stop.append(i)
+            if stop:
+                active[stop] = False
+                rows = np.flatnonzero(active)
+                if rows.size == 0:
+                    break
+        fan = lin.fan_in
+        params, z_all = [], matmul(P, A0)
+    for i in range(L):
+        row = P[i]
+        if statuses[i].ok and not np.all(np.isfinite(row)):
+            statuses[i] = NON_FINITE
+        if statuses[i].ok and epochs:
+            # the engine's "stuck" check once training ends: saturated on every example
+            d = Y[0] - sigmoid(z_all[i])
+            if np.all(np.abs(z_all[i]) > 36.0) and float(np.sum(d * d)) / (2 * m) > 1e-3:
+                statuses[i] = STUCK
+        names = [s.name for s in net.slots]
+        vals = list(row[:fan]) + ([row[fan]] if bias else [])
+        params.append({nm: float(v) for nm, v in zip(names, vals)})
+    return LRComparison(costs, params, statuses, lengths)
+
+
+def _compare_one_by_one(net, X, Y, lrs, epochs) -> LRComparison:
+    L, m = lrs.size, Y.shape[1]
+    costs = np.full((L, epochs), np.nan)
+    lengths = np.zeros(L, dtype=int)
+    params, statuses = [], []
+    batches = [tuple(range(m))]
+    for i, lr in enumerate(lrs):
+        work = net.copy()
+        c, _, st = train_epochs(work, X, Y, batches, float(lr), epochs, Watch())
+        costs[i, : len(c)] = c
+        lengths[i] = len(c)
+        if st.ok and epochs:
+            with np.errstate(all="ignore"):
+                acts = work.forward(X)
+                z = work.linears[-1].forward(acts[-2])
+                if np.all(np.abs(z) > 36.0) and work.loss.cost(Y, acts[-1]) > 1e-3:
+                    st = STUCK
+        statuses.append(st)
+        params.append(work.values())
+    return LRComparison(costs, params, statuses, lengths)
+
+
+__all__ = [
+    "BoundaryLine", "LRComparison", "SliceDescent", "boundary_grid", "boundary_line",
+    "compare_learning_rates", "cost_grid", "cost_slice", "param_gradient", "pixel_centres",
+    "slice_descent",
+]
