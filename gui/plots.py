@@ -1,0 +1,1457 @@
+"""The plots: loss curve, decision boundary, loss landscape, learning-rate comparison.
+
+Each widget takes the `Session`, listens to its signals and reads
+`session.engine`. A signal only schedules a redraw; redraws coalesce into one per
+pass of the event loop, and `refresh()` redraws only what changed since the last
+one (it compares a key of what it would draw with what it drew), so calling it
+at display rate while training plays is cheap. The main window may also switch
+the automatic redraws off (`PlotsPanel.set_auto_refresh(False)`) and call
+`PlotsPanel.refresh()` from its own frame timer.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+import numpy as np
+from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSizePolicy,
+    QSpinBox,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+# isort: split
+import pyqtgraph as pg  # after PySide6, so that pyqtgraph binds to it
+
+from core.landscape import (
+    boundary_grid,
+    boundary_line,
+    compare_learning_rates,
+    cost_grid,
+    cost_slice,
+    param_gradient,
+    pixel_centres,
+    slice_descent,
+)
+from core.symbols import sub
+from core.watch import STUCK
+
+DEFAULT_RANGE = (-0.5, 1.5)
+GRID_N = 200  # boundary image resolution
+LANDSCAPE_N = 120  # (w₁, w₂) heatmap resolution
+SLICE_N = 241  # samples along the slice
+SLICE_STEPS = 8  # gradient-descent arrows on the slice
+MAX_BUCKETS = 1800  # loss curve: at most ~2 points per bucket are drawn
+DEFAULT_LRS = "5e-10, 0.5, 5, 50"
+
+GREEN = QColor(20, 140, 50)
+RED = QColor(205, 40, 40)
+INK = QColor(30, 30, 30)
+GRID = QColor(222, 222, 222)
+CLASS_COLORS = {0: RED, 1: GREEN}
+LR_COLORS = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2",
+             "#17becf"]
+
+# ŷ = 0 red, 0.5 white, 1 green (soft, so the crosses stay visible on top)
+BOUNDARY_CMAP = pg.ColorMap(
+    pos=[0.0, 0.5, 1.0],
+    color=[(238, 140, 130), (255, 255, 255), (140, 210, 155)],
+)
+
+
+def _pen(color, width=1.5, style=None):
+    pen = pg.mkPen(color, width=width)
+    if style is not None:
+        pen.setStyle(style)
+    return pen
+
+
+def style_plot(item: pg.PlotItem, xlabel: str, ylabel: str, title: str | None = None):
+    """Dark axes with labels (no SI prefix: "cost (x0.001)" misleads more than it helps)."""
+    for side, text in (("bottom", xlabel), ("left", ylabel)):
+        ax = item.getAxis(side)
+        ax.setPen(pg.mkPen(INK))
+        ax.setTextPen(pg.mkPen(INK))
+        ax.enableAutoSIPrefix(False)
+        ax.setStyle(autoReduceTextSpace=False)  # else the axis label can touch the ticks
+        item.setLabel(side, text, color="#1e1e1e", **{"font-size": "11pt"})
+    if title:
+        item.setTitle(title, color="#1e1e1e", size="11pt")
+    item.hideButtons()
+
+
+def make_plot(xlabel: str, ylabel: str, title: str | None = None) -> pg.PlotWidget:
+    """A white plot with dark, labelled axes."""
+    w = pg.PlotWidget(background="w")
+    style_plot(w.getPlotItem(), xlabel, ylabel, title)
+    return w
+
+
+def light_grid(item: pg.PlotItem):
+    """Grid lines at the major ticks only, opaque light grey: minor lines and
+    translucent ones cost about 1 ms more per paint of each axis."""
+    for side in ("bottom", "left"):
+        ax = item.getAxis(side)
+        ax.setGrid(255)
+        ax.setPen(pg.mkPen(GRID))  # the grid takes the axis pen; tick labels stay dark
+        ax.setTextPen(pg.mkPen(INK))
+        ax.setStyle(maxTickLevel=0)
+        ax.setLabel(ax.labelText, color="#1e1e1e", **{"font-size": "11pt"})
+
+
+def set_text(item: pg.PlotItem, title: str | None = None, **labels):
+    """Title and axis labels, touched only when they change (each change re-lays out)."""
+    cache = item.__dict__.setdefault("_nl_text", {})
+    if title is not None and cache.get("title") != title:
+        cache["title"] = title
+        item.setTitle(title, color="#1e1e1e", size="11pt")
+    for side, text in labels.items():
+        if cache.get(side) != text:
+            cache[side] = text
+            item.setLabel(side, text, color="#1e1e1e", **{"font-size": "11pt"})
+
+
+_NICE = (1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0)
+
+
+def nice_ceil(v: float) -> float:
+    """The smallest of 1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8 × 10ᵏ that is ≥ v (v > 0)."""
+    if not v > 0 or not math.isfinite(v):
+        return 1.0
+    k = 10.0 ** math.floor(math.log10(v))
+    for m in _NICE:
+        if m * k >= v * (1 - 1e-12):
+            return m * k
+    return 10.0 * k
+
+
+def snap_range(lo: float, hi: float, parts: int = 4) -> tuple[float, float]:
+    """[lo, hi] widened outward to multiples of a round step (≈ width/parts), so a
+    range that drifts a little stays the same and the axes need no redraw."""
+    width = hi - lo
+    if not width > 0:
+        width = max(abs(lo), 1.0) * 0.1
+    step = nice_ceil(width / parts)
+    return math.floor(lo / step) * step, math.ceil(hi / step) * step
+
+
+def _net_key(net) -> tuple:
+    return tuple(
+        (lin.W.tobytes(), None if lin.b is None else lin.b.tobytes()) for lin in net.linears
+    )
+
+
+def _params_finite(net) -> bool:
+    return all(
+        np.all(np.isfinite(lin.W)) and (lin.b is None or np.all(np.isfinite(lin.b)))
+        for lin in net.linears
+    )
+
+
+def _fmt(v: float) -> str:
+    if v == 0:
+        return "0"
+    a = abs(v)
+    if a >= 1e5 or a < 1e-3:
+        return f"{v:.3g}"
+    return f"{v:.4g}"
+
+
+# ------------------------------------------------------------------ base
+class LivePlot(QWidget):
+    """A plot widget that redraws from the engine, at most once per event-loop pass."""
+
+    def __init__(self, session, parent=None):
+        super().__init__(parent)
+        self.session = session
+        self.auto_refresh = True
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(0)
+        self._timer.timeout.connect(self._auto)
+        self._stale = True
+        for sig in (session.stepped, session.parametersChanged, session.trained,
+                    session.setupChanged, session.datasetChanged):
+            sig.connect(self.schedule)
+
+    @property
+    def engine(self):
+        return self.session.engine
+
+    @Slot()
+    def schedule(self):
+        """Something changed: redraw soon (once, however many signals arrive)."""
+        self._stale = True
+        if self.auto_refresh and self.isVisible() and not self._timer.isActive():
+            self._timer.start()
+
+    @Slot()
+    def _auto(self):
+        if self.isVisible():
+            self.refresh()
+
+    def showEvent(self, event):
+        super().showEvent(event)
+        if self._stale and self.auto_refresh:
+            self._timer.start()
+
+    def refresh(self, force: bool = False):
+        """Redraw whatever changed in the engine since the last refresh."""
+        self._stale = False
+        self._redraw(force)
+
+    def _redraw(self, force: bool):  # pragma: no cover - subclasses
+        raise NotImplementedError
+
+
+# ------------------------------------------------------------ loss curve
+class PeakDecimator:
+    """A growing series y[0], y[1], … kept as at most `max_buckets` buckets of k
+    consecutive values, each remembered by its minimum and maximum (and where
+    they are). When the buckets are full, neighbours merge and k doubles, so
+    memory stays bounded and every spike still shows. Non-finite values are gaps.
+    """
+
+    def __init__(self, max_buckets: int = MAX_BUCKETS):
+        self.max_buckets = max_buckets + (max_buckets % 2)
+        self.clear()
+
+    def clear(self):
+        cap = self.max_buckets
+        self.k = 1
+        self.n = 0
+        self.nb = 0
+        self.lo_i = np.empty(cap, np.int64)
+        self.hi_i = np.empty(cap, np.int64)
+        self.lo_v = np.empty(cap)
+        self.hi_v = np.empty(cap)
+        self.pending = np.empty(0)
+
+    def extend(self, values):
+        v = np.asarray(values, dtype=float).ravel()
+        if v.size == 0:
+            return
+        v = np.where(np.isfinite(v), v, np.nan)
+        base = self.n - self.pending.size
+        buf = np.concatenate([self.pending, v])
+        self.n += v.size
+        pos = 0
+        while True:
+            if self.nb == self.max_buckets:
+                self._merge()
+            take = min(self.max_buckets - self.nb, (buf.size - pos) // self.k)
+            if take == 0:
+                break
+            self._add(buf[pos : pos + take * self.k].reshape(take, self.k), base + pos)
+            pos += take * self.k
+        self.pending = buf[pos:].copy()
+
+    def _add(self, chunk, first):
+        t, k = chunk.shape
+        nan = np.isnan(chunk)
+        am = np.where(nan, np.inf, chunk).argmin(axis=1)
+        aM = np.where(nan, -np.inf, chunk).argmax(axis=1)
+        r = np.arange(t)
+        s = slice(self.nb, self.nb + t)
+        self.lo_i[s] = first + r * k + am
+        self.hi_i[s] = first + r * k + aM
+        self.lo_v[s] = chunk[r, am]
+        self.hi_v[s] = chunk[r, aM]
+        self.nb += t
+
+    def _merge(self):
+        h = self.nb // 2
+        for idx, val, better in ((self.lo_i, self.lo_v, np.less), (self.hi_i, self.hi_v,
+                                                                  np.greater)):
+            ia, ib = idx[0 : 2 * h : 2], idx[1 : 2 * h : 2]
+            va, vb = val[0 : 2 * h : 2], val[1 : 2 * h : 2]
+            pick_b = better(vb, va) | np.isnan(va)
+            new_i, new_v = np.where(pick_b, ib, ia), np.where(pick_b, vb, va)
+            idx[:h], val[:h] = new_i, new_v
+        self.nb = h
+        self.k *= 2
+
+    def xy(self) -> tuple[np.ndarray, np.ndarray]:
+        """Points to draw, in order of x: each bucket's min and max, then the raw tail."""
+        nb = self.nb
+        if self.k == 1:
+            x, y = self.lo_i[:nb].astype(float), self.lo_v[:nb].copy()
+        else:
+            li, hi, lv, hv = self.lo_i[:nb], self.hi_i[:nb], self.lo_v[:nb], self.hi_v[:nb]
+            lo_first = li <= hi
+            x = np.empty(2 * nb)
+            y = np.empty(2 * nb)
+            x[0::2] = np.where(lo_first, li, hi)
+            x[1::2] = np.where(lo_first, hi, li)
+            y[0::2] = np.where(lo_first, lv, hv)
+            y[1::2] = np.where(lo_first, hv, lv)
+        tail_x = np.arange(self.n - self.pending.size, self.n, dtype=float)
+        return np.concatenate([x, tail_x]), np.concatenate([y, self.pending])
+
+
+def _raw(item: pg.PlotDataItem) -> tuple[np.ndarray, np.ndarray]:
+    """The data given to an item (not log-mapped, not downsampled)."""
+    if item.xData is None:
+        return np.empty(0), np.empty(0)
+    return np.asarray(item.xData, dtype=float), np.asarray(item.yData, dtype=float)
+
+
+def _same(a: float, b: float) -> bool:
+    return a == b or (a != a and b != b)
+
+
+def _insert_gaps(x, y, gaps):
+    """NaN at each x in `gaps` (sorted), so connect="finite" breaks the line there."""
+    if not len(gaps) or not len(x):
+        return x, y
+    g = np.asarray(gaps, dtype=float)
+    at = np.searchsorted(x, g)
+    return np.insert(x, at, g), np.insert(y, at, np.nan)
+
+
+class LossCurvePlot(LivePlot):
+    """Cost per epoch (and loss per step in one-example mode), log or linear.
+
+    A manual change of a parameter starts a new segment: the curve breaks there
+    (a NaN gap) and a dashed vertical line marks the place. Long histories are
+    summarised by a `PeakDecimator` fed only with the new epochs, so memory and
+    drawing time stay bounded (10⁶ epochs draw as a few thousand points).
+    """
+
+    def __init__(self, session, parent=None):
+        super().__init__(session, parent)
+        self.setAccessibleName("loss curve")
+        self.plot = make_plot("epoch", "cost", "Cost per epoch")
+        self.plot.setAccessibleName("loss curve plot")
+        self.readout = QLabel()
+        self.readout.setTextFormat(Qt.TextFormat.PlainText)
+        self.readout.setMinimumWidth(10)
+        self.log_box = QCheckBox("log scale")
+        self.log_box.setToolTip("Show the cost on a logarithmic axis")
+        self.log_box.toggled.connect(self.set_log)
+        top = QHBoxLayout()
+        top.addWidget(self.readout, 1)
+        top.addWidget(self.log_box)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addLayout(top)
+        lay.addWidget(self.plot, 1)
+
+        pi = self.plot.getPlotItem()
+        light_grid(pi)
+        self.vb = pi.getViewBox()
+        self.vb.disableAutoRange()  # set_range below: round limits that rarely change
+        self.vb.sigRangeChangedManually.connect(self._user_moved)
+        self.plot.scene().sigMouseClicked.connect(self._scene_clicked)
+        self.plot.setToolTip("Drag or wheel to pan and zoom; double-click to follow the "
+                             "curve again")
+        self.legend = pi.addLegend(offset=(-10, 10), labelTextColor=INK,
+                                   brush=pg.mkBrush(255, 255, 255, 200))
+        self.iter_curve = pg.PlotDataItem(pen=_pen(QColor(120, 160, 220), 1), connect="finite",
+                                          name="loss per step")
+        self.curve = pg.PlotDataItem(pen=_pen(QColor(20, 70, 160), 2), connect="finite",
+                                     name="cost per epoch")
+        self.breaks_item = pg.PlotDataItem(pen=_pen(QColor(90, 90, 90), 1,
+                                                    Qt.PenStyle.DashLine), connect="pairs")
+        self.current = pg.PlotDataItem(pen=None, symbol="o", symbolSize=9,
+                                       symbolBrush=pg.mkBrush(230, 120, 0),
+                                       symbolPen=pg.mkPen(INK))
+        self.hover = pg.PlotDataItem(pen=None, symbol="o", symbolSize=7,
+                                     symbolBrush=None, symbolPen=pg.mkPen(INK, width=1.5))
+        for it in (self.breaks_item, self.iter_curve, self.curve, self.hover, self.current):
+            pi.addItem(it)
+        # after addItem, which hands every item the plot's own settings
+        pi.setDownsampling(auto=True, mode="peak")
+        pi.setClipToView(True)
+        self.legend.removeItem(self.iter_curve)  # listed only in one-example mode
+        self._iter_in_legend = False
+
+        self._dec = PeakDecimator()
+        self._n_seen = 0
+        self._last = math.nan
+        self._breaks: list[int] = []  # epoch counts at which a manual change happened
+        self._iter_breaks: list[float] = []  # the same places in step units (x)
+        self._iter_x: list[float] = []
+        self._iter_y: list[float] = []
+        self._mode = self.engine.mode
+        self._log = False
+        self._drawn = None
+        self._hover_i: int | None = None
+        self._follow = True
+        self._range = None
+        session.parametersChanged.connect(self._manual_change)
+        session.setupChanged.connect(self._setup_changed)
+        self._mouse_proxy = pg.SignalProxy(self.plot.scene().sigMouseMoved, rateLimit=60,
+                                           slot=self._mouse_moved)
+
+    # -------------------------------------------------------------- public
+    @Slot(bool)
+    def set_log(self, on: bool):
+        on = bool(on)
+        if self.log_box.isChecked() != on:
+            self.log_box.setChecked(on)  # comes back here through toggled
+            return
+        self._log = on
+        self.plot.getPlotItem().setLogMode(y=on)
+        self._drawn = None
+        self._range = None
+        self.refresh()
+
+    @property
+    def log(self) -> bool:
+        return self._log
+
+    @property
+    def breaks(self) -> list[int]:
+        """Epoch counts at which the learner changed a parameter by hand."""
+        return list(self._breaks)
+
+    def curve_data(self) -> tuple[np.ndarray, np.ndarray]:
+        """(x, y) of the cost-per-epoch curve as drawn (NaN marks a break)."""
+        return _raw(self.curve)
+
+    def step_curve_data(self) -> tuple[np.ndarray, np.ndarray]:
+        return _raw(self.iter_curve)
+
+    def follow(self):
+        """Keep the whole curve in view again (after the learner panned or zoomed)."""
+        self._follow = True
+        self._range = None
+        self._fit()
+
+    # ------------------------------------------------------------- signals
+    def _user_moved(self, *_):
+        self._follow = False
+
+    def _scene_clicked(self, ev):
+        if ev.double() and ev.button() == Qt.MouseButton.LeftButton:
+            self.follow()
+
+    @Slot()
+    def _manual_change(self):
+        n = len(self.engine.epoch_costs)
+        self._prune_breaks(n)
+        if n == 0 or (self._breaks and self._breaks[-1] == n):
+            return
+        self._breaks.append(n)
+        self._iter_breaks.append(self._step_position() - 0.5 / self._passes())
+
+    def _prune_breaks(self, n: int):
+        """Forget breaks beyond the history's end (after a reset, a new dataset, a step back)."""
+        keep = [i for i, b in enumerate(self._breaks) if b <= n]
+        if len(keep) != len(self._breaks):
+            self._breaks = [self._breaks[i] for i in keep]
+            self._iter_breaks = [self._iter_breaks[i] for i in keep]
+
+    @Slot()
+    def _setup_changed(self):
+        self._prune_breaks(len(self.engine.epoch_costs))
+        if self.engine.mode != self._mode:  # the cost means something else now
+            self._mode = self.engine.mode
+            self._manual_change()
+
+    def _passes(self) -> int:
+        return max(1, len(self.engine.schedule()))
+
+    def _step_position(self) -> float:
+        """x (in epochs) of the pass the engine will complete next."""
+        b = self.engine.book
+        return b.epoch + b.batch_pos / self._passes()
+
+    # ------------------------------------------------------------- drawing
+    def _sync_epochs(self) -> bool:
+        costs = self.engine.epoch_costs
+        n = len(costs)
+        if n < self._n_seen or (self._n_seen and not _same(costs[self._n_seen - 1], self._last)):
+            self._dec.clear()  # truncated or rewritten (reset, step back, new dataset)
+            self._n_seen = 0
+            if n == 0:
+                self._follow = True
+            self._prune_breaks(n)
+        if n == self._n_seen:
+            return False
+        self._dec.extend(costs[self._n_seen :])
+        self._n_seen = n
+        self._last = costs[-1]
+        return True
+
+    def _sync_steps(self) -> bool:
+        if self.engine.mode != "single":
+            changed = bool(self._iter_x)
+            self._iter_x.clear()
+            self._iter_y.clear()
+            return changed
+        its = self.engine.iteration_costs
+        n, have = len(its), len(self._iter_y)
+        changed = False
+        if n < have or (have and not _same(its[have - 1], self._iter_y[-1])):
+            m = min(n, have)  # stepped back: keep the part that still agrees
+            if m and not _same(its[m - 1], self._iter_y[m - 1]):
+                m = 0  # rewritten (reset, new dataset): start again
+            del self._iter_x[m:], self._iter_y[m:]
+            have, changed = m, True
+        if n == have:
+            return changed
+        k = n - have
+        npass = self._passes()
+        last = self._step_position() - 1.0 / npass  # the pass just completed
+        self._iter_x.extend(last - (k - 1 - i) / npass for i in range(k))
+        self._iter_y.extend(its[have:])
+        return True
+
+    def _redraw(self, force: bool):
+        ch_epochs = self._sync_epochs()
+        ch_steps = self._sync_steps()
+        key = (self._n_seen, len(self._breaks), len(self._iter_y), self._log,
+               self.engine.status.kind)
+        if not (force or ch_epochs or ch_steps or key != self._drawn):
+            return
+        self._drawn = key
+        x, y = self._dec.xy()
+        gaps = [b - 0.5 for b in self._breaks if b < self._n_seen]
+        x, y = _insert_gaps(x, y, gaps)
+        self.curve.setData(x, y, connect="finite")
+        self._draw_steps()
+        self._draw_breaks(gaps, y)
+        finite = np.flatnonzero(np.isfinite(y))
+        if finite.size:
+            i = finite[-1]
+            self.current.setData([x[i]], [y[i]])
+        else:
+            self.current.setData([], [])
+        self._fit()
+        self._show_readout()
+
+    def _fit(self):
+        """Round axis limits around both curves; unchanged limits are not set again."""
+        if not self._follow:
+            return
+        x, y = _raw(self.curve)
+        ix, iy = _raw(self.iter_curve)
+        ys = np.concatenate([y, iy])
+        with np.errstate(all="ignore"):
+            ys = ys[np.isfinite(ys) & ((ys > 0) if self._log else True)]
+        xmax = max(float(x[-1]) if x.size else 0.0, float(np.nanmax(ix)) if ix.size else 0.0)
+        top = nice_ceil(max(xmax, 10.0) * 1.02)
+        xr = (-0.015 * top, top)
+        if ys.size == 0:
+            yr = (-3.0, 0.0) if self._log else (0.0, 0.5)
+        elif self._log:
+            lo, hi = math.log10(float(ys.min())), math.log10(float(ys.max()))
+            yr = (math.floor(lo - 0.05), math.ceil(hi + 0.05))
+        else:
+            lo, hi = min(0.0, float(ys.min())), float(ys.max())
+            hi = nice_ceil(hi * 1.04) if hi > 0 else 1.0
+            yr = (lo - 0.02 * (hi - lo), hi)
+        if (xr, yr) != self._range:
+            self._range = (xr, yr)
+            self.vb.setRange(xRange=xr, yRange=yr, padding=0)
+
+    def _draw_steps(self):
+        single = self.engine.mode == "single" and bool(self._iter_y)
+        if single != self._iter_in_legend:
+            if single:
+                self.legend.addItem(self.iter_curve, "loss per step")
+            else:
+                self.legend.removeItem(self.iter_curve)
+            self._iter_in_legend = single
+        if not single:
+            self.iter_curve.setData([], [])
+            return
+        x = np.asarray(self._iter_x)
+        y = np.asarray(self._iter_y, dtype=float)
+        y = np.where(np.isfinite(y), y, np.nan)
+        if x.size > 2 * MAX_BUCKETS:  # stepping by hand rarely gets here
+            dec = PeakDecimator()
+            dec.extend(y)
+            idx, y = dec.xy()
+            x = x[idx.astype(int)]
+        order = np.argsort(x, kind="stable")
+        x, y = _insert_gaps(x[order], y[order], sorted(self._iter_breaks))
+        self.iter_curve.setData(x, y, connect="finite")
+
+    def _draw_breaks(self, gaps, y):
+        if not gaps:
+            self.breaks_item.setData([], [])
+            return
+        with np.errstate(all="ignore"):
+            pos = y[np.isfinite(y) & (y > 0)] if self._log else y[np.isfinite(y)]
+        if pos.size == 0:
+            self.breaks_item.setData([], [])
+            return
+        lo, hi = float(pos.min()), float(pos.max())
+        if not self._log:
+            lo = min(lo, 0.0)
+        xs = np.repeat(np.asarray(gaps, dtype=float), 2)
+        ys = np.tile([lo, hi], len(gaps))
+        self.breaks_item.setData(xs, ys, connect="pairs")
+
+    def _show_readout(self):
+        costs = self.engine.epoch_costs
+        st = self.engine.status
+        note = "" if st.ok else f"   ⚠ {st.kind}"
+        if self._hover_i is not None and self._hover_i < len(costs):
+            i = self._hover_i
+            self.readout.setText(f"epoch {i}: cost {_fmt(costs[i])}{note}")
+        elif costs:
+            self.readout.setText(f"epoch {len(costs) - 1}: cost {_fmt(costs[-1])} "
+                                 f"(latest){note}")
+        else:
+            self.readout.setText("no epoch finished yet" + note)
+
+    def _mouse_moved(self, args):
+        pos = args[0]
+        vb = self.plot.getPlotItem().getViewBox()
+        n = len(self.engine.epoch_costs)
+        if n == 0 or not vb.sceneBoundingRect().contains(pos):
+            self._hover_i = None
+            self.hover.setData([], [])
+            self._show_readout()
+            return
+        x = vb.mapSceneToView(pos).x()
+        self.show_value_at(x)
+
+    def show_value_at(self, x: float | None):
+        """The readout (and a small ring) for the epoch nearest x; None: the latest."""
+        costs = self.engine.epoch_costs
+        if x is None or not costs or not math.isfinite(x):
+            self._hover_i = None
+            self.hover.setData([], [])
+        else:
+            i = int(min(max(round(x), 0), len(costs) - 1))
+            self._hover_i = i
+            c = costs[i]
+            if math.isfinite(c) and (c > 0 or not self._log):
+                self.hover.setData([i], [c])
+            else:
+                self.hover.setData([], [])
+        self._show_readout()
+        return self.readout.text()
+
+
+# ------------------------------------------------------- decision boundary
+class DecisionBoundaryPlot(LivePlot):
+    """The input plane shaded by ŷ, the line w₁x₁ + w₂x₂ + b = 0 and the examples.
+
+    Click on empty space to add an example (class from the toggle; Shift+click
+    adds the other class), click on an example to remove it.
+    """
+
+    PICK_PIXELS = 10.0  # a click this close to an example removes it
+
+    def __init__(self, session, parent=None):
+        super().__init__(session, parent)
+        self.setAccessibleName("decision boundary")
+        self.plot = make_plot(f"x{sub(1)}", f"x{sub(2)}", "Decision boundary")
+        self.plot.setAccessibleName("decision boundary plot")
+        pi = self.plot.getPlotItem()
+        self.vb = pi.getViewBox()
+        self.vb.setAspectLocked(True)
+        self.vb.setMouseEnabled(x=True, y=True)
+        self.vb.setRange(xRange=DEFAULT_RANGE, yRange=DEFAULT_RANGE, padding=0)
+        self.vb.disableAutoRange()
+
+        self.image = pg.ImageItem(axisOrder="row-major")
+        self.image.setColorMap(BOUNDARY_CMAP)
+        self.image.setZValue(-10)
+        pi.addItem(self.image)
+        axis_pen = _pen(QColor(60, 60, 60), 1)
+        for angle in (0, 90):
+            pi.addItem(pg.InfiniteLine(pos=0, angle=angle, pen=axis_pen, movable=False))
+        self.line = pg.PlotDataItem(pen=_pen(QColor(10, 60, 150), 3))
+        pi.addItem(self.line)
+        self.iso = pg.IsocurveItem(level=0.5, pen=_pen(QColor(10, 60, 150), 3))
+        self.iso.setParentItem(self.image)
+        self.iso.setVisible(False)
+        self.halo = pg.ScatterPlotItem(symbol="o", size=30, brush=None,
+                                       pen=pg.mkPen(QColor(255, 170, 0), width=3))
+        self.points = pg.ScatterPlotItem(symbol="x", size=20, pxMode=True)
+        pi.addItem(self.halo)
+        pi.addItem(self.points)
+
+        self.help = QLabel("Click to add a point (Shift+click: the other class); "
+                           "click a point to remove it.")
+        self.help.setWordWrap(True)
+        self.add1 = QPushButton("add class 1 (green)")
+        self.add0 = QPushButton("add class 0 (red)")
+        self.add1.setToolTip("A click on the plane adds an example with label y = 1")
+        self.add0.setToolTip("A click on the plane adds an example with label y = 0")
+        self.class_group = QButtonGroup(self)
+        for i, btn in ((1, self.add1), (0, self.add0)):
+            btn.setCheckable(True)
+            self.class_group.addButton(btn, i)
+        self.add1.setChecked(True)
+        self.class_group.idClicked.connect(self.set_add_class)
+        self.info = QLabel()
+        self.info.setTextFormat(Qt.TextFormat.PlainText)
+        top = QHBoxLayout()
+        top.addWidget(self.add1)
+        top.addWidget(self.add0)
+        top.addStretch(1)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addLayout(top)
+        lay.addWidget(self.plot, 1)
+        lay.addWidget(self.info)
+        lay.addWidget(self.help)
+
+        self._add_class = 1
+        self._drawn_grid = None
+        self._drawn_points = None
+        self._line_seg = None
+        self.plot.scene().sigMouseClicked.connect(self._scene_clicked)
+        self.vb.sigRangeChanged.connect(self.schedule)
+        self._mouse_proxy = pg.SignalProxy(self.plot.scene().sigMouseMoved, rateLimit=30,
+                                           slot=self._mouse_moved)
+
+    # -------------------------------------------------------------- public
+    @Slot(int)
+    def set_add_class(self, cls: int):
+        cls = 1 if int(cls) else 0
+        self._add_class = cls
+        btn = self.add1 if cls else self.add0
+        if not btn.isChecked():
+            btn.setChecked(True)
+
+    @property
+    def add_class(self) -> int:
+        return self._add_class
+
+    def grid_image(self) -> np.ndarray | None:
+        """The ŷ values shown (rows = x₂, columns = x₁)."""
+        return self.image.image
+
+    def grid_rect(self) -> tuple[float, float, float, float]:
+        """(x₁ left, x₂ bottom, width, height) of the shaded image, data units."""
+        r = self.image.mapRectToParent(self.image.boundingRect())
+        return r.x(), r.y(), r.width(), r.height()
+
+    def line_intercepts(self) -> tuple[float | None, float | None]:
+        """Where the drawn line crosses the x₁ axis and the x₂ axis (None: parallel or
+        not drawn), read back from the drawn segment."""
+        x, y = self.line.getData()
+        if x is None or len(x) < 2:
+            return None, None
+        xa, xb, ya, yb = float(x[0]), float(x[1]), float(y[0]), float(y[1])
+        x1 = xa + (xb - xa) * ya / (ya - yb) if ya != yb else None
+        x2 = ya + (yb - ya) * xa / (xa - xb) if xa != xb else None
+        return x1, x2
+
+    def handle_click(self, x1: float, x2: float, shift: bool = False) -> str:
+        """What a left click at data point (x1, x2) does: remove the example under
+        it, or add one there. Returns "removed" or "added"."""
+        ds = self.engine.dataset
+        if ds.m:
+            pw, ph = self._pixel_size()
+            d = np.hypot((ds.X[0] - x1) / pw, (ds.X[1] - x2) / ph)
+            i = int(np.argmin(d))
+            if d[i] <= self.PICK_PIXELS:
+                self.session.remove_point(i)
+                return "removed"
+        cls = self._add_class ^ (1 if shift else 0)
+        self.session.add_point(float(x1), float(x2), cls)
+        return "added"
+
+    def data_to_scene(self, x1: float, x2: float) -> QPointF:
+        return self.vb.mapViewToScene(QPointF(x1, x2))
+
+    # ------------------------------------------------------------- events
+    def _pixel_size(self) -> tuple[float, float]:
+        pw, ph = self.vb.viewPixelSize()
+        if not (pw > 0 and ph > 0 and math.isfinite(pw) and math.isfinite(ph)):
+            pw = ph = 0.004  # not laid out yet: about a 500-pixel view of the default range
+        return pw, ph
+
+    def _scene_clicked(self, ev):
+        if ev.button() != Qt.MouseButton.LeftButton or ev.double():
+            return
+        pos = ev.scenePos()
+        if not self.vb.sceneBoundingRect().contains(pos):
+            return
+        p = self.vb.mapSceneToView(pos)
+        shift = bool(ev.modifiers() & Qt.KeyboardModifier.ShiftModifier)
+        ev.accept()
+        self.handle_click(p.x(), p.y(), shift)
+
+    def _mouse_moved(self, args):
+        pos = args[0]
+        if not self.vb.sceneBoundingRect().contains(pos):
+            self.info.setText("")
+            return
+        p = self.vb.mapSceneToView(pos)
+        with np.errstate(all="ignore"):
+            y = float(self.engine.network.predict(np.array([[p.x()], [p.y()]]))[0, 0])
+        self.info.setText(f"x = ({p.x():.2f}, {p.y():.2f})   ŷ = {y:.3f}")
+
+    # ------------------------------------------------------------- drawing
+    def _redraw(self, force: bool):
+        eng = self.engine
+        net = eng.network
+        (x0, x1), (y0, y1) = self.vb.viewRange()
+        key = (_net_key(net), bool(net.feature_cross), round(x0, 9), round(x1, 9),
+               round(y0, 9), round(y1, 9))
+        if force or key != self._drawn_grid:
+            self._drawn_grid = key
+            grid = boundary_grid(net, (x0, x1), (y0, y1), GRID_N)
+            self.image.setImage(grid, autoLevels=False, levels=(0.0, 1.0))
+            self.image.setRect(QRectF(x0, y0, x1 - x0, y1 - y0))
+            self._draw_line(net, (x0, x1), (y0, y1), grid)
+        ds = eng.dataset
+        emph = self._emphasised(eng)
+        pkey = (id(ds), emph)
+        if force or pkey != self._drawn_points:
+            self._drawn_points = pkey
+            labels = ds.Y[0].astype(int)
+            self.points.setData(
+                x=ds.X[0], y=ds.X[1],
+                brush=[pg.mkBrush(CLASS_COLORS[c]) for c in labels],
+                pen=pg.mkPen(INK, width=1.2),
+            )
+            if emph:
+                idx = list(emph)
+                self.halo.setData(x=ds.X[0, idx], y=ds.X[1, idx])
+            else:
+                self.halo.setData([], [])
+
+    def _emphasised(self, eng) -> tuple[int, ...]:
+        """The examples of the current pass, when it uses only some of them."""
+        if eng.mode == "batch" or not eng.status.ok:
+            return ()
+        idx = tuple(eng.indices)
+        return idx if len(idx) < eng.dataset.m else ()
+
+    def _draw_line(self, net, xr, yr, grid):
+        linear = net.depth == 1 and not net.feature_cross
+        if linear and _params_finite(net):
+            v = net.values()
+            line = boundary_line(v["w1"], v["w2"], v.get("b"), xr, yr)
+            self._line_seg = line.segment
+        else:
+            self._line_seg = None
+        if self._line_seg is None:
+            self.line.setData([], [])
+        else:
+            (xa, ya), (xb, yb) = self._line_seg
+            self.line.setData([xa, xb], [ya, yb])
+        self.iso.setVisible(not linear)
+        if not linear:  # the boundary ŷ = 0.5 is a curve: trace it on the image
+            self.iso.setData(grid.T)  # IsocurveItem reads column-major data
+
+
+# --------------------------------------------------------------- landscape
+class LandscapePlot(LivePlot):
+    """The cost along one parameter (with the tangent and gradient-descent steps)
+    and over the (w₁, w₂) plane (with the path training took)."""
+
+    ARROW_LRS = [("training α", None), ("α = 5×10⁻¹⁰", 5e-10), ("α = 0.5", 0.5), ("α = 5", 5.0),
+                 ("α = 50", 50.0)]
+
+    def __init__(self, session, parent=None):
+        super().__init__(session, parent)
+        self.setAccessibleName("loss landscape")
+        self.param_box = QComboBox()
+        self.param_box.setToolTip("The parameter the slice varies; the others stay fixed")
+        self.param_box.currentIndexChanged.connect(self._param_chosen)
+        self.lr_box = QComboBox()
+        self.lr_box.setToolTip("The learning rate of the arrows (steps along the slice)")
+        for text, lr in self.ARROW_LRS:
+            self.lr_box.addItem(text, lr)
+        self.lr_box.currentIndexChanged.connect(self.schedule)
+        self.info = QLabel()
+        self.info.setTextFormat(Qt.TextFormat.PlainText)
+        self.info.setWordWrap(True)
+
+        self.slice_plot = make_plot("b", "cost", "Cost along one parameter")
+        self.slice_plot.setAccessibleName("cost slice plot")
+        sp = self.slice_plot.getPlotItem()
+        light_grid(sp)
+        self.svb = sp.getViewBox()
+        self.svb.disableAutoRange()
+        self.slice_curve = pg.PlotDataItem(pen=_pen(QColor(30, 110, 200), 2.5))
+        self.tangent = pg.PlotDataItem(pen=_pen(QColor(120, 60, 160), 2, Qt.PenStyle.DashLine))
+        self.shafts = pg.PlotDataItem(pen=_pen(QColor(40, 190, 40), 2.5), connect="pairs")
+        self.step_points = pg.PlotDataItem(pen=None, symbol="o", symbolSize=5,
+                                           symbolBrush=pg.mkBrush(40, 170, 40), symbolPen=None)
+        self.point = pg.PlotDataItem(pen=None, symbol="o", symbolSize=11,
+                                     symbolBrush=pg.mkBrush(230, 120, 0),
+                                     symbolPen=pg.mkPen(INK))
+        for it in (self.slice_curve, self.tangent, self.shafts, self.step_points, self.point):
+            sp.addItem(it)
+        self.heads = []
+        for _ in range(SLICE_STEPS):
+            a = pg.ArrowItem(headLen=14, tipAngle=32, tailLen=0, pen=pg.mkPen(10, 90, 10),
+                             brush=pg.mkBrush(60, 210, 60))
+            a.setVisible(False)
+            sp.addItem(a)
+            self.heads.append(a)
+        self.svb.sigTransformChanged.connect(self._aim_heads)
+
+        self.map_plot = make_plot(f"w{sub(1)}", f"w{sub(2)}", "Cost over (w₁, w₂)")
+        self.map_plot.setAccessibleName("cost map plot")
+        mp = self.map_plot.getPlotItem()
+        self.mvb = mp.getViewBox()
+        self.mvb.disableAutoRange()
+        self.map_image = pg.ImageItem(axisOrder="row-major")
+        self.map_image.setZValue(-10)
+        mp.addItem(self.map_image)
+        self.colorbar = pg.ColorBarItem(values=(-4.0, math.log10(0.5)), colorMap="viridis",
+                                        interactive=False, width=14)
+        self.colorbar.setImageItem(self.map_image, insert_in=mp)
+        self.colorbar.axis.setLabel("log₁₀ cost", color="#1e1e1e")
+        self.colorbar.axis.setTextPen(pg.mkPen(INK))
+        self.path = pg.PlotDataItem(pen=_pen(QColor(255, 255, 255), 2))
+        self.path_point = pg.PlotDataItem(pen=None, symbol="o", symbolSize=11,
+                                          symbolBrush=pg.mkBrush(230, 120, 0),
+                                          symbolPen=pg.mkPen("w"))
+        self.path_start = pg.PlotDataItem(pen=None, symbol="s", symbolSize=8,
+                                          symbolBrush=pg.mkBrush("w"), symbolPen=pg.mkPen(INK))
+        for it in (self.path, self.path_start, self.path_point):
+            mp.addItem(it)
+
+        controls = QHBoxLayout()
+        controls.addWidget(QLabel("slice along"))
+        controls.addWidget(self.param_box)
+        controls.addSpacing(12)
+        controls.addWidget(QLabel("arrows with"))
+        controls.addWidget(self.lr_box)
+        controls.addStretch(1)
+        split = QSplitter(Qt.Orientation.Horizontal)
+        split.addWidget(self.slice_plot)
+        split.addWidget(self.map_plot)
+        split.setChildrenCollapsible(False)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addLayout(controls)
+        lay.addWidget(split, 1)
+        lay.addWidget(self.info)
+
+        self._name = "b"
+        self._slots_key = None
+        self._slice_key = None
+        self._slice_range = None
+        self._map_range = None
+        self._map_key = None
+        self._path_key = None
+        self._arrows: list[tuple[float, float, float, float]] = []
+        self._tangent_slope = math.nan
+        self._path: list[tuple[int, float, float]] = []  # (iteration, w₁, w₂)
+        self._map_names = ("w1", "w2")
+        self._net_id = id(self.engine.network)
+        self._sync_slots()
+        for sig in (session.trained, session.stepped, session.parametersChanged):
+            sig.connect(self._record)
+        session.datasetChanged.connect(self._clear_path)
+        self._record()
+
+    # -------------------------------------------------------------- public
+    def set_parameter_name(self, name: str):
+        """Slice along this parameter ("w1", "w2", "b", …)."""
+        i = self.param_box.findData(name)
+        if i < 0:
+            raise ValueError(f"no parameter {name!r}; choose one of "
+                             f"{', '.join(s.name for s in self.engine.network.slots)}")
+        self.param_box.setCurrentIndex(i)  # → _param_chosen
+        self._name = name
+        self.refresh()
+
+    @property
+    def parameter_name(self) -> str:
+        return self._name
+
+    def set_arrow_lr(self, lr: float | None):
+        """The learning rate of the slice's arrows; None: the engine's."""
+        for i in range(self.lr_box.count()):
+            if self.lr_box.itemData(i) == lr:
+                self.lr_box.setCurrentIndex(i)
+                break
+        else:
+            self.lr_box.addItem(f"α = {lr:g}", float(lr))
+            self.lr_box.setCurrentIndex(self.lr_box.count() - 1)
+        self.refresh()
+
+    def arrow_lr(self) -> float:
+        lr = self.lr_box.currentData()
+        return self.engine.lr if lr is None else float(lr)
+
+    def slice_data(self) -> tuple[np.ndarray, np.ndarray]:
+        x, y = self.slice_curve.getData()
+        if x is None:
+            return np.empty(0), np.empty(0)
+        return np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+
+    def tangent_slope(self) -> float:
+        """The slope of the drawn tangent, read back from its two end points."""
+        x, y = self.tangent.getData()
+        if x is None or len(x) < 2:
+            return math.nan
+        return float((y[1] - y[0]) / (x[1] - x[0]))
+
+    def arrows(self) -> list[tuple[float, float, float, float]]:
+        """The drawn descent steps: (θ from, cost from, θ to, cost to)."""
+        return list(self._arrows)
+
+    def path_data(self) -> tuple[np.ndarray, np.ndarray]:
+        x, y = self.path.getData()
+        if x is None:
+            return np.empty(0), np.empty(0)
+        return np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+
+    # ------------------------------------------------------------- signals
+    @Slot(int)
+    def _param_chosen(self, i: int):
+        if i >= 0:
+            self._name = self.param_box.itemData(i)
+            self.schedule()
+
+    def _sync_slots(self):
+        net = self.engine.network
+        names = tuple(s.name for s in net.slots)
+        if names == self._slots_key:
+            return
+        self._slots_key = names
+        self.param_box.blockSignals(True)
+        self.param_box.clear()
+        for s in net.slots:
+            self.param_box.addItem(s.symbol, s.name)
+        if self._name not in names:
+            self._name = "b" if "b" in names else names[0]
+        self.param_box.setCurrentIndex(self.param_box.findData(self._name))
+        self.param_box.blockSignals(False)
+        ws = [s for s in net.slots if s.kind == "W"][:2]
+        self._map_names = (ws[0].name, ws[1].name)
+        set_text(self.map_plot.getPlotItem(), f"Cost over ({ws[0].symbol}, {ws[1].symbol})",
+                 bottom=ws[0].symbol, left=ws[1].symbol)
+
+    @Slot()
+    def _clear_path(self):
+        self._path.clear()
+        self._record()
+
+    @Slot()
+    def _record(self):
+        eng = self.engine
+        if id(eng.network) != self._net_id:
+            self._net_id = id(eng.network)
+            self._path.clear()
+            self._sync_slots()
+        net = eng.network
+        try:
+            a, b = net.get(self._map_names[0]), net.get(self._map_names[1])
+        except ValueError:
+            return
+        if not (math.isfinite(a) and math.isfinite(b)):
+            return
+        it = eng.iteration
+        while self._path and self._path[-1][0] > it:  # stepped back or reset
+            self._path.pop()
+        if self._path and self._path[-1][1:] == (a, b):
+            return
+        self._path.append((it, a, b))
+        if len(self._path) > 20000:
+            self._path = self._path[:-1:2] + self._path[-1:]
+
+    # ------------------------------------------------------------- drawing
+    def _redraw(self, force: bool):
+        self._sync_slots()
+        eng = self.engine
+        net = eng.network
+        if not _params_finite(net):
+            for it in (self.slice_curve, self.tangent, self.shafts, self.step_points,
+                       self.point, self.path, self.path_point, self.path_start):
+                it.setData([], [])
+            for h in self.heads:
+                h.setVisible(False)
+            self._arrows = []
+            self.info.setText("The parameters are no longer finite numbers: nothing to "
+                              "draw. Lower the learning rate and reset.")
+            self._slice_key = self._path_key = self._map_key = None
+            return
+        nkey = (_net_key(net), id(eng.dataset))
+        skey = (nkey, self._name, self.arrow_lr())
+        if force or skey != self._slice_key:
+            self._slice_key = skey
+            self._draw_slice(net, eng.dataset)
+        pkey = (nkey, len(self._path), self._path[-1] if self._path else None)
+        if force or pkey != self._path_key:
+            self._path_key = pkey
+            self._draw_map(net, eng.dataset, force)
+
+    def _draw_slice(self, net, ds):
+        name = self._name
+        X, Y = ds.X, ds.Y
+        theta = net.get(name)
+        lr = self.arrow_lr()
+        steps = slice_descent(net, X, Y, name, lr, SLICE_STEPS)
+        th = steps.thetas
+        # show the descent and the nearest valley of the slice, not more
+        wide = np.linspace(theta - 6.0, theta + 6.0, SLICE_N)
+        valley = float(wide[np.argmin(cost_slice(net, X, Y, name, wide))])
+        lo = min(float(th.min()), valley, theta)
+        hi = max(float(th.max()), valley, theta)
+        if hi - lo > 200.0:  # a huge step: keep the curve readable, the arrows leave it
+            lo, hi = max(lo, theta - 100.0), min(hi, theta + 100.0)
+        mid, half = 0.5 * (lo + hi), max(0.5 * (hi - lo) * 1.25, 0.5)
+        lo, hi = snap_range(mid - half, mid + half, parts=8)
+        values = np.linspace(lo, hi, SLICE_N)
+        costs = cost_slice(net, X, Y, name, values)
+        c0 = float(steps.costs[0])
+        g = param_gradient(net, X, Y, name)
+        self._tangent_slope = g
+        self.slice_curve.setData(values, costs)
+        self.point.setData([theta], [c0])
+        inside = (th >= lo) & (th <= hi)
+        seen = np.concatenate([costs[np.isfinite(costs)], steps.costs[inside]])
+        bottom, top = float(seen.min()), float(seen.max())
+        span = max(top - bottom, 1e-9)
+        bottom, top = snap_range(max(0.0, bottom - 0.08 * span), top + 0.08 * span, parts=8)
+        bottom = max(bottom, 0.0)
+        # the tangent, long enough to read its slope, clipped to the drawn box
+        h = 0.22 * (hi - lo)
+        if g != 0.0:
+            h = min(h, 0.45 * (top - bottom) / abs(g))
+        self.tangent.setData([theta - h, theta + h], [c0 - g * h, c0 + g * h])
+        self._arrows = [(th[k], steps.costs[k], th[k + 1], steps.costs[k + 1])
+                        for k in range(len(th) - 1)]
+        xs = np.array([[a, c] for a, _, c, _ in self._arrows]).ravel()
+        ys = np.array([[b, d] for _, b, _, d in self._arrows]).ravel()
+        self.shafts.setData(xs, ys, connect="pairs")
+        self.step_points.setData(th[1:], steps.costs[1:])
+        pi = self.slice_plot.getPlotItem()
+        sym = net.slot(name).symbol
+        set_text(pi, f"Cost along {sym} (others fixed), steps with α = {_fmt(lr)}",
+                 bottom=sym)
+        if (lo, hi, bottom, top) != self._slice_range:
+            self._slice_range = (lo, hi, bottom, top)
+            self.svb.setRange(xRange=(lo, hi), yRange=(bottom, top), padding=0)
+        self._aim_heads()
+        moved = th[-1] - th[0]
+        off = sum(1 for t in th if not lo <= t <= hi)
+        msg = (f"∂Cost/∂{sym} = {_fmt(g)} at {sym} = {_fmt(theta)} (the tangent's slope). "
+               f"{len(th) - 1} steps of α = {_fmt(lr)} move {sym} by {_fmt(moved)}.")
+        if not steps.finite:
+            msg += " A step left the finite numbers: the descent diverged."
+        elif off:
+            msg += f" {off} of the points lie outside the view: the steps overshoot."
+        elif np.any(np.diff(np.sign(np.diff(th))) != 0):
+            msg += " The steps overshoot the valley's bottom and bounce across it."
+        self.info.setText(msg)
+
+    @Slot()
+    def _aim_heads(self):
+        """Point each arrow head along its step as it appears on screen."""
+        for k, head in enumerate(self.heads):
+            if k >= len(self._arrows):
+                head.setVisible(False)
+                continue
+            a, b, c, d = self._arrows[k]
+            p0 = self.svb.mapViewToScene(QPointF(a, b))
+            p1 = self.svb.mapViewToScene(QPointF(c, d))
+            sx, sy = p1.x() - p0.x(), p1.y() - p0.y()
+            if math.hypot(sx, sy) < 1.0:
+                head.setVisible(False)
+                continue
+            head.setStyle(angle=math.degrees(math.atan2(-sy, -sx)))
+            head.setPos(c, d)
+            head.setVisible(True)
+
+    def _draw_map(self, net, ds, force: bool = False):
+        """The path and current point; the cost image only when the plane changed
+        (the other parameters, the data or the range): moving along w₁, w₂ does not
+        change the map."""
+        n1, n2 = self._map_names
+        pts = np.array([(a, b) for _, a, b in self._path]) if self._path else np.empty((0, 2))
+        cur = (net.get(n1), net.get(n2))
+        allx = np.append(pts[:, 0], cur[0]) if pts.size else np.array([cur[0]])
+        ally = np.append(pts[:, 1], cur[1]) if pts.size else np.array([cur[1]])
+        lo = min(-4.0, 2.0 * math.floor(float(min(allx.min(), ally.min())) / 2.0) - 2.0)
+        hi = max(8.0, 2.0 * math.ceil(float(max(allx.max(), ally.max())) / 2.0) + 2.0)
+        lo, hi = max(lo, -1e3), min(hi, 1e3)
+        others = tuple(v for k, v in net.values().items() if k not in self._map_names)
+        mkey = (others, id(ds), self._map_names, lo, hi)
+        if force or mkey != self._map_key:
+            self._map_key = mkey
+            ws = pixel_centres((lo, hi), LANDSCAPE_N)
+            costs = cost_grid(net, ds.X, ds.Y, ws, ws, names=(n1, n2))
+            with np.errstate(all="ignore"):
+                img = np.log10(np.maximum(costs, 1e-12)).astype(np.float32)
+            self.map_image.setImage(np.ascontiguousarray(img), autoLevels=False,
+                                    levels=(-4.0, math.log10(0.5)))
+            self.map_image.setRect(QRectF(lo, lo, hi - lo, hi - lo))
+        if (lo, hi) != self._map_range:
+            self._map_range = (lo, hi)
+            self.mvb.setRange(xRange=(lo, hi), yRange=(lo, hi), padding=0)
+        if pts.size:
+            self.path.setData(pts[:, 0], pts[:, 1])
+            self.path_start.setData([pts[0, 0]], [pts[0, 1]])
+        else:
+            self.path.setData([], [])
+            self.path_start.setData([], [])
+        self.path_point.setData([cur[0]], [cur[1]])
+
+
+# ------------------------------------------------- learning-rate comparison
+_SPLIT = re.compile(r"[,;\s]+")
+
+
+def parse_learning_rates(text: str) -> list[float]:
+    """'5e-10, 0.5, 5, 50' → [5e-10, 0.5, 5.0, 50.0]; ValueError with a message
+    for the learner otherwise."""
+    parts = [p for p in _SPLIT.split(text.strip()) if p]
+    if not parts:
+        raise ValueError("Type one or more learning rates separated by commas, "
+                         "e.g. 0.5, 5, 50.")
+    out = []
+    for p in parts:
+        try:
+            v = float(p.replace("×10^", "e").replace("*10^", "e"))
+        except ValueError:
+            raise ValueError(f"“{p}” is not a number. Type learning rates separated by "
+                             "commas, e.g. 5e-10, 0.5, 5, 50.") from None
+        if not math.isfinite(v):
+            raise ValueError(f"“{p}” is not a finite number.")
+        if v < 0:
+            raise ValueError(f"A learning rate cannot be negative (got {p}).")
+        if v not in out:
+            out.append(v)
+    if len(out) > len(LR_COLORS):
+        raise ValueError(f"Compare at most {len(LR_COLORS)} learning rates at once.")
+    return out
+
+
+class LearningRateComparison(LivePlot):
+    """The same start trained with several learning rates (full batch), all the
+    runs computed together, their cost curves overlaid."""
+
+    compared = Signal()
+
+    def __init__(self, session, parent=None):
+        super().__init__(session, parent)
+        self.setAccessibleName("learning-rate comparison")
+        self.lr_edit = QLineEdit(DEFAULT_LRS)
+        self.lr_edit.setToolTip("Learning rates separated by commas")
+        self.lr_edit.setAccessibleName("learning rates")
+        self.lr_edit.returnPressed.connect(self.compare)
+        self.epochs_box = QSpinBox()
+        self.epochs_box.setRange(1, 100_000)
+        self.epochs_box.setSingleStep(1000)
+        self.epochs_box.setValue(5000)
+        self.epochs_box.setAccessibleName("epochs")
+        self.compare_btn = QPushButton("Compare")
+        self.compare_btn.clicked.connect(self.compare)
+        self.log_box = QCheckBox("log scale")
+        self.log_box.setChecked(True)
+        self.log_box.toggled.connect(self._set_log)
+        self.message = QLabel("Press Compare to train the current start with each learning "
+                              "rate.")
+        self.message.setWordWrap(True)
+        self.message.setTextFormat(Qt.TextFormat.PlainText)
+
+        # the legend sits beside the plot: inside, it would hide some curve
+        self.plot = pg.GraphicsLayoutWidget()
+        self.plot.setBackground("w")
+        self.plot.setAccessibleName("learning-rate comparison plot")
+        pi = self.plot.addPlot(row=0, col=0)
+        style_plot(pi, "epoch", "cost", "Same start, different learning rates")
+        light_grid(pi)
+        pi.setLogMode(y=True)
+        pi.setDownsampling(auto=True, mode="peak")
+        pi.setClipToView(True)
+        self.plot_item = pi
+        self.legend = pg.LegendItem(labelTextColor=INK, verSpacing=-4)
+        self.plot.addItem(self.legend, row=0, col=1)
+        self.legend.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+        self.plot.ci.layout.setAlignment(self.legend, Qt.AlignmentFlag.AlignTop)
+        self._items: list[pg.PlotDataItem] = []
+        self._curves: dict[float, np.ndarray] = {}
+        self._flags: dict[float, str] = {}
+        self._start_key = None
+
+        row = QHBoxLayout()
+        row.addWidget(QLabel("α ="))
+        row.addWidget(self.lr_edit, 2)
+        row.addWidget(QLabel("epochs"))
+        row.addWidget(self.epochs_box)
+        row.addWidget(self.compare_btn)
+        row.addWidget(self.log_box)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addLayout(row)
+        lay.addWidget(self.plot, 1)
+        lay.addWidget(self.message)
+
+    # -------------------------------------------------------------- public
+    def set_learning_rates(self, lrs):
+        self.lr_edit.setText(", ".join(f"{v:g}" for v in lrs))
+
+    def set_epochs(self, n: int):
+        self.epochs_box.setValue(int(n))
+
+    def curves(self) -> dict[float, np.ndarray]:
+        """The cost curve drawn for each learning rate (finite values only)."""
+        return {k: v.copy() for k, v in self._curves.items()}
+
+    def flags(self) -> dict[float, str]:
+        """Learning rates whose run was stopped, with the reason ("diverged", …)."""
+        return dict(self._flags)
+
+    @property
+    def has_result(self) -> bool:
+        return self._start_key is not None
+
+    @Slot()
+    def compare(self) -> bool:
+        """Parse the learning rates, train them all together, draw. False (and a
+        message) when the input is not usable."""
+        try:
+            lrs = parse_learning_rates(self.lr_edit.text())
+        except ValueError as exc:
+            self.message.setText(str(exc))
+            self.message.setStyleSheet("color: #b00000;")
+            return False
+        self.message.setStyleSheet("")
+        eng = self.engine
+        net, ds = eng.network, eng.dataset
+        if not _params_finite(net):
+            self.message.setText("The parameters are no longer finite: reset them first.")
+            self.message.setStyleSheet("color: #b00000;")
+            return False
+        epochs = self.epochs_box.value()
+        self.setCursor(Qt.CursorShape.WaitCursor)
+        try:
+            res = compare_learning_rates(net, ds.X, ds.Y, lrs, epochs)
+        finally:
+            self.unsetCursor()
+        self._start_key = self._current_start()
+        self._draw(lrs, res, epochs)
+        self.compared.emit()
+        return True
+
+    # ------------------------------------------------------------- drawing
+    def _current_start(self):
+        eng = self.engine
+        return (_net_key(eng.network), id(eng.dataset))
+
+    def _draw(self, lrs, res, epochs):
+        self.legend.clear()
+        self._curves.clear()
+        self._flags.clear()
+        while len(self._items) < len(lrs):
+            it = pg.PlotDataItem()
+            self.plot_item.addItem(it)  # takes the plot's peak downsampling and clipping
+            self._items.append(it)
+        notes = []
+        for i, it in enumerate(self._items):
+            if i >= len(lrs):
+                it.setData([], [])
+                it.setVisible(False)
+                continue
+            lr = lrs[i]
+            n = int(res.lengths[i])
+            y = res.costs[i, :n]
+            y = y[: np.argmax(~np.isfinite(y))] if not np.all(np.isfinite(y)) else y
+            st = res.statuses[i]
+            it.setVisible(True)
+            it.setPen(_pen(LR_COLORS[i], 2))
+            it.setData(np.arange(y.size, dtype=float), y)
+            self._curves[lr] = y
+            name = f"α = {lr:g}"
+            if st.ok:
+                name += f": {_fmt(y[-1])}" if y.size else ""
+            else:
+                word = "diverged (stuck)" if st == STUCK else st.kind
+                self._flags[lr] = word
+                name += f": {word} at epoch {n - 1}"
+                notes.append(f"α = {lr:g}: {st.message}")
+            self.legend.addItem(it, name)
+        head = (f"Full-batch gradient descent from the current parameters on "
+                f"{self.engine.dataset.name}, {epochs} epochs; legend: cost at the end.")
+        self.message.setText(" ".join([head, *notes]))
+
+    @Slot(bool)
+    def _set_log(self, on: bool):
+        self.plot_item.setLogMode(y=bool(on))
+
+    def _redraw(self, force: bool):
+        """Nothing to recompute on a step: training 5000 epochs per rate is too slow to
+        redo at display rate. Say when the start has changed since the last run."""
+        if self._start_key is None:
+            return
+        if self._current_start() != self._start_key:
+            if not self.message.text().startswith("The start has changed"):
+                self.message.setText("The start has changed since this comparison: press "
+                                     "Compare to run it from the current parameters.")
+
+
+# ------------------------------------------------------------------- panel
+class PlotsPanel(QWidget):
+    """Decision boundary and loss curve side by side; landscape and learning-rate
+    comparison in tabs."""
+
+    def __init__(self, session, parent=None):
+        super().__init__(parent)
+        self.session = session
+        self.boundary = DecisionBoundaryPlot(session)
+        self.loss = LossCurvePlot(session)
+        self.landscape = LandscapePlot(session)
+        self.lr_compare = LearningRateComparison(session)
+        self.tabs = QTabWidget()
+        first = QSplitter(Qt.Orientation.Horizontal)
+        first.addWidget(self.boundary)
+        first.addWidget(self.loss)
+        first.setChildrenCollapsible(False)
+        first.setStretchFactor(0, 1)
+        first.setStretchFactor(1, 1)
+        self.tabs.addTab(first, "Boundary && loss")
+        self.tabs.addTab(self.landscape, "Loss landscape")
+        self.tabs.addTab(self.lr_compare, "Learning rates")
+        self.tabs.currentChanged.connect(self._tab_changed)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(self.tabs)
+
+    @property
+    def plots(self) -> list[LivePlot]:
+        return [self.boundary, self.loss, self.landscape, self.lr_compare]
+
+    def set_auto_refresh(self, on: bool):
+        """False: the plots wait for `refresh()` (for a main window that redraws from
+        its own frame timer while training plays)."""
+        for p in self.plots:
+            p.auto_refresh = bool(on)
+
+    def refresh(self, include_hidden: bool = False):
+        """Redraw what changed, in the plots on the current tab (all plots with
+        include_hidden). Cheap when nothing changed."""
+        for p in self.plots:
+            if include_hidden or p.isVisibleTo(self):
+                p.refresh()
+            else:
+                p._stale = True
+
+    @Slot(int)
+    def _tab_changed(self, _index: int):
+        w = self.tabs.currentWidget()
+        if w is self.lr_compare and not self.lr_compare.has_result:
+            self.lr_compare.compare()
+        for p in self.plots:
+            if p._stale and p.isVisibleTo(self):
+                p.refresh()
+
+
+__all__ = [
+    "DecisionBoundaryPlot", "LandscapePlot", "LearningRateComparison", "LivePlot",
+    "LossCurvePlot", "PeakDecimator", "PlotsPanel", "make_plot", "parse_learning_rates",
+]
