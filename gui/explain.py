@@ -1,30 +1,58 @@
-"""The explanation panel: each micro-step of the current pass written out with
-its numbers, like the tutorial's grey boxes, newest at the bottom."""
+"""The explanation panel: the current micro-step written out with its numbers,
+like the tutorial's grey boxes, and the pass's earlier steps below it.
+
+The current step sits in a box of fixed height, and earlier steps are
+appended to the history rather than re-rendered, so a step costs the same
+at the end of a pass as at its start.
+"""
 
 from __future__ import annotations
 
 import html
 
 from PySide6.QtCore import Slot
-from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QTextBrowser
+from PySide6.QtGui import QFont, QTextBlockFormat, QTextCursor
+from PySide6.QtWidgets import QLabel, QTextBrowser, QVBoxLayout, QWidget
 
+from .labels import Readout
 from .palette import PALETTES
 
 PHASE_TITLES = {"forward": "forward →", "backward": "← backward", "update": "update"}
+CURRENT_HEIGHT = 200  # px: room for five wrapped lines at the large size
 
 
-class ExplanationPanel(QTextBrowser):
+class ExplanationPanel(QWidget):
     def __init__(self, session, parent=None):
         super().__init__(parent)
         self.session = session
         self.digits = 3
         self.palette_name = "default"
         self.setAccessibleName("explanation")
-        self.setOpenLinks(False)
+        self.header = Readout()
+        self.header.setStyleSheet("color: #555")
+        self.current = QTextBrowser()
+        self.current.setAccessibleName("current step")
+        self.current.setFixedHeight(CURRENT_HEIGHT)
+        self.current.setStyleSheet("QTextBrowser { background: #f3f3f3; "
+                                   "border: 1px solid #999; }")
+        big = QFont(self.font())
+        big.setPointSizeF(max(big.pointSizeF(), 10.0) * 1.3)
+        self.current.setFont(big)
+        self.history = QTextBrowser()
+        self.history.setAccessibleName("earlier steps")
         font = QFont(self.font())
         font.setPointSizeF(max(font.pointSizeF(), 11.0))
-        self.setFont(font)
+        self.history.setFont(font)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(self.header)
+        lay.addWidget(self.current)
+        lay.addWidget(QLabel("Earlier steps of this pass"))
+        lay.addWidget(self.history, 1)
+        self._shown: list = []  # the steps in the history, to append rather than redo
+        self._gap = QTextBlockFormat()
+        self._gap.setTopMargin(8)
+        self._pass = None
         for sig in (session.stepped, session.parametersChanged, session.trained,
                     session.setupChanged):
             sig.connect(self.refresh)
@@ -32,48 +60,56 @@ class ExplanationPanel(QTextBrowser):
 
     def set_digits(self, n: int):
         self.digits = n
+        self._pass = None  # every number changes
         self.refresh()
 
     def set_palette(self, name: str):
         self.palette_name = name
+        self._pass = None
         self.refresh()
 
-    def html_for(self) -> str:
-        e = self.session.engine
+    def toPlainText(self) -> str:
+        return "\n".join((self.header.text(), self.current.toPlainText(),
+                          self.history.toPlainText()))
+
+    def _step_html(self, s, large: bool = False) -> str:
         pal = PALETTES[self.palette_name]
-        colours = {"forward": pal.forward.name(), "backward": pal.backward.name(),
-                   "update": pal.update.name()}
-        revealed = e.revealed
-        p = e.current_pass
-        who = ", ".join(str(i + 1) for i in p.indices)
-        noun = "example" if len(p.indices) == 1 else "examples"
-        parts = [f"<p style='color:#555'>Pass on {noun} {who} · epoch {e.epoch} · "
-                 f"α = {e.lr:g} · step {e.cursor} of {len(p.steps)}</p>"]
-        if not revealed:
-            parts.append("<p>Nothing computed yet in this pass. Press <b>Step forward</b> "
-                         "(→) to compute the first value.</p>")
-        for s in revealed:
-            current = s.index == e.cursor - 1
-            col = colours[s.phase]
-            lines = [html.escape(t) for t in s.text(self.digits)]
-            body = "<br>".join(lines)
-            head = (f"<span style='color:{col}'><b>{s.index + 1}. {PHASE_TITLES[s.phase]}"
-                    f"</b> · {html.escape(s.symbol)}</span>")
-            if current:
-                parts.append(
-                    f"<table width='100%' cellpadding='6' style='background:#f3f3f3;"
-                    f"border:1px solid #999'><tr><td>{head}<br>"
-                    f"<span style='font-size:large'>{body}</span></td></tr></table>"
-                )
-            else:
-                parts.append(f"<p style='color:#444'>{head}<br>{body}</p>")
-        if e.phase == "done":
-            parts.append("<p><b>Pass complete.</b> The parameters are updated; step forward "
-                         "to start the next pass.</p>")
-        return "".join(parts)
+        col = {"forward": pal.forward, "backward": pal.backward,
+               "update": pal.update}[s.phase].name()
+        body = "<br>".join(html.escape(t) for t in s.text(self.digits))
+        head = (f"<span style='color:{col}'><b>{s.index + 1}. {PHASE_TITLES[s.phase]}</b>"
+                f" · {html.escape(s.symbol)}</span>")
+        if large:
+            return f"{head}<br>{body}"
+        return f"{head}<br><span style='color:#333'>{body}</span>"
 
     @Slot()
     def refresh(self):
-        self.setHtml(self.html_for())
-        sb = self.verticalScrollBar()
-        sb.setValue(sb.maximum())  # the current step is the newest
+        e = self.session.engine
+        p = e.current_pass
+        revealed = e.revealed
+        who = ", ".join(str(i + 1) for i in p.indices)
+        noun = "example" if len(p.indices) == 1 else "examples"
+        self.header.setText(f"Pass on {noun} {who} · epoch {e.epoch} · α = {e.lr:g} · "
+                            f"step {e.cursor} of {len(p.steps)}")
+        if revealed:
+            text = self._step_html(revealed[-1], large=True)
+            if e.phase == "done":
+                text += ("<p><b>Pass complete.</b> The parameters are updated; step forward "
+                         "to start the next pass.</p>")
+        else:
+            text = ("Nothing computed yet in this pass. Press <b>Step forward</b> (→) to "
+                    "compute the first value.")
+        self.current.setHtml(text)
+        earlier = revealed[:-1]
+        if p is self._pass and self._shown and earlier[: len(self._shown)] == self._shown \
+                and len(earlier) == len(self._shown) + 1:
+            cursor = self.history.textCursor()  # one more step: append it as a paragraph
+            cursor.movePosition(QTextCursor.MoveOperation.End)
+            cursor.insertBlock(self._gap)
+            cursor.insertHtml(self._step_html(earlier[-1]))
+        elif p is not self._pass or earlier != self._shown:
+            self.history.setHtml("".join(f"<p>{self._step_html(s)}</p>" for s in earlier))
+        self._pass, self._shown = p, list(earlier)
+        sb = self.history.verticalScrollBar()
+        sb.setValue(sb.maximum())  # the newest at the bottom

@@ -30,6 +30,7 @@ from core.symbols import fmt
 from .controls import LearningRateControl, ParameterSlider
 from .diagram import DiagramView
 from .explain import ExplanationPanel
+from .labels import Readout
 from .lessons import LessonError, load_lessons
 from .session import Session
 
@@ -318,7 +319,8 @@ class MainWindow(QMainWindow):
 
     def _make_status(self):
         sb = self.statusBar()
-        self.status_text = QLabel()
+        self.status_text = Readout()
+        self.status_text.setMinimumWidth(520)
         self.status_text.setAccessibleName("status")
         self.warning = QLabel()
         self.warning.setAccessibleName("warning")

@@ -48,6 +48,7 @@ from core.landscape import (
 )
 from core.symbols import sub
 from core.watch import STUCK
+from gui.labels import Readout
 
 DEFAULT_RANGE = (-0.5, 1.5)
 GRID_N = 200  # boundary image resolution
@@ -336,9 +337,7 @@ class LossCurvePlot(LivePlot):
         self.setAccessibleName("loss curve")
         self.plot = make_plot("epoch", "cost", "Cost per epoch")
         self.plot.setAccessibleName("loss curve plot")
-        self.readout = QLabel()
-        self.readout.setTextFormat(Qt.TextFormat.PlainText)
-        self.readout.setMinimumWidth(10)
+        self.readout = Readout()  # changes every frame: no relayout
         self.log_box = QCheckBox("log scale")
         self.log_box.setToolTip("Show the cost on a logarithmic axis")
         self.log_box.toggled.connect(self.set_log)
@@ -695,8 +694,7 @@ class DecisionBoundaryPlot(LivePlot):
             self.class_group.addButton(btn, i)
         self.add1.setChecked(True)
         self.class_group.idClicked.connect(self.set_add_class)
-        self.info = QLabel()
-        self.info.setTextFormat(Qt.TextFormat.PlainText)
+        self.info = Readout()
         top = QHBoxLayout()
         top.addWidget(self.add1)
         top.addWidget(self.add0)
