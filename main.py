@@ -44,6 +44,8 @@ def parse_gui_args(argv):
                    help="render the window to FILE.png and exit (works offscreen)")
     p.add_argument("--steps", type=int, default=0, metavar="N",
                    help="with --screenshot: take N micro-steps from the start first")
+    p.add_argument("--lesson", metavar="ID",
+                   help="start in one of the lessons (e.g. batch, no-bias, xor)")
     p.add_argument("--size", default="1600x1000", metavar="WxH",
                    help="with --screenshot: window size (default 1600x1000)")
     args = p.parse_args(argv)
@@ -72,7 +74,7 @@ def main(argv=None) -> int:
         return 1
     from gui.app import run
 
-    return run(screenshot=args.screenshot, steps=args.steps, size=args.size)
+    return run(screenshot=args.screenshot, steps=args.steps, size=args.size, lesson=args.lesson)
 
 
 if __name__ == "__main__":

@@ -5,7 +5,8 @@ from __future__ import annotations
 import sys
 
 
-def run(screenshot: str | None = None, steps: int = 0, size=(1600, 1000)) -> int:
+def run(screenshot: str | None = None, steps: int = 0, size=(1600, 1000),
+        lesson: str | None = None) -> int:
     from PySide6.QtWidgets import QApplication
 
     from .main_window import MainWindow
@@ -14,6 +15,13 @@ def run(screenshot: str | None = None, steps: int = 0, size=(1600, 1000)) -> int
     app.setApplicationName("Neuron Lab")
     win = MainWindow()
     win.resize(*size)
+    if lesson:
+        found = [le for le in win.lessons if le.id == lesson]
+        if not found:
+            ids = ", ".join(le.id for le in win.lessons)
+            print(f"neuron-lab: no lesson {lesson!r}; the lessons are {ids}", file=sys.stderr)
+            return 2
+        win.start_lesson(found[0])
     if screenshot:
         for _ in range(steps):
             win.session.step_forward()

@@ -599,7 +599,7 @@ class DiagramView(QGraphicsView):
         tag_h = H["w1"]
         run = max(W["w1"], W["prod:w1"], W["grad:w1"]) + 2 * GAP
         above = tag_h / 2 + 6 + H["prod:w1"]  # the run's forward value sits above it
-        below = tag_h / 2 + 14 + H["grad:w1"]  # its gradient below
+        below = tag_h / 2 + 22 + H["grad:w1"]  # its gradient below, clear of the tag
         D = max(R_in + 24, (above + below + 24) / 2, H["x1"] / 2 + 8)
         x_in = W["x1"] + GAP + R_in
         knee = x_in + R_in + run
@@ -616,12 +616,12 @@ class DiagramView(QGraphicsView):
             self._add_label(f"x{j + 1}", QPointF(x_in - R_in - 10, y), "left")
             end = QPointF(z_cx - 0.87 * a, (2 * j - 1) * 0.5 * bz)
             self._add_arrow(f"prod:{key}", [QPointF(x_in + R_in, y), QPointF(knee, y), end])
-            yb = y + tag_h / 2 + 8
+            yb = y + tag_h / 2 + 13  # the highlight glow (7 px) stays off the tag
             self._add_arrow(f"grad:{key}", [QPointF(mid + W["w1"] / 2, yb),
                                              QPointF(mid - W["w1"] / 2, yb)])
             self._add_label(key, QPointF(mid, y), "center", boxed=True)
             self._add_label(f"prod:{key}", QPointF(mid, y - tag_h / 2 - 6), "above")
-            self._add_label(f"grad:{key}", QPointF(mid, y + tag_h / 2 + 14), "below")
+            self._add_label(f"grad:{key}", QPointF(mid, y + tag_h / 2 + 22), "below")
 
         # ---- z → σ → loss → out, along y = 0
         def connection(x0: float, key: str) -> float:

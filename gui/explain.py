@@ -111,5 +111,5 @@ class ExplanationPanel(QWidget):
         elif p is not self._pass or earlier != self._shown:
             self.history.setHtml("".join(f"<p>{self._step_html(s)}</p>" for s in earlier))
         self._pass, self._shown = p, list(earlier)
-        sb = self.history.verticalScrollBar()
-        sb.setValue(sb.maximum())  # the newest at the bottom
+        self.history.moveCursor(QTextCursor.MoveOperation.End)  # the newest at the bottom
+        self.history.ensureCursorVisible()
