@@ -594,8 +594,18 @@ class LossCurvePlot(LivePlot):
         lo, hi = float(pos.min()), float(pos.max())
         if not self._log:
             lo = min(lo, 0.0)
-        xs = np.repeat(np.asarray(gaps, dtype=float), 2)
-        ys = np.tile([lo, hi], len(gaps))
+        # a drag during play changes the parameters at every epoch: mark such a run of
+        # breaks by its first and last one instead of hatching the plot with lines
+        near = max(1.0, self._n_seen / 150)
+        runs: list[list[float]] = []
+        for g in gaps:
+            if runs and g - runs[-1][1] <= near:
+                runs[-1][1] = g
+            else:
+                runs.append([g, g])
+        marks = sorted({v for run in runs for v in run})
+        xs = np.repeat(np.asarray(marks, dtype=float), 2)
+        ys = np.tile([lo, hi], len(marks))
         self.breaks_item.setData(xs, ys, connect="pairs")
 
     def _show_readout(self):
