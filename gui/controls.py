@@ -53,6 +53,7 @@ class ParameterSlider(QWidget):
         lay.addWidget(self.label)
         lay.addWidget(self.slider, 1)
         lay.addWidget(self.spin)
+        self._shown: float | None = None
         self.slider.valueChanged.connect(self._from_slider)
         self.spin.valueChanged.connect(self._from_spin)
 
@@ -61,6 +62,9 @@ class ParameterSlider(QWidget):
 
     def set_value(self, v: float):
         """Show a value coming from the engine, without echoing it back."""
+        if v == self._shown:
+            return  # setting a spin box re-renders its text even when equal
+        self._shown = v
         with QSignalBlocker(self.slider), QSignalBlocker(self.spin):
             self.spin.setValue(v)
             self.slider.setValue(round(max(-PARAM_RANGE, min(PARAM_RANGE, v)) / PARAM_STEP))
@@ -69,12 +73,14 @@ class ParameterSlider(QWidget):
     @Slot(int)
     def _from_slider(self, ticks: int):
         v = round(ticks * PARAM_STEP, 3)
+        self._shown = v
         with QSignalBlocker(self.spin):
             self.spin.setValue(v)
         self.valueChanged.emit(self.name, v)
 
     @Slot(float)
     def _from_spin(self, v: float):
+        self._shown = v
         with QSignalBlocker(self.slider):
             self.slider.setValue(round(v / PARAM_STEP))
         self.valueChanged.emit(self.name, v)

@@ -20,7 +20,9 @@ class Readout(QWidget):
         self.setFixedHeight(self.label.sizeHint().height())
 
     def setText(self, text: str):
-        self.label.setText(text)
+        if text != self.label.text():  # an unchanged text repaints nothing
+            self.label.setText(text)
+            self.label.setToolTip(text if len(text) > 60 else "")
 
     def text(self) -> str:
         return self.label.text()
@@ -33,7 +35,7 @@ class Readout(QWidget):
         self.label.setAccessibleName(name)
 
     def clear(self):
-        self.label.clear()
+        self.setText("")
 
     def resizeEvent(self, event):
         self.label.setGeometry(0, 0, self.width(), self.height())

@@ -322,10 +322,9 @@ class MainWindow(QMainWindow):
         self.status_text = Readout()
         self.status_text.setMinimumWidth(520)
         self.status_text.setAccessibleName("status")
-        self.warning = QLabel()
+        self.warning = Readout()  # one line; the full message is also its tooltip
         self.warning.setAccessibleName("warning")
         self.warning.setStyleSheet("color: #b00020; font-weight: bold")
-        self.warning.setWordWrap(True)
         sb.addWidget(self.status_text)
         sb.addWidget(self.warning, 1)
 
@@ -345,9 +344,9 @@ class MainWindow(QMainWindow):
         with QSignalBlocker(self.mode), QSignalBlocker(self.example), \
                 QSignalBlocker(self.batch_size):
             self.mode.setCurrentIndex(self.mode.findData(e.mode))
-            self.example.setCurrentIndex(len(e.dataset.points) if e.example is None
-                                         else e.example)
-            self.batch_size.setValue(e.batch_size)
+            self.example.setCurrentIndex(e.dataset.m if e.example is None else e.example)
+            if self.batch_size.value() != e.batch_size:  # an equal set still repaints
+                self.batch_size.setValue(e.batch_size)
         self.example.setEnabled(e.mode == "single")
         self.batch_size.setEnabled(e.mode == "minibatch")
         self._sync_focus()
