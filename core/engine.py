@@ -16,6 +16,7 @@ import numpy as np
 from . import datasets
 from .datasets import Dataset
 from .fastpath import train_epochs
+from .history import CostHistory
 from .network import Network, neuron
 from .steps import BACKWARD, FORWARD, UPDATE, Pass, Step, build_pass
 from .watch import NON_FINITE, OK, STUCK, Status, Watch
@@ -62,8 +63,8 @@ class Engine:
         self.dataset = dataset if dataset is not None else datasets.gate("or")
         self._lr = check_lr(lr)
         self._mode, self._example, self._batch_size = self._check_mode(mode, example, batch_size)
-        self.epoch_costs: list[float] = []
-        self.iteration_costs: list[float] = []
+        self.epoch_costs = CostHistory()
+        self.iteration_costs = CostHistory()
         self.book = Book()
         self._history: deque[tuple[Pass, Book]] = deque(maxlen=HISTORY_LIMIT)
         self._pass: Pass | None = None
@@ -247,8 +248,8 @@ class Engine:
     def _set_book(self, book: Book) -> None:
         """Counters and cost lists as `book` says; the lists grow by the pass's cost."""
         p = self._pass
-        del self.iteration_costs[book.n_iteration_costs :]
-        del self.epoch_costs[book.n_epoch_costs :]
+        self.iteration_costs.truncate(book.n_iteration_costs)
+        self.epoch_costs.truncate(book.n_epoch_costs)
         if book.n_iteration_costs > len(self.iteration_costs):
             self.iteration_costs.append(p.cost)
         if book.n_epoch_costs > len(self.epoch_costs):
@@ -390,7 +391,7 @@ class Engine:
         new = np.concatenate(runs) if runs else np.empty(0)
         if status.ok and self.stuck():
             status = STUCK
-        self.epoch_costs.extend(new.tolist())
+        self.epoch_costs.extend(new)
         updates = len(new) * len(sched) - (start if runs else 0)
         self.book = Book(epoch=b.epoch + len(new), iteration=b.iteration + updates,
                          batch_pos=0 if runs else b.batch_pos,
@@ -400,7 +401,7 @@ class Engine:
         self._history.clear()
         self._pass = None
         self.cursor = 0
-        return np.asarray(self.epoch_costs[n_before:])
+        return self.epoch_costs[n_before:]
 
     def stuck(self) -> bool:
         """The output sigmoid is saturated on every example (its slope, and so every

@@ -90,7 +90,7 @@ def run(args, out=sys.stdout) -> int:
     if args.format == "json":
         json.dump({"dataset": engine.dataset.name, "mode": engine.mode, "lr": engine.lr,
                    "iterations": iterations, "steps": steps,
-                   "epoch_costs": engine.epoch_costs,
+                   "epoch_costs": engine.epoch_costs.tolist(),
                    "final": engine.parameters(),
                    "status": {"kind": status.kind, "message": status.message}}, out, indent=1)
         out.write("\n")
