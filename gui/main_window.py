@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMessageBox,
+    QSlider,
     QSpinBox,
     QSplitter,
     QStyle,
@@ -315,7 +316,22 @@ class MainWindow(QMainWindow):
         form.addRow("Show", self.focus)
         lay.addWidget(box)
         lay.addStretch(1)
+        # A click or drag must not keep the keyboard: → and ← should step the pass, not
+        # nudge the slider or combo box last touched. Tab still reaches every control.
+        for cls in (QSlider, QComboBox, QCheckBox):
+            for w in panel.findChildren(cls):
+                w.setFocusPolicy(Qt.TabFocus)
+        # after typing a value and pressing Enter, hand the keys back to the shortcuts
+        for edit in (*(sl.spin for sl in self.sliders.values()), self.lr.edit,
+                     self.stop_at, self.batch_size):
+            edit.editingFinished.connect(self._release_keyboard)
         return panel
+
+    @Slot()
+    def _release_keyboard(self):
+        w = self.focusWidget()
+        if w is not None and w.hasFocus():
+            self.diagram.setFocus()
 
     def _make_status(self):
         sb = self.statusBar()

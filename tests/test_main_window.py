@@ -218,3 +218,28 @@ def test_no_display_gets_an_explanation():
     assert display_problem(environ={"DISPLAY": ":0"}, platform="linux",
                            find_library=lambda n: "libxcb-cursor.so.0") is None
     assert display_problem(environ={"QT_QPA_PLATFORM": "offscreen"}, platform="linux") is None
+
+
+def test_arrows_step_after_a_slider_was_used(win, qtbot):
+    """Dragging a slider must not leave the arrow keys nudging it."""
+    slider = named(win, "w2", QAbstractSlider)
+    qtbot.mouseClick(slider, Qt.LeftButton)
+    e = win.session.engine
+    before = e.parameters()["w2"]
+    cursor = e.cursor
+    qtbot.keyClick(win.focusWidget() or win, Qt.Key_Right)
+    assert e.cursor == cursor + 1
+    assert e.parameters()["w2"] == before
+
+
+def test_enter_in_a_spin_box_hands_back_the_arrows(win, qtbot):
+    spin = win.sliders["w1"].spin
+    spin.setFocus()
+    spin.lineEdit().selectAll()
+    qtbot.keyClicks(spin, "0.3")
+    qtbot.keyClick(spin, Qt.Key_Return)
+    assert win.session.engine.parameters()["w1"] == pytest.approx(0.3)
+    assert not spin.hasFocus()
+    cursor = win.session.engine.cursor
+    qtbot.keyClick(win.focusWidget() or win, Qt.Key_Right)
+    assert win.session.engine.cursor == cursor + 1

@@ -1,0 +1,54 @@
+"""The explanation panel: current step in full, earlier steps appended, at any precision."""
+
+from gui.explain import ExplanationPanel
+from gui.session import Session
+
+
+def panel(qtbot):
+    s = Session()
+    p = ExplanationPanel(s)
+    qtbot.addWidget(p)
+    return s, p
+
+
+def test_appended_history_equals_a_fresh_render(qtbot):
+    s, p = panel(qtbot)
+    for _ in range(12):
+        s.step_forward()
+    appended = p.history.toPlainText()
+    p.set_digits(3)  # forces a full re-render at the same precision
+    assert p.history.toPlainText() == appended
+    assert appended.count("forward →") == 6 and appended.count("← backward") == 5
+
+
+def test_current_step_is_written_out(qtbot):
+    s, p = panel(qtbot)
+    assert "Nothing computed yet" in p.current.toPlainText()
+    s.finish_backward()
+    text = p.current.toPlainText()
+    assert "∂L/∂b = 0.125 × 1 = 0.125" in text and "step 12 of 15" in text
+    s.step_forward()
+    s.step_forward()
+    s.step_forward()
+    assert "b = 0.000 − 1 × 0.125 = −0.125" in p.current.toPlainText()
+    assert "Pass complete" in p.current.toPlainText()
+
+
+def test_step_back_and_a_new_pass_rewrite_the_history(qtbot):
+    s, p = panel(qtbot)
+    for _ in range(5):
+        s.step_forward()
+    s.step_back()
+    assert p.history.toPlainText().count("forward →") == 3
+    s.apply_update()
+    s.step_forward()  # the next pass: its first step, nothing earlier
+    assert p.history.toPlainText().strip() == ""
+    assert "1. forward" in p.current.toPlainText()
+
+
+def test_precision_and_batch_vectors(qtbot):
+    s, p = panel(qtbot)
+    s.set_mode("batch")
+    s.finish_forward()
+    p.set_digits(5)
+    assert "[0.50000, 0.64566, 0.52498, 0.66819]" in p.toPlainText()
