@@ -15,11 +15,11 @@ import numpy as np
 
 from . import datasets
 from .datasets import Dataset
-from .fastpath import train_epochs
+from .fastpath import SATURATED_Z, train_epochs
 from .history import CostHistory
 from .network import Network, neuron
 from .steps import BACKWARD, FORWARD, UPDATE, Pass, Step, build_pass
-from .watch import NON_FINITE, OK, STUCK, Status, Watch
+from .watch import NON_FINITE, OK, Status, Watch
 
 MODES = ("single", "minibatch", "batch")
 HISTORY_LIMIT = 2000  # passes kept for stepping back
@@ -65,7 +65,7 @@ class Engine:
         self._mode, self._example, self._batch_size = self._check_mode(mode, example, batch_size)
         self.epoch_costs = CostHistory()
         self.iteration_costs = CostHistory()
-        self.book = Book()
+        self.book = Book(watch=self._fresh_watch())
         self._history: deque[tuple[Pass, Book]] = deque(maxlen=HISTORY_LIMIT)
         self._pass: Pass | None = None
         self._pass_book = self.book
@@ -198,6 +198,13 @@ class Engine:
         return self.book.epoch
 
     @property
+    def pass_epoch(self) -> int:
+        """The epoch (0-based) that the current pass belongs to, as the loss curve
+        counts: a finished pass still belongs to the epoch it was part of."""
+        self.current_pass  # noqa: B018 - built lazily, with its counters
+        return self._pass_book.epoch
+
+    @property
     def iteration(self) -> int:
         return self.book.iteration
 
@@ -222,10 +229,8 @@ class Engine:
             arr = state[slot.layer][0 if slot.kind == "W" else 1]
             arr[slot.index] = float(s.value)
         self.network.set_state(state)
-        book = self._complete_book(p) if self.cursor == len(p.steps) else self._pass_book
-        if book.n_epoch_costs > self._pass_book.n_epoch_costs and book.status.ok and self.stuck():
-            book = replace(book, status=STUCK)
-        self._set_book(book)
+        self._set_book(self._complete_book(p) if self.cursor == len(p.steps)
+                       else self._pass_book)
 
     def _complete_book(self, p: Pass) -> Book:
         """The counters once pass `p` is finished (its update applied)."""
@@ -236,7 +241,8 @@ class Engine:
         watch, status = b.watch, b.status
         if pos >= len(sched):
             pos, epoch, n_ep = 0, epoch + 1, n_ep + 1
-            watch, flagged = watch.feed(epoch_sum / sum(len(s) for s in sched))
+            watch, flagged = watch.feed(epoch_sum / sum(len(s) for s in sched),
+                                        lambda: self._saturated(p.state_after))
             epoch_sum = 0.0
             if status.ok:
                 status = flagged
@@ -287,16 +293,21 @@ class Engine:
 
     def _restart(self, clear_curves: bool = False) -> None:
         """A new setup (mode, dataset, network): a fresh epoch, no step-back history.
-        The parameters stay as shown."""
+        The parameters stay as shown, except that an update shown only in part is
+        undone: half a gradient step is no state to start from."""
+        p = self._pass
+        if p is not None and p.n_forward + p.n_backward < self.cursor < len(p.steps):
+            self.network.set_state(p.state_before)
         self._history.clear()
         self._pass = None
         self.cursor = 0
         if clear_curves:
             self.epoch_costs.clear()
             self.iteration_costs.clear()
-            self.book = Book()
+            self.book = Book(watch=self._fresh_watch())
         else:
-            self.book = replace(self.book, batch_pos=0, epoch_sum=0.0, status=OK, watch=Watch(),
+            self.book = replace(self.book, batch_pos=0, epoch_sum=0.0, status=OK,
+                                watch=self._fresh_watch(),
                                 n_epoch_costs=len(self.epoch_costs),
                                 n_iteration_costs=len(self.iteration_costs))
 
@@ -389,8 +400,6 @@ class Engine:
                 self.network, self.dataset.X, self.dataset.Y, sched, self._lr, epochs, watch)
             runs.append(costs)
         new = np.concatenate(runs) if runs else np.empty(0)
-        if status.ok and self.stuck():
-            status = STUCK
         self.epoch_costs.extend(new)
         updates = len(new) * len(sched) - (start if runs else 0)
         self.book = Book(epoch=b.epoch + len(new), iteration=b.iteration + updates,
@@ -403,19 +412,21 @@ class Engine:
         self.cursor = 0
         return self.epoch_costs[n_before:]
 
-    def stuck(self) -> bool:
-        """The output sigmoid is saturated on every example (its slope, and so every
-        gradient, is practically zero) while the cost is still high."""
+    def _saturated(self, state) -> bool:
+        """Is the output sigmoid flat (|z| > 36) on every example with `state`?"""
+        net = self.network.copy()
+        net.set_state(state)
         with np.errstate(all="ignore"):
-            acts = self.network.forward(self.dataset.X)
-            z = self.network.linears[-1].forward(acts[-2])
-            cost = self.network.loss.cost(self.dataset.Y, acts[-1])
-        return bool(np.all(np.abs(z) > 36.0)) and cost > 1e-3
+            z = net.linears[-1].forward(net.forward(self.dataset.X)[-2])
+        return bool(np.all(np.abs(z) > SATURATED_Z))
 
     def clear_status(self) -> None:
         """A new start for the divergence watch (after the learner changed something)."""
-        self.book = replace(self.book, status=OK, watch=Watch())
-        self._pass_book = replace(self._pass_book, status=OK, watch=Watch())
+        self.book = replace(self.book, status=OK, watch=self._fresh_watch())
+        self._pass_book = replace(self._pass_book, status=OK, watch=self._fresh_watch())
+
+    def _fresh_watch(self) -> Watch:
+        return Watch(still_ok=self._lr == 0)
 
     def reset(self, network: Network | None = None) -> None:
         """Back to the start: given parameters (default: the tutorial's), epoch 0."""

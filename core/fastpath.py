@@ -21,6 +21,7 @@ from .network import Network
 from .watch import NON_FINITE, OK, Watch
 
 SCALAR_LIMIT = 64  # examples × inputs up to which floats beat NumPy calls
+SATURATED_Z = 36.0  # |z| beyond which σ'(z) < 3e-16: the gradient has vanished
 
 
 def train_epochs(net: Network, X, Y, batches, lr: float, epochs: int, watch: Watch,
@@ -54,6 +55,18 @@ def train_epochs(net: Network, X, Y, batches, lr: float, epochs: int, watch: Wat
     costs = np.empty(epochs)
     tanh, dot = np.tanh, np.dot
     status = OK
+
+    def saturated() -> bool:  # the output's z on every example, with the parameters now
+        out = True
+        for A0, _, _, _ in prepared:
+            A = A0
+            for l, P in enumerate(params):
+                z = dot(P, A)
+                if l < last:
+                    A = np.vstack([0.5 + 0.5 * tanh(0.5 * z), np.ones((bias, z.shape[1]))])
+            out = out and bool(np.all(np.abs(z) > SATURATED_Z))
+        return out
+
     with np.errstate(all="ignore"):
         for e in range(epochs):
             total = carry
@@ -87,7 +100,7 @@ def train_epochs(net: Network, X, Y, batches, lr: float, epochs: int, watch: Wat
                         G = G_prev
             cost = total / m_total
             costs[e] = cost
-            watch, status = watch.feed(cost)
+            watch, status = watch.feed(cost, saturated)
             if not status.ok:
                 costs = costs[: e + 1]
                 break
@@ -113,6 +126,11 @@ def _train_neuron_scalar(net, Xf, Y, batches, lr, epochs, watch, carry, m_total)
     costs = np.empty(epochs)
     tanh, isfinite = math.tanh, math.isfinite
     status = OK
+
+    def saturated() -> bool:  # reads w and b as they are when asked
+        return all(abs(b + sum(wj * xj for wj, xj in zip(w, xs))) > SATURATED_Z
+                   for batch, _ in rows for xs, _ in batch)
+
     for e in range(epochs):
         total = carry
         carry = 0.0
@@ -138,7 +156,7 @@ def _train_neuron_scalar(net, Xf, Y, batches, lr, epochs, watch, carry, m_total)
                 b -= step * gb
         cost = total / m_total
         costs[e] = cost
-        watch, status = watch.feed(cost)
+        watch, status = watch.feed(cost, saturated)
         if not status.ok:
             costs = costs[: e + 1]
             break

@@ -16,10 +16,10 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .fastpath import train_epochs
+from .fastpath import SATURATED_Z, train_epochs
 from .network import Network
 from .numerics import sigmoid
-from .watch import NON_FINITE, OK, STUCK, Status, Watch
+from .watch import NON_FINITE, OK, Status, Watch
 
 DEFAULT_RANGE = (-0.5, 1.5)
 _CHUNK = 16384  # parameter sets evaluated at once (bounds the temporaries' memory)
@@ -268,7 +268,7 @@ def compare_learning_rates(net: Network, X, Y, lrs, epochs: int) -> LRComparison
     step = (lrs * 0.25 / m)[:, None]
     costs = np.full((L, epochs), np.nan)
     lengths = np.full(L, epochs)
-    watches = [Watch()] * L
+    watches = [Watch(still_ok=lr == 0) for lr in lrs]
     statuses: list[Status] = [OK] * L
     active = np.ones(L, dtype=bool)
     rows = np.arange(L)
@@ -285,7 +285,9 @@ def compare_learning_rates(net: Network, X, Y, lrs, epochs: int) -> LRComparison
             costs[rows, e] = cost
             stop = []
             for j, i in enumerate(rows.tolist()):
-                watches[i], st = watches[i].feed(float(cost[j]))
+                watches[i], st = watches[i].feed(
+                    float(cost[j]),
+                    lambda i=i: bool(np.all(np.abs(P[i] @ A0) > SATURATED_Z)))
                 if not st.ok:
                     statuses[i], lengths[i] = st, e + 1
                     stop.append(i)
@@ -295,16 +297,11 @@ def compare_learning_rates(net: Network, X, Y, lrs, epochs: int) -> LRComparison
                 if rows.size == 0:
                     break
         fan = lin.fan_in
-        params, z_all = [], matmul(P, A0)
+        params = []
     for i in range(L):
         row = P[i]
         if statuses[i].ok and not np.all(np.isfinite(row)):
             statuses[i] = NON_FINITE
-        if statuses[i].ok and epochs:
-            # the engine's "stuck" check once training ends: saturated on every example
-            d = Y[0] - sigmoid(z_all[i])
-            if np.all(np.abs(z_all[i]) > 36.0) and float(np.sum(d * d)) / (2 * m) > 1e-3:
-                statuses[i] = STUCK
         names = [s.name for s in net.slots]
         vals = list(row[:fan]) + ([row[fan]] if bias else [])
         params.append({nm: float(v) for nm, v in zip(names, vals)})
@@ -319,15 +316,10 @@ def _compare_one_by_one(net, X, Y, lrs, epochs) -> LRComparison:
     batches = [tuple(range(m))]
     for i, lr in enumerate(lrs):
         work = net.copy()
-        c, _, st = train_epochs(work, X, Y, batches, float(lr), epochs, Watch())
+        c, _, st = train_epochs(work, X, Y, batches, float(lr), epochs,
+                                Watch(still_ok=lr == 0))
         costs[i, : len(c)] = c
         lengths[i] = len(c)
-        if st.ok and epochs:
-            with np.errstate(all="ignore"):
-                acts = work.forward(X)
-                z = work.linears[-1].forward(acts[-2])
-                if np.all(np.abs(z) > 36.0) and work.loss.cost(Y, acts[-1]) > 1e-3:
-                    st = STUCK
         statuses.append(st)
         params.append(work.values())
     return LRComparison(costs, params, statuses, lengths)

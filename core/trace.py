@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
+import re
 import sys
 
 from . import datasets
@@ -17,6 +19,13 @@ from .network import NetworkError, neuron
 
 
 class _Parser(argparse.ArgumentParser):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # argparse takes "-1e-3" for an option (it knows only "-1" and "-0.5" as
+        # numbers); weights and biases in scientific notation must pass as values
+        self._negative_number_matcher = re.compile(
+            r"^-(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$|^-(inf|infinity|nan)$", re.IGNORECASE)
+
     def error(self, message):  # one line and status 2, no usage dump
         self.exit(2, f"{self.prog}: error: {message}\n")
 
@@ -88,17 +97,28 @@ def run(args, out=sys.stdout) -> int:
                          + "  ".join(f"{k} = {v:.6f}" for k, v in engine.parameters().items()))
     status = engine.status
     if args.format == "json":
-        json.dump({"dataset": engine.dataset.name, "mode": engine.mode, "lr": engine.lr,
-                   "iterations": iterations, "steps": steps,
-                   "epoch_costs": engine.epoch_costs.tolist(),
-                   "final": engine.parameters(),
-                   "status": {"kind": status.kind, "message": status.message}}, out, indent=1)
+        doc = {"dataset": engine.dataset.name, "mode": engine.mode, "lr": engine.lr,
+               "iterations": iterations, "steps": steps,
+               "epoch_costs": engine.epoch_costs.tolist(), "final": engine.parameters(),
+               "status": {"kind": status.kind, "message": status.message}}
+        json.dump(_finite_or_null(doc), out, indent=1, allow_nan=False)
         out.write("\n")
     else:
         out.write("\n".join(lines) + "\n")
         if not status.ok:
             out.write(f"stopped: {status.message}\n")
     return 0
+
+
+def _finite_or_null(obj):
+    """JSON has no Infinity or NaN: an overflowed number is written as null."""
+    if isinstance(obj, float):
+        return obj if math.isfinite(obj) else None
+    if isinstance(obj, dict):
+        return {k: _finite_or_null(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_finite_or_null(v) for v in obj]
+    return obj
 
 
 def main(argv=None) -> int:

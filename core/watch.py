@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 
 @dataclass(frozen=True)
@@ -24,8 +24,8 @@ NON_FINITE = Status(
 )
 RISING = Status(
     "diverged",
-    "Diverging: the cost has risen for five epochs in a row. The learning rate is too "
-    "large, so every step overshoots the minimum. Lower it.",
+    "Diverging: the cost has risen for five epochs in a row, well above its best. The "
+    "learning rate is too large, so every step overshoots the minimum. Lower it.",
 )
 ABOVE_START = Status(
     "diverged",
@@ -39,28 +39,43 @@ STUCK = Status(
 )
 
 
+RISE = 1e-9  # a relative change smaller than this is rounding, not a rise
+RISES = 5  # rises in a row, ending well above the best cost, make a divergence
+
+
 @dataclass(frozen=True)
 class Watch:
     """What has been seen of the cost since training (re)started; immutable so a
-    stepped pass can keep the watch as it was before it."""
+    stepped pass can keep the watch as it was before it.
+
+    `still_ok` is set when α = 0: then a cost that never changes is expected.
+    """
 
     first: float | None = None
-    prev: float | None = None
+    prev: float = math.nan
+    best: float = math.inf
     rises: int = 0
     flat: int = 0
+    still_ok: bool = False
 
-    def feed(self, cost: float) -> tuple[Watch, Status]:
+    def feed(self, cost: float, saturated=None) -> tuple[Watch, Status]:
+        """The watch after one more epoch's cost, and what it makes of it.
+
+        `saturated`, a function asked only when the cost has stopped changing,
+        says whether the output sigmoid is flat on every example: that, not a
+        plateau such as XOR's, is what "stuck" means."""
         if not math.isfinite(cost):
             return self, NON_FINITE
         if self.first is None:
-            return Watch(cost, cost), OK
-        rises = self.rises + 1 if cost > self.prev else 0
+            return replace(self, first=cost, prev=cost, best=cost), OK
+        rises = self.rises + 1 if cost > self.prev * (1 + RISE) else 0
         flat = self.flat + 1 if cost == self.prev else 0
-        w = Watch(self.first, cost, rises, flat)
-        if rises >= 5:
+        w = replace(self, prev=cost, best=min(self.best, cost), rises=rises, flat=flat)
+        if rises >= RISES and cost > 1.1 * w.best:
             return w, RISING
         if cost > 1.5 * self.first + 1e-12:
             return w, ABOVE_START
-        if flat >= 3 and cost > self.first and cost > 1e-9:
+        if flat >= 3 and cost > 1e-3 and not self.still_ok and saturated is not None \
+                and saturated():
             return w, STUCK
         return w, OK

@@ -17,9 +17,22 @@ from PySide6.QtWidgets import (
 
 PARAM_RANGE = 10.0  # sliders span −10 … 10
 PARAM_STEP = 0.001
-SPIN_LIMIT = 1e12
+SPIN_LIMIT = 1e9
 LR_MIN_EXP, LR_MAX_EXP = -4, 2  # the slider spans 10⁻⁴ … 10²
 LR_TICKS_PER_DECADE = 100
+MAX_STOP_AT = 10_000_000  # the largest epoch Play can be told to stop at
+
+# (label, kind, rate): micro-steps per second, or epochs per second; None = full speed
+SPEEDS = [
+    ("1 step / s", "steps", 1.0),
+    ("2 steps / s", "steps", 2.0),
+    ("5 steps / s", "steps", 5.0),
+    ("1 epoch / s", "epochs", 1.0),
+    ("10 epochs / s", "epochs", 10.0),
+    ("100 epochs / s", "epochs", 100.0),
+    ("1000 epochs / s", "epochs", 1000.0),
+    ("Full speed", "epochs", None),
+]
 
 
 class ParameterSlider(QWidget):
@@ -67,8 +80,19 @@ class ParameterSlider(QWidget):
         self._shown = v
         with QSignalBlocker(self.slider), QSignalBlocker(self.spin):
             self.spin.setValue(v)
-            self.slider.setValue(round(max(-PARAM_RANGE, min(PARAM_RANGE, v)) / PARAM_STEP))
-            self.spin.setToolTip(f"{self.name} = {v!r}")
+            self.slider.setValue(self._ticks(v))
+        beyond = not abs(v) <= SPIN_LIMIT  # NaN too
+        # a value the box cannot hold is shown clamped, in red, with the truth in the tooltip
+        self.spin.setStyleSheet("color: #b00020" if beyond else "")
+        self.spin.setToolTip(f"{self.name} = {v!r}" + (" (beyond what this box shows)"
+                                                      if beyond else ""))
+
+    @staticmethod
+    def _ticks(v: float) -> int:
+        """The slider position for v, pinned to the slider's ends."""
+        if v != v:  # NaN
+            return 0
+        return round(max(-PARAM_RANGE, min(PARAM_RANGE, v)) / PARAM_STEP)
 
     @Slot(int)
     def _from_slider(self, ticks: int):
@@ -82,7 +106,7 @@ class ParameterSlider(QWidget):
     def _from_spin(self, v: float):
         self._shown = v
         with QSignalBlocker(self.slider):
-            self.slider.setValue(round(v / PARAM_STEP))
+            self.slider.setValue(self._ticks(v))
         self.valueChanged.emit(self.name, v)
 
 

@@ -102,7 +102,7 @@ class ExplanationPanel(QWidget):
         who = ", ".join(str(i + 1) for i in p.indices)
         noun = "example" if len(p.indices) == 1 else "examples"
         # the header changes once a pass (a per-step counter here would repaint the column)
-        self.header.setText(f"Pass on {noun} {who} · epoch {e.epoch} · α = {e.lr:g}")
+        self.header.setText(f"Pass on {noun} {who} · epoch {e.pass_epoch} · α = {e.lr:g}")
         if revealed:
             text = self._step_html(revealed[-1], large=True, of=len(p.steps))
             if e.phase == "done":

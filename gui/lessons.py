@@ -4,11 +4,14 @@ resources/lessons.json (teachers can add their own there)."""
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass
 from importlib import resources
 
 from core.datasets import GATES
 from core.engine import MODES
+
+from .controls import MAX_STOP_AT, SPEEDS
 
 SETUP_KEYS = {"dataset", "mode", "example", "batch_size", "bias", "w1", "w2", "b", "lr",
               "speed", "stop_at"}
@@ -47,15 +50,43 @@ def parse_lessons(text: str, source: str = "lessons.json") -> list[Lesson]:
         unknown = set(setup) - SETUP_KEYS
         if unknown:
             raise LessonError(f"{where}: unknown setting(s) {', '.join(sorted(unknown))}")
-        if setup.get("dataset", "or") not in GATES:
-            raise LessonError(f"{where}: dataset must be one of {', '.join(GATES)}")
-        if setup.get("mode", "single") not in MODES:
-            raise LessonError(f"{where}: mode must be one of {', '.join(MODES)}")
-        for key in ("w1", "w2", "b", "lr"):
-            if key in setup and not isinstance(setup[key], (int, float)):
-                raise LessonError(f"{where}: {key} must be a number")
+        _check_setup(setup, where)
         out.append(Lesson(str(item["id"]), str(item["title"]), str(item["text"]), setup))
     return out
+
+
+def _is_int(v) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool)
+
+
+def _is_number(v) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
+
+
+def _check_setup(setup: dict, where: str) -> None:
+    """Every setting checked here, so that starting a lesson cannot fail half-way."""
+    if setup.get("dataset", "or") not in GATES:
+        raise LessonError(f"{where}: dataset must be one of {', '.join(GATES)}")
+    if setup.get("mode", "single") not in MODES:
+        raise LessonError(f"{where}: mode must be one of {', '.join(MODES)}")
+    for key in ("w1", "w2", "b"):
+        if key in setup and not _is_number(setup[key]):
+            raise LessonError(f"{where}: {key} must be a finite number")
+    if "lr" in setup and not (_is_number(setup["lr"]) and setup["lr"] >= 0):
+        raise LessonError(f"{where}: lr must be a finite number ≥ 0")
+    if "bias" in setup and not isinstance(setup["bias"], bool):
+        raise LessonError(f"{where}: bias must be true or false")
+    ex = setup.get("example")
+    if ex is not None and not (_is_int(ex) and 0 <= ex < 4):
+        raise LessonError(f"{where}: example must be 0, 1, 2 or 3 (or null to cycle)")
+    if "batch_size" in setup and not (_is_int(setup["batch_size"]) and setup["batch_size"] >= 1):
+        raise LessonError(f"{where}: batch_size must be a whole number ≥ 1")
+    if "stop_at" in setup and not (_is_int(setup["stop_at"])
+                                   and 1 <= setup["stop_at"] <= MAX_STOP_AT):
+        raise LessonError(f"{where}: stop_at must be a whole number from 1 to {MAX_STOP_AT}")
+    labels = [label for label, _, _ in SPEEDS]
+    if "speed" in setup and setup["speed"] not in labels:
+        raise LessonError(f"{where}: speed must be one of: {'; '.join(labels)}")
 
 
 def load_lessons(path=None) -> list[Lesson]:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import QSignalBlocker, Qt, QTimer, Slot
+from PySide6.QtCore import QEvent, QObject, QSignalBlocker, Qt, QTimer, Slot
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractSlider,
     QCheckBox,
     QComboBox,
     QFileDialog,
@@ -25,27 +27,43 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.datasets import GATE_TITLES
+from core.datasets import GATE_TITLES, from_points
 from core.symbols import fmt
 
-from .controls import LearningRateControl, ParameterSlider
+from .controls import MAX_STOP_AT, SPEEDS, LearningRateControl, ParameterSlider
 from .diagram import DiagramView
 from .explain import ExplanationPanel
 from .labels import Readout
 from .lessons import LessonError, load_lessons
 from .session import Session
 
-# (label, kind, rate): micro-steps per second, or epochs per second; None = full speed
-SPEEDS = [
-    ("1 step / s", "steps", 1.0),
-    ("2 steps / s", "steps", 2.0),
-    ("5 steps / s", "steps", 5.0),
-    ("1 epoch / s", "epochs", 1.0),
-    ("10 epochs / s", "epochs", 10.0),
-    ("100 epochs / s", "epochs", 100.0),
-    ("1000 epochs / s", "epochs", 1000.0),
-    ("Full speed", "epochs", None),
-]
+
+class KeepKeys(QObject):
+    """Lets a focused control keep the keys it uses (arrows on a slider, Space on a
+    check box or button) instead of the window's one-key shortcuts taking them."""
+
+    KEYS = {
+        QAbstractSlider: {Qt.Key_Left, Qt.Key_Right, Qt.Key_Up, Qt.Key_Down, Qt.Key_PageUp,
+                          Qt.Key_PageDown, Qt.Key_Home, Qt.Key_End},
+        QAbstractButton: {Qt.Key_Space},
+        QComboBox: {Qt.Key_Up, Qt.Key_Down, Qt.Key_Space, Qt.Key_PageUp, Qt.Key_PageDown},
+    }
+
+    def install(self, root: QWidget):
+        for cls in self.KEYS:
+            for w in root.findChildren(cls):
+                w.installEventFilter(self)
+
+    def eventFilter(self, obj, event):
+        if event.type() == QEvent.Type.ShortcutOverride and obj.hasFocus() and \
+                event.modifiers() == Qt.KeyboardModifier.NoModifier:
+            for cls, keys in self.KEYS.items():
+                if isinstance(obj, cls) and event.key() in keys:
+                    event.accept()  # the key goes to the control, not to a shortcut
+                    return True
+        return False
+
+
 DEFAULT_SPEED = 1
 FRAME_MS = 16  # redraw at display rate, whatever the training speed
 FRAME_BUDGET_S = 0.008  # full speed: train for at most this long per frame
@@ -113,6 +131,8 @@ class MainWindow(QMainWindow):
         s.problem.connect(self.show_problem)
         self._sync_dataset()
         self._sync_from_engine()
+        self._keep_keys = KeepKeys(self)
+        self._keep_keys.install(self)
         self.resize(1600, 1000)
 
     # ------------------------------------------------------------------ parts
@@ -256,7 +276,7 @@ class MainWindow(QMainWindow):
         self.speed.setCurrentIndex(DEFAULT_SPEED)
         form.addRow("Speed", self.speed)
         self.stop_at = QSpinBox()
-        self.stop_at.setRange(1, 10_000_000)
+        self.stop_at.setRange(1, MAX_STOP_AT)
         self.stop_at.setValue(5000)
         self.stop_at.setAccessibleName("stop at epoch")
         self.stop_at.setToolTip("Play pauses when this epoch is reached")
@@ -290,7 +310,7 @@ class MainWindow(QMainWindow):
         self.dataset.setAccessibleName("dataset")
         for key, title in GATE_TITLES.items():
             self.dataset.addItem(f"{title} gate", key)
-        self.dataset.addItem("Custom (click the boundary plot)", "custom")
+        self.dataset.addItem("Your own points (edit on the boundary plot)", "custom")
         self.dataset.activated.connect(self._dataset_chosen)
         form.addRow("Dataset", self.dataset)
         self.mode = QComboBox()
@@ -388,7 +408,8 @@ class MainWindow(QMainWindow):
             for i, (x1, x2, y) in enumerate(ds.points):
                 self.example.addItem(f"{i + 1}: x = ({x1:g}, {x2:g}), y = {y}")
             self.example.addItem("Cycle through all")
-        self.batch_size.setMaximum(max(1, ds.m))
+        with QSignalBlocker(self.batch_size):  # a clamp here is no choice of the learner's
+            self.batch_size.setMaximum(max(1, ds.m))
 
     def _update_status(self):
         e = self.session.engine
@@ -398,8 +419,8 @@ class MainWindow(QMainWindow):
         loss = f"{sym} = {fmt(p.cost, self.digits)}" if shown else f"{sym} not computed yet"
         phase = {"idle": "ready", "done": "pass complete"}.get(e.phase, f"{e.phase} pass")
         self.status_text.setText(
-            f"Epoch {e.epoch} · update {e.iteration} · {phase} · {loss} · "
-            f"α = {e.lr:g} · {e.dataset.name}")
+            f"Epochs done {e.epoch} · updates {e.iteration} · epoch {e.pass_epoch}: {phase} · "
+            f"{loss} · α = {e.lr:g} · {e.dataset.name}")
         if e.status.ok and not self._problem_sticky:
             self.warning.clear()
         elif not e.status.ok:
@@ -424,8 +445,10 @@ class MainWindow(QMainWindow):
     @Slot(int)
     def _dataset_chosen(self, index: int):
         key = self.dataset.itemData(index)
-        if key == "custom":
-            self.session.set_dataset(self.session.engine.dataset.with_point(0.5, 0.5, 1))
+        if key == "custom":  # the current points become the learner's own, to edit
+            ds = self.session.engine.dataset
+            if ds.name != "custom":
+                self.session.set_dataset(from_points(ds.points, name="custom"))
         else:
             self.session.set_gate(key)
 
@@ -487,6 +510,7 @@ class MainWindow(QMainWindow):
 
     def start_lesson(self, lesson):
         self.toggle_play(False)
+        self.clear_problem()
         setup = lesson.setup
         self.session.apply_setup(setup)
         labels = [label for label, _, _ in SPEEDS]
@@ -500,7 +524,13 @@ class MainWindow(QMainWindow):
     @Slot()
     def reset(self):
         self.toggle_play(False)
+        self.clear_problem()
         self.session.reset()
+
+    def clear_problem(self):
+        """A fresh start: an old warning would now mislead."""
+        self._problem_sticky = False
+        self.warning.clear()
 
     # ------------------------------------------------------------ play
     @Slot(bool)
@@ -536,6 +566,9 @@ class MainWindow(QMainWindow):
                 self.toggle_play(False)
             return
         remaining = target - e.epoch
+        if remaining <= 0:  # the learner lowered "stop at" below where we are
+            self.toggle_play(False)
+            return
         if rate is None:  # full speed: as many epochs as fit in the frame budget
             n = min(self._chunk, remaining)
             t0 = time.perf_counter()

@@ -115,18 +115,16 @@ class Session(QObject):
                  "w2": float(setup.get("w2", START["w2"])), "b": float(setup.get("b", 0.0))}
         mode = setup.get("mode", "single")
         example = setup.get("example", 0) if mode == "single" else None
-        e = self.engine
 
-        def apply():
-            e.set_network(network.neuron((start["w1"], start["w2"]),
-                                         start["b"] if bias else None))
-            e.set_dataset(datasets.gate(setup.get("dataset", "or")))
-            e.set_mode(mode, example, int(setup.get("batch_size", e.batch_size)))
-            e.set_learning_rate(float(setup.get("lr", START_LR)))
-            e.reset()
+        def build():  # a whole new engine, swapped in only if every setting is valid
+            return Engine(network.neuron((start["w1"], start["w2"]), start["b"] if bias else None),
+                          datasets.gate(setup.get("dataset", "or")),
+                          lr=float(setup.get("lr", START_LR)), mode=mode, example=example,
+                          batch_size=int(setup.get("batch_size", self.engine.batch_size)))
 
-        _, ok = self._guard(apply)
+        engine, ok = self._guard(build)
         if ok:
+            self.engine = engine
             self._bias = bias
             self.start_values = start
         for sig in (self.datasetChanged, self.setupChanged, self.parametersChanged,
@@ -159,12 +157,17 @@ class Session(QObject):
     def set_bias(self, on: bool):
         if on == self._bias:
             return
-        self._bias = on
         p = self.engine.parameters()
-        b = (p.get("b", 0.0) if on else None)
-        if on:
-            b = 0.0  # the tutorial starts the bias at zero
-        self.engine.set_network(network.neuron((p["w1"], p["w2"]), b))
+        b = 0.0 if on else None  # the tutorial starts the bias at zero
+
+        def rebuild():
+            self.engine.set_network(network.neuron((p["w1"], p["w2"]), b))
+
+        _, ok = self._guard(rebuild)
+        if not ok:  # e.g. weights that overflowed: the switch stays as it was
+            self.setupChanged.emit()
+            return
+        self._bias = on
         self.setupChanged.emit()
         self.parametersChanged.emit()
         self.stepped.emit()

@@ -142,10 +142,12 @@ def test_rising_cost_is_reported():
 def test_non_finite_stops_stepping():
     e = Engine(dataset=from_points([(1e308, 1e308, 0), (-1e308, 1e308, 1)]), mode="batch",
                lr=1e308)
-    e.apply_update()
-    e.apply_update()
+    for _ in range(6):
+        e.apply_update()
     assert e.status.kind in ("non-finite", "diverged")
-    assert all(np.isfinite(e.epoch_costs)) or e.status.kind == "non-finite"
+    if e.status.kind == "non-finite":
+        n = e.cursor
+        assert e.step_forward() is None and e.cursor == n  # no step past the overflow
 
 
 def test_bad_arguments_name_the_problem():
@@ -218,3 +220,43 @@ def test_numpy_kernel_equals_stepped_path_on_a_large_dataset(mode):
         a.run_epoch()
     np.testing.assert_allclose(b.train(5), a.epoch_costs, atol=1e-12, rtol=0)
     assert b.parameters() == pytest.approx(a.parameters(), abs=1e-12)
+
+
+@pytest.mark.parametrize("mode,lr", [("single", 0.1), ("single", 1.0), ("batch", 1.0),
+                                     ("batch", 5.0)])
+def test_xor_plateau_is_not_called_divergence(mode, lr):
+    """A single neuron stalls on XOR: rounding-sized rises are no divergence."""
+    e = Engine(dataset=gate("xor"), mode=mode, example=None, lr=lr)
+    costs = e.train(5000)
+    assert e.status.ok, (e.epoch, e.status.message)
+    assert len(costs) == 5000 and 0.12 < costs[-1] < 0.15
+
+
+@pytest.mark.parametrize("mode", ["single", "batch"])
+def test_fast_and_stepped_paths_stop_at_the_same_epoch(mode):
+    a = Engine(lr=1e6, mode=mode, example=None)
+    b = Engine(lr=1e6, mode=mode, example=None)
+    a.train(50)
+    for _ in range(50):
+        b.run_epoch()
+    assert a.epoch == b.epoch < 10
+    assert a.status == b.status and a.status.kind == "diverged"
+    assert "saturation" in a.status.message
+    np.testing.assert_allclose(a.epoch_costs, b.epoch_costs, atol=1e-12, rtol=0)
+
+
+def test_zero_learning_rate_is_not_stuck():
+    e = Engine(lr=0.0, mode="batch")
+    e.train(50)
+    assert e.status.ok and e.epoch == 50
+
+
+def test_a_new_setup_mid_update_does_not_keep_half_a_step():
+    e = Engine(mode="batch")
+    p = e.current_pass
+    for _ in range(p.n_forward + p.n_backward + 1):  # w1's update shown, w2's and b's not
+        e.step_forward()
+    assert e.parameters()["w1"] != 0.1
+    e.set_mode("single", 0)
+    assert e.parameters() == {"w1": 0.1, "w2": 0.6, "b": 0.0}
+    assert e.iteration == 0

@@ -21,7 +21,7 @@ def test_shipped_lessons_load():
     ('{"lessons": [{"id": "a", "title": "t", "text": "x", "setup": {"alpha": 1}}]}',
      "unknown setting"),
     ('{"lessons": [{"id": "a", "title": "t", "text": "x", "setup": {"w1": "big"}}]}',
-     "w1 must be a number"),
+     "w1 must be a finite number"),
 ])
 def test_malformed_lessons_are_named(text, match):
     with pytest.raises(LessonError, match=match):
@@ -71,3 +71,17 @@ def test_teachers_file_malformed_keeps_the_menu(qtbot, tmp_path):
     assert win.session.engine.dataset.name == "AND"
     win.open_lessons(str(tmp_path / "missing.json"))
     assert "could not be read" in win.warning.text()
+
+
+@pytest.mark.parametrize("setup,match", [
+    ({"stop_at": "5k"}, "stop_at"), ({"stop_at": 10**10}, "stop_at"),
+    ({"example": 9}, "example"), ({"bias": "false"}, "bias"), ({"lr": -1}, "lr"),
+    ({"batch_size": 0}, "batch_size"), ({"speed": "warp"}, "speed"),
+    ({"w2": float("inf")}, "w2"),
+])
+def test_every_setting_is_checked_when_the_file_is_read(setup, match):
+    import json
+
+    text = json.dumps({"lessons": [{"id": "a", "title": "t", "text": "x", "setup": setup}]})
+    with pytest.raises(LessonError, match=match):
+        parse_lessons(text)

@@ -243,3 +243,97 @@ def test_enter_in_a_spin_box_hands_back_the_arrows(win, qtbot):
     cursor = win.session.engine.cursor
     qtbot.keyClick(win.focusWidget() or win, Qt.Key_Right)
     assert win.session.engine.cursor == cursor + 1
+
+
+@pytest.fixture
+def slot_errors(monkeypatch):
+    """Exceptions raised inside Qt slots (PySide hands them to sys.excepthook)."""
+    errors = []
+    monkeypatch.setattr(sys, "excepthook", lambda t, v, tb: errors.append(v))
+    return errors
+
+
+def test_removing_a_point_keeps_cycling(win):
+    s = win.session
+    s.set_mode("minibatch", None, 4)
+    s.set_mode("single", None)  # cycle through all
+    win.plots.boundary.handle_click(1.0, 1.0)  # on a point: removes it
+    assert s.engine.dataset.m == 3
+    assert s.engine.example is None
+
+
+def test_a_huge_value_typed_in_a_spin_box(win, qtbot, slot_errors):
+    spin = win.sliders["w1"].spin
+    spin.setFocus()
+    spin.selectAll()
+    qtbot.keyClicks(spin, "3000000")
+    qtbot.keyClick(spin, Qt.Key_Return)
+    assert not slot_errors, slot_errors
+    assert win.session.engine.parameters()["w1"] == 3000000
+    slider = named(win, "w1", QAbstractSlider)
+    assert slider.value() == slider.maximum()  # pinned to its end
+
+
+def test_values_beyond_the_box_are_marked(win):
+    win.session.set_learning_rate(1e308)
+    win.session.apply_update()  # b = −1.25e307
+    b = win.session.engine.parameters()["b"]
+    tip = win.sliders["b"].spin.toolTip()
+    assert "beyond" in tip and repr(b) in tip
+
+
+def test_bias_switch_after_an_overflow(win, slot_errors):
+    from core import network
+
+    s = win.session
+    big = 1.7e308
+    s.engine.set_network(network.neuron((big, -big), 0.0))
+    s.set_mode("single", 3)
+    s.set_learning_rate(big)
+    s.apply_update()  # w1 overflows to inf
+    assert s.engine.status.kind == "non-finite"
+    win.bias_box.setChecked(False)
+    assert not slot_errors, slot_errors
+    assert s.bias == ("b" in s.engine.parameters()) == win.bias_box.isChecked()
+    assert win.warning.text()  # the learner is told why nothing changed
+
+
+@pytest.mark.parametrize("speed", [4, len(SPEEDS) - 1])  # 10 epochs / s, full speed
+def test_lowering_stop_at_below_the_epoch_pauses(win, speed):
+    win.session.set_mode("batch")
+    win.speed.setCurrentIndex(speed)
+    win.stop_at.setValue(1_000_000)
+    win.toggle_play(True)
+    for _ in range(3):
+        win.play_frame(0.25)
+    assert win._playing and win.session.engine.epoch > 1
+    win.stop_at.setValue(1)
+    win.play_frame(0.25)
+    assert not win._playing
+    assert "number of epochs" not in win.warning.text()
+
+
+def test_a_focused_slider_keeps_its_arrow_keys(win, qtbot):
+    sl = named(win, "w1", QAbstractSlider)
+    sl.setFocus()
+    v = sl.value()
+    qtbot.keyClick(sl, Qt.Key_Right)
+    e = win.session.engine
+    assert sl.value() != v and e.parameters()["w1"] != 0.1  # the slider moved
+    assert e.cursor == e.current_pass.n_forward  # the forward values follow, no step
+
+
+def test_epoch_labels_agree(win, qtbot):
+    win.session.apply_update()  # the first pass: epoch 0, L = 0.125
+    qtbot.waitUntil(lambda: win.plots.loss.readout.text().startswith("epoch 0: cost 0.125"))
+    assert "epoch 0" in win.explain.header.text()
+    assert "epoch 0: pass complete" in win.status_text.text()
+
+
+def test_choosing_your_own_points_keeps_the_points(win):
+    win.dataset.setCurrentIndex(win.dataset.findData("custom"))
+    win._dataset_chosen(win.dataset.currentIndex())
+    ds = win.session.engine.dataset
+    assert ds.name == "custom" and ds.m == 4
+    win._dataset_chosen(win.dataset.currentIndex())  # again: nothing added
+    assert win.session.engine.dataset.m == 4

@@ -75,3 +75,20 @@ def test_bad_options_exit_2_with_one_line(args):
     assert r.returncode == 2
     assert "Traceback" not in r.stderr
     assert len(r.stderr.strip().splitlines()) == 1, r.stderr
+
+
+def test_negative_numbers_in_scientific_notation():
+    d = json.loads(trace("--b", "-1e-3", "--w", "0.1", "-6e-1", "--format", "json").stdout)
+    assert d["iterations"][0]["b"] == -0.001 and d["iterations"][0]["w"] == [0.1, -0.6]
+
+
+def test_overflow_is_written_as_json_null():
+    big = str(int(1.7e308))
+    r = trace("--w", big, "-" + big, "--lr", "1.7e308", "--example", "3", "--format", "json")
+
+    def strict(constant):
+        raise ValueError(f"not JSON: {constant}")
+
+    d = json.loads(r.stdout, parse_constant=strict)
+    assert d["status"]["kind"] == "non-finite"
+    assert None in d["final"].values()
