@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
+from typing import NamedTuple
 
 
 @dataclass(frozen=True)
@@ -43,10 +44,10 @@ RISE = 1e-9  # a relative change smaller than this is rounding, not a rise
 RISES = 5  # rises in a row, ending well above the best cost, make a divergence
 
 
-@dataclass(frozen=True)
-class Watch:
+class Watch(NamedTuple):
     """What has been seen of the cost since training (re)started; immutable so a
-    stepped pass can keep the watch as it was before it.
+    stepped pass can keep the watch as it was before it. (A named tuple: the fast
+    path feeds it every epoch, and a tuple is the cheapest immutable record.)
 
     `still_ok` is set when α = 0: then a cost that never changes is expected.
     """
@@ -67,11 +68,12 @@ class Watch:
         if not math.isfinite(cost):
             return self, NON_FINITE
         if self.first is None:
-            return replace(self, first=cost, prev=cost, best=cost), OK
+            return Watch(cost, cost, cost, 0, 0, self.still_ok), OK
         rises = self.rises + 1 if cost > self.prev * (1 + RISE) else 0
         flat = self.flat + 1 if cost == self.prev else 0
-        w = replace(self, prev=cost, best=min(self.best, cost), rises=rises, flat=flat)
-        if rises >= RISES and cost > 1.1 * w.best:
+        best = cost if cost < self.best else self.best
+        w = Watch(self.first, cost, best, rises, flat, self.still_ok)
+        if rises >= RISES and cost > 1.1 * best:
             return w, RISING
         if cost > 1.5 * self.first + 1e-12:
             return w, ABOVE_START
