@@ -67,7 +67,7 @@ FILLS = {  # node fills (the tutorial's: inputs green, bias grey, z white, σ pi
     "loss": (QColor(0, 0, 0, 0), QColor(0, 0, 0, 0)),
 }
 PALETTE_WORDS = {"default": ("green", "red", "orange"),
-                 "colorblind": ("blue", "vermilion", "orange")}
+                 "colorblind": ("blue", "vermilion", "yellow")}
 
 VALUE_PX = 22  # scene pixels; the view scales the scene to fit
 NODE_PX = 24

@@ -94,7 +94,20 @@ class MainWindow(QMainWindow):
         controls = self._make_controls()
 
         middle = QSplitter(Qt.Vertical)
-        middle.addWidget(self.diagram)
+        top = QWidget()
+        tl = QVBoxLayout(top)
+        tl.setContentsMargins(0, 0, 0, 0)
+        tl.setSpacing(0)
+        # problems in full, where the learner is looking (the status bar has one line)
+        self.banner = QLabel()
+        self.banner.setWordWrap(True)
+        self.banner.setAccessibleName("problem")
+        self.banner.setStyleSheet("background: #fdecea; color: #8a1c1c; border: 1px solid "
+                                  "#e6a0a0; padding: 6px; font-weight: bold")
+        self.banner.hide()
+        tl.addWidget(self.banner)
+        tl.addWidget(self.diagram, 1)
+        middle.addWidget(top)
         if self.plots is not None:
             middle.addWidget(self.plots)
             middle.setStretchFactor(0, 1)
@@ -356,7 +369,7 @@ class MainWindow(QMainWindow):
     def _make_status(self):
         sb = self.statusBar()
         self.status_text = Readout()
-        self.status_text.setMinimumWidth(520)
+        self.status_text.setMinimumWidth(660)
         self.status_text.setAccessibleName("status")
         self.warning = Readout()  # one line; the full message is also its tooltip
         self.warning.setAccessibleName("warning")
@@ -423,8 +436,10 @@ class MainWindow(QMainWindow):
             f"{loss} · α = {e.lr:g} · {e.dataset.name}")
         if e.status.ok and not self._problem_sticky:
             self.warning.clear()
+            self._show_banner("")
         elif not e.status.ok:
             self.warning.setText("⚠ " + e.status.message)
+            self._show_banner("⚠ " + e.status.message)
 
     _problem_sticky = False
 
@@ -432,6 +447,7 @@ class MainWindow(QMainWindow):
     def show_problem(self, message: str):
         """Bad input or divergence: a clear message in the status area, nothing lost."""
         self.warning.setText("⚠ " + message)
+        self._show_banner("⚠ " + message)
         self._problem_sticky = True
         QTimer.singleShot(8000, self._unstick)
         if not self.session.engine.status.ok and self._playing:
@@ -531,6 +547,12 @@ class MainWindow(QMainWindow):
         """A fresh start: an old warning would now mislead."""
         self._problem_sticky = False
         self.warning.clear()
+        self._show_banner("")
+
+    def _show_banner(self, text: str):
+        if text != self.banner.text():  # showing or hiding relayouts: only on a change
+            self.banner.setText(text)
+            self.banner.setVisible(bool(text))
 
     # ------------------------------------------------------------ play
     @Slot(bool)

@@ -1153,6 +1153,8 @@ class LandscapePlot(LivePlot):
             msg += " A step left the finite numbers: the descent diverged."
         elif off:
             msg += f" {off} of the points lie outside the view: the steps overshoot."
+        elif th.size < 2 or np.max(np.abs(np.diff(th))) < 1e-3 * (hi - lo):
+            msg += " The slope is (almost) zero here, so the steps barely move."
         elif np.any(np.diff(np.sign(np.diff(th))) != 0):
             msg += " The steps overshoot the valley's bottom and bounce across it."
         self.info.setText(msg)
