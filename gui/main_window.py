@@ -448,8 +448,10 @@ class MainWindow(QMainWindow):
         """Bad input or divergence: a clear message in the status area, nothing lost."""
         self.warning.setText("⚠ " + message)
         self._show_banner("⚠ " + message)
-        self._problem_sticky = True
-        QTimer.singleShot(8000, self._unstick)
+        if message != self.session.engine.status.message:
+            # a bad input: keep it in view a while; a training status lasts as long as it holds
+            self._problem_sticky = True
+            QTimer.singleShot(8000, self._unstick)
         if not self.session.engine.status.ok and self._playing:
             self.toggle_play(False)
 

@@ -153,6 +153,11 @@ def test_divergence_is_reported(win, qtbot):
     qtbot.waitUntil(lambda: not win.timer.isActive(), timeout=5000)
     assert "learning rate" in win.warning.text()
     assert win.session.engine.status.kind == "diverged"
+    assert win.banner.isVisible() and "saturation" in win.banner.text()  # in full
+    win.session.set_learning_rate(0.5)  # the learner acts on it
+    assert not win.banner.isVisible() or "saturation" not in win.banner.text()
+    win.reset()
+    assert not win.banner.isVisible()
 
 
 def test_full_speed_play_reaches_5000_epochs(win, qtbot):
