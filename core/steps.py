@@ -32,8 +32,10 @@ class Step:
     old: float | None = None  # update steps: value before
     index: int = 0  # position in its pass
 
-    def text(self, digits: int = 3) -> list[str]:
-        return [render(t, v, digits) for t, v in self.lines]
+    def text(self, digits: int = 3, max_items: int | None = None) -> list[str]:
+        """The explanation with numbers at `digits` decimals; vectors longer than
+        `max_items` shortened (the trace prints them whole)."""
+        return [render(t, v, digits, max_items) for t, v in self.lines]
 
     @property
     def result(self) -> float:

@@ -39,12 +39,19 @@ def fmt_scalar(x: float, digits: int = 3) -> str:
     return text
 
 
-def fmt(value, digits: int = 3, paren: bool = False, exact_int: bool = False) -> str:
+def fmt(value, digits: int = 3, paren: bool = False, exact_int: bool = False,
+        max_items: int | None = None) -> str:
     """Format a scalar or a vector (one value per example) for display.
 
     `exact_int` prints whole numbers without decimals (inputs, labels: 0 and 1).
+    `max_items` shortens a longer vector to its first values, "…" and the last.
     """
     arr = np.asarray(value, dtype=float)
+    if max_items and arr.size > max_items:
+        flat = arr.reshape(-1)
+        head = [fmt(v, digits, exact_int=exact_int) for v in flat[: max_items - 2]]
+        tail = fmt(flat[-1], digits, exact_int=exact_int)
+        return "[" + ", ".join([*head, "…", tail]) + f"] ({flat.size} values)"
     if exact_int and np.all(np.isfinite(arr)) and np.all(arr == np.round(arr)) and np.all(
         np.abs(arr) < 1e6
     ):
@@ -65,15 +72,17 @@ class _ValueFormatter(string.Formatter):
     """str.format whose field specs are letters: 'p' parenthesizes negatives,
     'i' prints whole numbers without decimals."""
 
-    def __init__(self, digits: int):
+    def __init__(self, digits: int, max_items: int | None = None):
         super().__init__()
         self.digits = digits
+        self.max_items = max_items
 
     def format_field(self, value, format_spec):
         if isinstance(value, str):
             return value
-        return fmt(value, self.digits, paren="p" in format_spec, exact_int="i" in format_spec)
+        return fmt(value, self.digits, paren="p" in format_spec, exact_int="i" in format_spec,
+                   max_items=self.max_items)
 
 
-def render(template: str, values, digits: int = 3) -> str:
-    return _ValueFormatter(digits).format(template, *values)
+def render(template: str, values, digits: int = 3, max_items: int | None = None) -> str:
+    return _ValueFormatter(digits, max_items).format(template, *values)

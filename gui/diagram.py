@@ -95,6 +95,9 @@ def _is_int(arr: np.ndarray) -> bool:
     return bool(np.all(np.isfinite(arr)) and np.all(arr == np.round(arr)))
 
 
+MAX_VECTOR = 6  # values shown per node; a longer pass shows its ends (Show picks one)
+
+
 def vector_text(arr, digits: int, exact_int: bool = False, column: bool = True) -> str:
     """A scalar as fmt prints it; a vector in brackets, as a column (a few values per
     line when there are many examples) or as one row."""
@@ -102,10 +105,24 @@ def vector_text(arr, digits: int, exact_int: bool = False, column: bool = True) 
     if arr.size == 1:
         return fmt(arr[0], digits, exact_int=exact_int)
     ints = exact_int and _is_int(arr)
+    if arr.size > MAX_VECTOR:  # a long vector stays legible: its ends and a count
+        parts = [fmt(v, digits, exact_int=ints) for v in arr[: MAX_VECTOR - 2]]
+        parts += ["…", fmt(arr[-1], digits, exact_int=ints)]
+        rows = ",\n ".join(parts) if column else ", ".join(parts)
+        return f"[{rows}]\n({arr.size} values)" if column else f"[{rows}] ({arr.size} values)"
     parts = [fmt(v, digits, exact_int=ints) for v in arr]
     per_row = math.ceil(arr.size / 6) if column else arr.size
     rows = [", ".join(parts[i:i + per_row]) for i in range(0, len(parts), per_row)]
     return "[" + ",\n ".join(rows) + "]"
+
+
+def label_text(symbol: str, y, digits: int) -> str:
+    """The labels under the loss node: all of them, or for a long pass a count."""
+    y = np.asarray(y, dtype=float).reshape(-1)
+    if y.size > MAX_VECTOR:
+        ones = int(np.sum(y == 1))
+        return f"{symbol}: {y.size} labels ({ones} ones)"
+    return f"{symbol} = {vector_text(y, digits, exact_int=True, column=False)}"
 
 
 def forward_text(symbol: str, arr, digits: int, stacked: bool) -> str:
@@ -507,7 +524,7 @@ class DiagramView(QGraphicsView):
             label.set_text(vector_text(arr, d, exact_int=True))
             label.setToolTip(f"{tag(f'x{sub(j + 1)}', X[j])} = {_full(arr)}")
         yarr, ysym = pick(Y), tag("y", Y)
-        labels["y"].set_text(f"{ysym} = {vector_text(yarr, d, exact_int=True, column=False)}")
+        labels["y"].set_text(label_text(ysym, yarr, d))
         labels["y"].setToolTip(f"{ysym} = {_full(yarr)}")
         labels["example"].set_text(self._example_text(e, idx, focus))
 
@@ -567,7 +584,7 @@ class DiagramView(QGraphicsView):
         xs = vector_text(vec(max(X.reshape(-1), key=lambda v: len(fmt(v, d, exact_int=True)))),
                          d, exact_int=True)
         out = {"x1": xs, "x2": xs, "example": "",
-               "y": f"y = {vector_text(vec(1.0), d, exact_int=True, column=False)}",
+               "y": label_text("y", np.ones(n) if n <= MAX_VECTOR else np.arange(n) % 2, d),
                "loss": forward_text(L, 0.888, d, stacked),
                "grad:loss": backward_text(f"{dd}{L}", 1.0, d, stacked, exact_int=True)}
         for key, sym in (("w1", "w₁"), ("w2", "w₂"), ("b", "b")):

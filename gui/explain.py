@@ -18,6 +18,7 @@ from .labels import Readout
 from .palette import PALETTES
 
 PHASE_TITLES = {"forward": "forward →", "backward": "← backward", "update": "update"}
+MAX_ITEMS = 8  # longer vectors (big custom datasets) show their ends and a count
 CURRENT_HEIGHT = 200  # px: room for five wrapped lines at the large size
 # The history scrolls on every step. The style's own scroll bar costs ~4 ms to repaint
 # (measured offscreen with Fusion); a flat style-sheet one costs a fraction of that.
@@ -86,7 +87,7 @@ class ExplanationPanel(QWidget):
         pal = PALETTES[self.palette_name]
         col = {"forward": pal.forward, "backward": pal.backward,
                "update": pal.update}[s.phase].name()
-        body = "<br>".join(html.escape(t) for t in s.text(self.digits))
+        body = "<br>".join(html.escape(t) for t in s.text(self.digits, MAX_ITEMS))
         head = (f"<span style='color:{col}'><b>{s.index + 1}. {PHASE_TITLES[s.phase]}</b>"
                 f" · {html.escape(s.symbol)}</span>")
         if large:
@@ -99,7 +100,10 @@ class ExplanationPanel(QWidget):
         e = self.session.engine
         p = e.current_pass
         revealed = e.revealed
-        who = ", ".join(str(i + 1) for i in p.indices)
+        who = ", ".join(str(i + 1) for i in p.indices[:MAX_ITEMS])
+        if len(p.indices) > MAX_ITEMS:
+            who = f"1 … {p.indices[-1] + 1} ({len(p.indices)})" if p.indices == tuple(
+                range(p.indices[0], p.indices[-1] + 1)) else who + ", …"
         noun = "example" if len(p.indices) == 1 else "examples"
         # the header changes once a pass (a per-step counter here would repaint the column)
         self.header.setText(f"Pass on {noun} {who} · epoch {e.pass_epoch} · α = {e.lr:g}")

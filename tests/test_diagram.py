@@ -291,3 +291,22 @@ def test_refresh_is_fast(view, session):
         times.append(time.perf_counter() - t0)
     p95 = float(np.percentile(times, 95))
     assert p95 < 0.008, f"95th percentile refresh {p95 * 1000:.2f} ms"
+
+
+def test_a_large_custom_dataset_stays_legible(view, session):
+    """40 examples in a pass: each node shows the ends of its vector and a count."""
+    import numpy as np
+
+    from core import from_points
+
+    rng = np.random.default_rng(1)
+    pts = np.column_stack([rng.uniform(-0.4, 1.4, (40, 2)), rng.integers(0, 2, 40)])
+    session.set_dataset(from_points(pts))
+    session.set_mode("batch")
+    session.finish_backward()
+    assert "(40 values)" in view.value_text("y_hat")
+    assert "labels" in view.value_text("y")
+    assert_no_overlap(view)
+    view.set_focus(39)
+    assert "(40 values)" not in view.value_text("y_hat")
+    assert_no_overlap(view)
