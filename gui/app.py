@@ -5,6 +5,15 @@ from __future__ import annotations
 import sys
 
 
+def app_icon():
+    from importlib import resources
+
+    from PySide6.QtGui import QIcon
+
+    path = resources.files("resources").joinpath("icons/neuron-lab.svg")
+    return QIcon(str(path))
+
+
 def run(screenshot: str | None = None, steps: int = 0, size=(1600, 1000),
         lesson: str | None = None) -> int:
     from PySide6.QtWidgets import QApplication
@@ -13,6 +22,7 @@ def run(screenshot: str | None = None, steps: int = 0, size=(1600, 1000),
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Neuron Lab")
+    app.setWindowIcon(app_icon())
     win = MainWindow()
     win.resize(*size)
     if lesson:

@@ -342,3 +342,9 @@ def test_choosing_your_own_points_keeps_the_points(win):
     assert ds.name == "custom" and ds.m == 4
     win._dataset_chosen(win.dataset.currentIndex())  # again: nothing added
     assert win.session.engine.dataset.m == 4
+
+
+def test_the_app_icon_loads():
+    from gui.app import app_icon
+
+    assert not app_icon().isNull()
