@@ -19,7 +19,7 @@ from .fastpath import SATURATED_Z, train_epochs
 from .history import CostHistory
 from .network import Network, neuron
 from .steps import BACKWARD, FORWARD, UPDATE, Pass, Step, build_pass
-from .watch import NON_FINITE, OK, Status, Watch
+from .watch import NON_FINITE, OK, STUCK, Status, Watch
 
 MODES = ("single", "minibatch", "batch")
 HISTORY_LIMIT = 2000  # passes kept for stepping back
@@ -95,7 +95,9 @@ class Engine:
     def set_learning_rate(self, lr) -> None:
         """Takes effect from the next update (the current pass is rebuilt)."""
         self._lr = check_lr(lr)
-        self.clear_status()
+        if self.status is not STUCK and self.status.kind != "non-finite":
+            self.clear_status()  # a smaller step is the cure for overshooting...
+        # ...but not for a saturated or overflowed neuron: that needs a reset
         self._rebuild_current()
 
     @property
@@ -113,18 +115,22 @@ class Engine:
     def set_mode(self, mode: str, example: int | None = None, batch_size: int | None = None):
         if batch_size is None:
             batch_size = self._batch_size
-        self._mode, self._example, self._batch_size = self._check_mode(mode, example, batch_size)
+        mode, example, batch_size = self._check_mode(mode, example, batch_size)
+        self.settle()
+        self._mode, self._example, self._batch_size = mode, example, batch_size
         self._restart()
 
     def set_dataset(self, dataset: Dataset) -> None:
         if dataset.m == 0:
             raise EngineError("the dataset is empty: add at least one point")
+        self.settle()
         self.dataset = dataset
         if self._example is not None and self._example >= dataset.m:
             self._example = 0
         self._restart(clear_curves=True)
 
     def set_network(self, network: Network) -> None:
+        self._pass = None  # the pass belongs to the old network: nothing of it carries over
         self.network = network
         self._restart(clear_curves=True)
 
@@ -293,11 +299,7 @@ class Engine:
 
     def _restart(self, clear_curves: bool = False) -> None:
         """A new setup (mode, dataset, network): a fresh epoch, no step-back history.
-        The parameters stay as shown, except that an update shown only in part is
-        undone: half a gradient step is no state to start from."""
-        p = self._pass
-        if p is not None and p.n_forward + p.n_backward < self.cursor < len(p.steps):
-            self.network.set_state(p.state_before)
+        The parameters stay as they are (callers `settle` a half-shown update first)."""
         self._history.clear()
         self._pass = None
         self.cursor = 0
@@ -392,7 +394,7 @@ class Engine:
         if epochs and status.ok and start:  # finish the part-done epoch
             costs, watch, status = train_epochs(
                 self.network, self.dataset.X, self.dataset.Y, sched[start:], self._lr, 1,
-                watch, carry=b.epoch_sum, m_total=total)
+                watch, carry=b.epoch_sum, m_total=total, sat_cols=self._trained_columns())
             runs.append(costs)
             epochs -= 1
         if epochs and status.ok:
@@ -412,13 +414,26 @@ class Engine:
         self.cursor = 0
         return self.epoch_costs[n_before:]
 
+    def _trained_columns(self) -> list[int]:
+        return sorted({i for batch in self.schedule() for i in batch})
+
     def _saturated(self, state) -> bool:
-        """Is the output sigmoid flat (|z| > 36) on every example with `state`?"""
+        """Is the output sigmoid flat (|z| > 36) with `state` on every example that
+        training uses (the chosen one alone, when one example is trained on)?"""
         net = self.network.copy()
         net.set_state(state)
+        X = self.dataset.X[:, self._trained_columns()]
         with np.errstate(all="ignore"):
-            z = net.linears[-1].forward(net.forward(self.dataset.X)[-2])
+            z = net.linears[-1].forward(net.forward(X)[-2])
         return bool(np.all(np.abs(z) > SATURATED_Z))
+
+    def settle(self) -> None:
+        """Undo an update shown only in part: half a gradient step is no state to
+        start anything from (a new mode, dataset or bias)."""
+        p = self._pass
+        if p is not None and p.n_forward + p.n_backward < self.cursor < len(p.steps):
+            self.network.set_state(p.state_before)
+            self.cursor = p.n_forward + p.n_backward
 
     def clear_status(self) -> None:
         """A new start for the divergence watch (after the learner changed something)."""
@@ -431,7 +446,10 @@ class Engine:
     def reset(self, network: Network | None = None) -> None:
         """Back to the start: given parameters (default: the tutorial's), epoch 0."""
         if network is not None:
+            self._pass = None
             self.network = network
+        else:
+            self.settle()
         self._restart(clear_curves=True)
 
     # ------------------------------------------------------------------ views

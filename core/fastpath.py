@@ -25,7 +25,7 @@ SATURATED_Z = 36.0  # |z| beyond which σ'(z) < 3e-16: the gradient has vanished
 
 
 def train_epochs(net: Network, X, Y, batches, lr: float, epochs: int, watch: Watch,
-                 carry: float = 0.0, m_total: int | None = None):
+                 carry: float = 0.0, m_total: int | None = None, sat_cols=None):
     """Run `epochs` passes over `batches` (lists of column indices), updating
     `net` in place.
 
@@ -34,12 +34,18 @@ def train_epochs(net: Network, X, Y, batches, lr: float, epochs: int, watch: Wat
     batch mode, the cost before the update). `carry` is Σ cost·m already
     accumulated by a part-done first epoch and `m_total` that epoch's size.
     Stops after the first epoch that `watch` flags; costs then ends there.
+    "Stuck" is judged on the examples `sat_cols` (default: those of `batches`),
+    so that a part-done epoch is judged like a whole one.
     """
     if m_total is None:
         m_total = sum(len(b) for b in batches)
+    if sat_cols is None:
+        sat_cols = sorted({i for b in batches for i in b})
+    sat_cols = list(sat_cols)
     Xf = net.features(X)
     if net.depth == 1 and X.shape[1] * Xf.shape[0] <= SCALAR_LIMIT:
-        return _train_neuron_scalar(net, Xf, Y, batches, lr, epochs, watch, carry, m_total)
+        return _train_neuron_scalar(net, Xf, Y, batches, lr, epochs, watch, carry, m_total,
+                                    sat_cols)
     bias = net.has_bias
     prepared = []
     for idx in batches:
@@ -56,16 +62,17 @@ def train_epochs(net: Network, X, Y, batches, lr: float, epochs: int, watch: Wat
     tanh, dot = np.tanh, np.dot
     status = OK
 
-    def saturated() -> bool:  # the output's z on every example, with the parameters now
-        out = True
-        for A0, _, _, _ in prepared:
-            A = A0
-            for l, P in enumerate(params):
-                z = dot(P, A)
-                if l < last:
-                    A = np.vstack([0.5 + 0.5 * tanh(0.5 * z), np.ones((bias, z.shape[1]))])
-            out = out and bool(np.all(np.abs(z) > SATURATED_Z))
-        return out
+    A_sat = Xf[:, sat_cols]
+    if bias:
+        A_sat = np.vstack([A_sat, np.ones((1, len(sat_cols)))])
+
+    def saturated() -> bool:  # the output's z on every judged example, parameters as now
+        A = A_sat
+        for l, P in enumerate(params):
+            z = dot(P, A)
+            if l < last:
+                A = np.vstack([0.5 + 0.5 * tanh(0.5 * z), np.ones((int(bias), z.shape[1]))])
+        return bool(np.all(np.abs(z) > SATURATED_Z))
 
     with np.errstate(all="ignore"):
         for e in range(epochs):
@@ -113,7 +120,7 @@ def train_epochs(net: Network, X, Y, batches, lr: float, epochs: int, watch: Wat
     return costs, watch, status
 
 
-def _train_neuron_scalar(net, Xf, Y, batches, lr, epochs, watch, carry, m_total):
+def _train_neuron_scalar(net, Xf, Y, batches, lr, epochs, watch, carry, m_total, sat_cols):
     """The same updates as below for one Linear + sigmoid layer, in Python floats."""
     lin = net.linears[0]
     w = [float(v) for v in lin.W[0]]
@@ -127,9 +134,11 @@ def _train_neuron_scalar(net, Xf, Y, batches, lr, epochs, watch, carry, m_total)
     tanh, isfinite = math.tanh, math.isfinite
     status = OK
 
+    sat_rows = [tuple(float(v) for v in Xf[:, i]) for i in sat_cols]
+
     def saturated() -> bool:  # reads w and b as they are when asked
         return all(abs(b + sum(wj * xj for wj, xj in zip(w, xs))) > SATURATED_Z
-                   for batch, _ in rows for xs, _ in batch)
+                   for xs in sat_rows)
 
     for e in range(epochs):
         total = carry

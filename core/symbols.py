@@ -49,8 +49,9 @@ def fmt(value, digits: int = 3, paren: bool = False, exact_int: bool = False,
     arr = np.asarray(value, dtype=float)
     if max_items and arr.size > max_items:
         flat = arr.reshape(-1)
-        head = [fmt(v, digits, exact_int=exact_int) for v in flat[: max_items - 2]]
-        tail = fmt(flat[-1], digits, exact_int=exact_int)
+        ints = exact_int and bool(np.all(np.isfinite(flat)) and np.all(flat == np.round(flat)))
+        head = [fmt(v, digits, exact_int=ints) for v in flat[: max_items - 2]]
+        tail = fmt(flat[-1], digits, exact_int=ints)  # whole numbers only if all are
         return "[" + ", ".join([*head, "…", tail]) + f"] ({flat.size} values)"
     if exact_int and np.all(np.isfinite(arr)) and np.all(arr == np.round(arr)) and np.all(
         np.abs(arr) < 1e6

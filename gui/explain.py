@@ -100,10 +100,11 @@ class ExplanationPanel(QWidget):
         e = self.session.engine
         p = e.current_pass
         revealed = e.revealed
-        who = ", ".join(str(i + 1) for i in p.indices[:MAX_ITEMS])
-        if len(p.indices) > MAX_ITEMS:
-            who = f"1 … {p.indices[-1] + 1} ({len(p.indices)})" if p.indices == tuple(
-                range(p.indices[0], p.indices[-1] + 1)) else who + ", …"
+        idx = p.indices
+        who = ", ".join(str(i + 1) for i in idx[:MAX_ITEMS])
+        if len(idx) > MAX_ITEMS:
+            run = idx == tuple(range(idx[0], idx[-1] + 1))
+            who = f"{idx[0] + 1} … {idx[-1] + 1} ({len(idx)})" if run else who + ", …"
         noun = "example" if len(p.indices) == 1 else "examples"
         # the header changes once a pass (a per-step counter here would repaint the column)
         self.header.setText(f"Pass on {noun} {who} · epoch {e.pass_epoch} · α = {e.lr:g}")

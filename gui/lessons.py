@@ -60,14 +60,19 @@ def _is_int(v) -> bool:
 
 
 def _is_number(v) -> bool:
-    return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
+    if isinstance(v, bool) or not isinstance(v, (int, float)):
+        return False
+    try:
+        return math.isfinite(v)
+    except OverflowError:  # an integer too large for a float
+        return False
 
 
 def _check_setup(setup: dict, where: str) -> None:
     """Every setting checked here, so that starting a lesson cannot fail half-way."""
-    if setup.get("dataset", "or") not in GATES:
+    if not isinstance(setup.get("dataset", "or"), str) or setup.get("dataset", "or") not in GATES:
         raise LessonError(f"{where}: dataset must be one of {', '.join(GATES)}")
-    if setup.get("mode", "single") not in MODES:
+    if not isinstance(setup.get("mode", "single"), str) or setup.get("mode", "single") not in MODES:
         raise LessonError(f"{where}: mode must be one of {', '.join(MODES)}")
     for key in ("w1", "w2", "b"):
         if key in setup and not _is_number(setup[key]):
@@ -85,7 +90,8 @@ def _check_setup(setup: dict, where: str) -> None:
                                    and 1 <= setup["stop_at"] <= MAX_STOP_AT):
         raise LessonError(f"{where}: stop_at must be a whole number from 1 to {MAX_STOP_AT}")
     labels = [label for label, _, _ in SPEEDS]
-    if "speed" in setup and setup["speed"] not in labels:
+    if "speed" in setup and (not isinstance(setup["speed"], str)
+                             or setup["speed"] not in labels):
         raise LessonError(f"{where}: speed must be one of: {'; '.join(labels)}")
 
 

@@ -561,6 +561,10 @@ class MainWindow(QMainWindow):
     def toggle_play(self, on: bool | None = None):
         if on is None or not isinstance(on, bool):
             on = not self._playing
+        if on and self.session.engine.epoch >= self.stop_at.maximum():
+            self.show_problem(f"Play stops at epoch {self.stop_at.maximum():,} at the most: "
+                              "reset to train again.")
+            on = False
         self._playing = on
         with QSignalBlocker(self.act_play):
             self.act_play.setChecked(on)

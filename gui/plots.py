@@ -1153,8 +1153,10 @@ class LandscapePlot(LivePlot):
             msg += " A step left the finite numbers: the descent diverged."
         elif off:
             msg += f" {off} of the points lie outside the view: the steps overshoot."
-        elif th.size < 2 or np.max(np.abs(np.diff(th))) < 1e-3 * (hi - lo):
+        elif abs(g) < 1e-9:
             msg += " The slope is (almost) zero here, so the steps barely move."
+        elif th.size < 2 or np.max(np.abs(np.diff(th))) < 1e-3 * (hi - lo):
+            msg += " This α is too small for the steps to show at this scale."
         elif np.any(np.diff(np.sign(np.diff(th))) != 0):
             msg += " The steps overshoot the valley's bottom and bounce across it."
         self.info.setText(msg)

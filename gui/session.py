@@ -157,6 +157,7 @@ class Session(QObject):
     def set_bias(self, on: bool):
         if on == self._bias:
             return
+        self.engine.settle()
         p = self.engine.parameters()
         b = 0.0 if on else None  # the tutorial starts the bias at zero
 

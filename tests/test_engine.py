@@ -124,7 +124,9 @@ def test_huge_learning_rate_is_reported_and_stops(lr, mode):
     assert np.all(np.isfinite(costs))
     assert e.run_epoch() is None  # stopped there
     assert len(e.train(10)) == 0
-    e.set_learning_rate(0.5)  # the learner acts: the watch starts afresh
+    e.set_learning_rate(0.5)  # a smaller α cannot unsaturate the sigmoid...
+    assert e.status.kind == "diverged"
+    e.reset()  # ...a reset can
     assert e.status.ok
 
 
@@ -260,3 +262,11 @@ def test_a_new_setup_mid_update_does_not_keep_half_a_step():
     e.set_mode("single", 0)
     assert e.parameters() == {"w1": 0.1, "w2": 0.6, "b": 0.0}
     assert e.iteration == 0
+
+
+def test_a_smaller_rate_clears_an_overshoot_warning():
+    e = Engine(dataset=gate("xor"), mode="batch", lr=50.0)
+    e.train(100)
+    assert e.status.kind == "diverged" and "overshoot" in e.status.message
+    e.set_learning_rate(0.5)  # the cure for overshooting
+    assert e.status.ok
