@@ -358,8 +358,6 @@ class Engine:
         """Finish the pass: forward, backward and the update, as far as not yet shown."""
         self._run_to(len(self._open_pass().steps))
 
-    finish_pass = apply_update
-
     def run_epoch(self) -> float | None:
         """Step through to the end of the current epoch (every record is built)."""
         if not self.status.ok:
@@ -459,15 +457,6 @@ class Engine:
         for s in self.revealed:
             out[s.target + ("#grad" if s.phase == BACKWARD else "")] = s
         return out
-
-    def forward_values(self):
-        """Forward values of every node for the current examples (no records)."""
-        Xb = self.dataset.X[:, list(self.indices)]
-        return self.network.forward(Xb)
-
-    def dataset_cost(self) -> float:
-        with np.errstate(all="ignore"):
-            return self.network.cost(self.dataset.X, self.dataset.Y)
 
 
 __all__ = ["Engine", "EngineError", "Status", "MODES", "FORWARD", "BACKWARD", "UPDATE"]
