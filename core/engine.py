@@ -41,6 +41,7 @@ class Book:
     n_iteration_costs: int = 0
     status: Status = OK
     watch: Watch = Watch()
+    closed_cost: float = math.nan  # the cost of the epoch this pass closed, if it did
 
 
 def check_lr(lr) -> float:
@@ -244,18 +245,18 @@ class Engine:
         sched = self.schedule()
         epoch_sum = b.epoch_sum + p.cost * len(p.indices)
         pos, epoch, n_ep = b.batch_pos + 1, b.epoch, b.n_epoch_costs
-        watch, status = b.watch, b.status
+        watch, status, closed = b.watch, b.status, math.nan
         if pos >= len(sched):
             pos, epoch, n_ep = 0, epoch + 1, n_ep + 1
-            watch, flagged = watch.feed(epoch_sum / sum(len(s) for s in sched),
-                                        lambda: self._saturated(p.state_after))
+            closed = epoch_sum / sum(len(s) for s in sched)
+            watch, flagged = watch.feed(closed, lambda: self._saturated(p.state_after))
             epoch_sum = 0.0
             if status.ok:
                 status = flagged
         if not p.finite:
             status = NON_FINITE
         return Book(epoch, b.iteration + 1, pos, epoch_sum, n_ep, b.n_iteration_costs + 1,
-                    status, watch)
+                    status, watch, closed)
 
     def _set_book(self, book: Book) -> None:
         """Counters and cost lists as `book` says; the lists grow by the pass's cost."""
@@ -265,8 +266,7 @@ class Engine:
         if book.n_iteration_costs > len(self.iteration_costs):
             self.iteration_costs.append(p.cost)
         if book.n_epoch_costs > len(self.epoch_costs):
-            m_total = sum(len(b) for b in self.schedule())
-            self.epoch_costs.append((self._pass_book.epoch_sum + p.cost * len(p.indices)) / m_total)
+            self.epoch_costs.append(book.closed_cost)
         self.book = book
 
     def _begin_next_pass(self) -> None:
