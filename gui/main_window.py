@@ -35,7 +35,18 @@ from .diagram import DiagramView
 from .explain import ExplanationPanel
 from .labels import Readout
 from .lessons import LessonError, load_lessons
+from .plots import PlotsPanel
 from .session import Session
+
+
+def _notice(name: str, style: str) -> QLabel:
+    """A hidden, word-wrapped box of text (the lesson, a problem) shown when needed."""
+    label = QLabel()
+    label.setWordWrap(True)
+    label.setAccessibleName(name)
+    label.setStyleSheet(f"{style}; padding: 6px")
+    label.hide()
+    return label
 
 
 class KeepKeys(QObject):
@@ -82,13 +93,8 @@ class MainWindow(QMainWindow):
 
         self.diagram = DiagramView(self.session)
         self.explain = ExplanationPanel(self.session)
-        self.plots = self._make_plots()
-        self.lesson_text = QLabel()
-        self.lesson_text.setWordWrap(True)
-        self.lesson_text.setAccessibleName("lesson")
-        self.lesson_text.setStyleSheet("background: #fff8e1; border: 1px solid #e0c97f; "
-                                       "padding: 6px")
-        self.lesson_text.hide()
+        self.plots = PlotsPanel(self.session)
+        self.lesson_text = _notice("lesson", "background: #fff8e1; border: 1px solid #e0c97f")
         self._make_actions()
         self._make_menus()
         controls = self._make_controls()
@@ -99,20 +105,15 @@ class MainWindow(QMainWindow):
         tl.setContentsMargins(0, 0, 0, 0)
         tl.setSpacing(0)
         # problems in full, where the learner is looking (the status bar has one line)
-        self.banner = QLabel()
-        self.banner.setWordWrap(True)
-        self.banner.setAccessibleName("problem")
-        self.banner.setStyleSheet("background: #fdecea; color: #8a1c1c; border: 1px solid "
-                                  "#e6a0a0; padding: 6px; font-weight: bold")
-        self.banner.hide()
+        self.banner = _notice("problem", "background: #fdecea; color: #8a1c1c; "
+                                         "border: 1px solid #e6a0a0; font-weight: bold")
         tl.addWidget(self.banner)
         tl.addWidget(self.diagram, 1)
         middle.addWidget(top)
-        if self.plots is not None:
-            middle.addWidget(self.plots)
-            middle.setStretchFactor(0, 1)
-            middle.setStretchFactor(1, 1)
-            middle.setSizes([470, 500])
+        middle.addWidget(self.plots)
+        middle.setStretchFactor(0, 1)
+        middle.setStretchFactor(1, 1)
+        middle.setSizes([470, 500])
         right = QWidget()
         rl = QVBoxLayout(right)
         rl.setContentsMargins(4, 4, 4, 4)
@@ -149,13 +150,6 @@ class MainWindow(QMainWindow):
         self.resize(1600, 1000)
 
     # ------------------------------------------------------------------ parts
-    def _make_plots(self):
-        try:
-            from .plots import PlotsPanel
-        except ImportError:  # the plots arrive with their own module
-            return None
-        return PlotsPanel(self.session)
-
     def _act(self, text, slot, keys, tip, icon=None, name=None):
         a = QAction(text, self)
         if icon is not None:
@@ -479,9 +473,7 @@ class MainWindow(QMainWindow):
 
     @Slot(int)
     def _focus_chosen(self, index: int):
-        idx = self.session.engine.indices
         self.diagram.set_focus(None if index <= 0 else index - 1)
-        del idx
 
     def set_digits(self, d: int):
         self.digits = d

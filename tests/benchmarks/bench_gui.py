@@ -44,8 +44,7 @@ def paint(win):
 def full_refresh(win):
     """Every view brought up to date and painted: pyqtgraph schedules its scene
     updates, so the event loop must run for the paint to really happen."""
-    if win.plots is not None:
-        win.plots.refresh()
+    win.plots.refresh()
     QApplication.processEvents()
 
 
