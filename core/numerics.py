@@ -14,6 +14,3 @@ def sigmoid(z):
     """
     return 0.5 + 0.5 * np.tanh(0.5 * np.asarray(z, dtype=float))
 
-
-def all_finite(*arrays) -> bool:
-    return all(bool(np.all(np.isfinite(a))) for a in arrays)

@@ -7,7 +7,7 @@ templates plus values so a view can render them at any precision.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -80,7 +80,6 @@ class Pass:
     n_forward: int = 0
     n_backward: int = 0
     finite: bool = True
-    extra: dict = field(default_factory=dict)
 
 
 def _joined(symbols):
