@@ -22,9 +22,11 @@ def run(screenshot: str | None = None, steps: int = 0, size=(1600, 1000),
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Neuron Lab")
+    app.setOrganizationName("Neuron Lab")  # where QSettings keeps what is remembered
     app.setWindowIcon(app_icon())
     win = MainWindow()
-    win.resize(*size)
+    if screenshot:
+        win.resize(*size)
     if lesson:
         found = [le for le in win.lessons if le.id == lesson]
         if not found:

@@ -6,6 +6,8 @@ import math
 
 from PySide6.QtCore import QSignalBlocker, Qt, Signal, Slot
 from PySide6.QtWidgets import (
+    QStyle,
+    QStyleOptionSlider,
     QDoubleSpinBox,
     QGridLayout,
     QHBoxLayout,
@@ -15,8 +17,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-PARAM_RANGE = 10.0  # sliders span −10 … 10
+PARAM_RANGE = 10.0  # the widest span of the fixed choices below the auto ones
 PARAM_STEP = 0.001
+# Slider spans: ±10 on a 115 px slider is 0.17 per pixel, too coarse to reach 0.1, so the
+# sliders span what is in play (auto) and grow on demand; Shift+drag is ten times finer.
+SPANS = (1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0, 1000.0)
+FINE = 0.1  # Shift+drag moves the value this much per pixel of a normal drag
 SPIN_LIMIT = 1e9
 LR_MIN_EXP, LR_MAX_EXP = -4, 2  # the slider spans 10⁻⁴ … 10²
 LR_TICKS_PER_DECADE = 100
@@ -35,6 +41,61 @@ SPEEDS = [
 ]
 
 
+def auto_span(values, current: float | None = None) -> float:
+    """The smallest span in SPANS that holds every finite value with 20 % to spare.
+
+    With `current`, the span only shrinks once the values fit in a fifth of it, so a
+    value wobbling near a boundary does not make the sliders jump back and forth."""
+    finite = [abs(v) for v in values if math.isfinite(v)]
+    need = 1.2 * max(finite, default=0.0)
+    fit = next((s for s in SPANS if s >= need), SPANS[-1])
+    if current is not None and fit < current and need > current / 5:
+        return current
+    return fit
+
+
+class FineSlider(QSlider):
+    """A slider that is dragged relative to the mouse, so that holding Shift part-way
+    through a drag makes the rest of it ten times finer without the handle jumping."""
+
+    def __init__(self, orientation, parent=None):
+        super().__init__(orientation, parent)
+        self._last_x: float | None = None
+        self._exact = 0.0  # the dragged position before rounding to a tick
+
+    def _handle_rect(self):
+        opt = QStyleOptionSlider()
+        self.initStyleOption(opt)
+        return self.style().subControlRect(QStyle.ComplexControl.CC_Slider, opt,
+                                           QStyle.SubControl.SC_SliderHandle, self)
+
+    def ticks_per_pixel(self) -> float:
+        travel = max(1, self.width() - self._handle_rect().width())
+        return (self.maximum() - self.minimum()) / travel
+
+    def mousePressEvent(self, event):
+        super().mousePressEvent(event)
+        if self.isSliderDown():  # the press caught the handle: a drag starts
+            self._last_x = event.position().x()
+            self._exact = float(self.sliderPosition())
+
+    def mouseMoveEvent(self, event):
+        if self._last_x is None or not self.isSliderDown():
+            super().mouseMoveEvent(event)
+            return
+        x = event.position().x()
+        scale = FINE if event.modifiers() & Qt.KeyboardModifier.ShiftModifier else 1.0
+        self._exact += (x - self._last_x) * self.ticks_per_pixel() * scale
+        self._exact = max(self.minimum(), min(self.maximum(), self._exact))
+        self._last_x = x
+        self.setSliderPosition(round(self._exact))
+        event.accept()
+
+    def mouseReleaseEvent(self, event):
+        self._last_x = None
+        super().mouseReleaseEvent(event)
+
+
 class ParameterSlider(QWidget):
     """A slider and a spin box bound to one parameter; either edits it."""
 
@@ -45,13 +106,15 @@ class ParameterSlider(QWidget):
         self.name = name
         self.label = QLabel(symbol)
         self.label.setMinimumWidth(28)
-        self.slider = QSlider(Qt.Horizontal)
+        self.slider = FineSlider(Qt.Horizontal)
+        self.span = PARAM_RANGE
         n = round(PARAM_RANGE / PARAM_STEP)
         self.slider.setRange(-n, n)
         self.slider.setSingleStep(10)  # arrow keys move by 0.01
         self.slider.setPageStep(250)
         self.slider.setAccessibleName(name)
-        self.slider.setToolTip(f"Drag to change {symbol}; the diagram and plots follow live.")
+        self.slider.setToolTip(f"Drag to change {symbol}; the diagram and plots follow live. "
+                               "Hold Shift while dragging for fine steps.")
         self.spin = QDoubleSpinBox()
         # the slider spans ±10, but training can go further: the box shows the truth
         self.spin.setRange(-SPIN_LIMIT, SPIN_LIMIT)
@@ -87,12 +150,22 @@ class ParameterSlider(QWidget):
         self.spin.setToolTip(f"{self.name} = {v!r}" + (" (beyond what this box shows)"
                                                       if beyond else ""))
 
-    @staticmethod
-    def _ticks(v: float) -> int:
+    def set_span(self, span: float):
+        """The slider covers −span … span; the spin box still takes any value."""
+        if span == self.span:
+            return
+        self.span = span
+        n = round(span / PARAM_STEP)
+        with QSignalBlocker(self.slider):
+            self.slider.setRange(-n, n)
+            self.slider.setValue(self._ticks(self.value()))
+        self.slider.setPageStep(max(1, n // 40))
+
+    def _ticks(self, v: float) -> int:
         """The slider position for v, pinned to the slider's ends."""
         if v != v:  # NaN
             return 0
-        return round(max(-PARAM_RANGE, min(PARAM_RANGE, v)) / PARAM_STEP)
+        return round(max(-self.span, min(self.span, v)) / PARAM_STEP)
 
     @Slot(int)
     def _from_slider(self, ticks: int):
@@ -179,10 +252,18 @@ class LearningRateControl(QWidget):
                               "5e-10.")
             self.set_value(self._value)
             return
-        if not math.isfinite(lr) or lr < 0:
-            self.invalid.emit(f"The learning rate must be a finite number ≥ 0, not {text}.")
+        if not math.isfinite(lr):
+            self.invalid.emit(f"“{text}” is not a finite number: type a learning rate such as "
+                              "0.5 (any finite number ≥ 0).")
             self.set_value(self._value)
             return
+        if lr < 0:
+            self.invalid.emit(f"A negative learning rate (“{text}”) is refused: θ − α·∂L/∂θ with "
+                              "α < 0 would climb the cost instead of descending it. Type a number "
+                              "≥ 0.")
+            self.set_value(self._value)
+            return
+        lr += 0.0  # −0 is 0: "α = -0" would puzzle anyone
         if lr != self._value:
             self.set_value(lr)
             self.valueChanged.emit(lr)

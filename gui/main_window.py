@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import time
+from html import escape
 
-from PySide6.QtCore import QEvent, QObject, QSignalBlocker, Qt, QTimer, Slot
-from PySide6.QtGui import QAction, QActionGroup, QKeySequence
+from PySide6.QtCore import QEvent, QObject, QSettings, QSignalBlocker, Qt, QTimer, Slot
+from PySide6.QtGui import QAction, QActionGroup, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractSlider,
@@ -18,6 +19,8 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMessageBox,
+    QScrollArea,
+    QSizePolicy,
     QSlider,
     QSpinBox,
     QSplitter,
@@ -30,7 +33,14 @@ from PySide6.QtWidgets import (
 from core.datasets import GATE_TITLES, from_points
 from core.symbols import fmt
 
-from .controls import MAX_STOP_AT, SPEEDS, LearningRateControl, ParameterSlider
+from .controls import (
+    MAX_STOP_AT,
+    SPANS,
+    SPEEDS,
+    LearningRateControl,
+    ParameterSlider,
+    auto_span,
+)
 from .diagram import DiagramView
 from .explain import ExplanationPanel
 from .labels import Readout
@@ -76,6 +86,15 @@ class KeepKeys(QObject):
 
 
 DEFAULT_SPEED = 1
+DEFAULT_STOP_AT = 5000
+DEFAULT_SIZE = (1600, 1000)
+MIN_SIZE = (1024, 700)  # the smallest window the layout is made for
+WELCOME = (
+    "<b>Welcome to Neuron Lab.</b> Start with <b>Lessons → 1 · A neuron without a bias</b>, "
+    "or press <b>→</b> to compute the next value of the neuron below and <b>←</b> to take it "
+    "back. <b>F</b> and <b>B</b> finish the forward and backward pass, <b>U</b> applies the "
+    "update, <b>Space</b> plays. <a href='lesson:first'>Start the first lesson</a> · "
+    "<a href='hide'>Hide</a>")
 FRAME_MS = 16  # redraw at display rate, whatever the training speed
 FRAME_BUDGET_S = 0.008  # full speed: train for at most this long per frame
 
@@ -99,35 +118,49 @@ class MainWindow(QMainWindow):
         self._make_menus()
         controls = self._make_controls()
 
+        self.lesson_text.setTextFormat(Qt.TextFormat.RichText)
+        self.lesson_text.linkActivated.connect(self._lesson_link)
+        self._lesson = None  # the lesson whose text is up, while its set-up holds
+
         middle = QSplitter(Qt.Vertical)
+        middle.setChildrenCollapsible(False)
         top = QWidget()
         tl = QVBoxLayout(top)
         tl.setContentsMargins(0, 0, 0, 0)
         tl.setSpacing(0)
-        # problems in full, where the learner is looking (the status bar has one line)
+        tl.addWidget(self.diagram, 1)
+        # Problems in full where the learner is looking (the status bar has one line). The
+        # banner floats over the top of the diagram: appearing, it moves nothing.
         self.banner = _notice("problem", "background: #fdecea; color: #8a1c1c; "
                                          "border: 1px solid #e6a0a0; font-weight: bold")
-        tl.addWidget(self.banner)
-        tl.addWidget(self.diagram, 1)
+        self.banner.setParent(top)
+        self.banner.setToolTip("Click to hide this message")
+        self.banner.installEventFilter(self)
+        top.installEventFilter(self)
+        self._banner_host = top
         middle.addWidget(top)
         middle.addWidget(self.plots)
         middle.setStretchFactor(0, 1)
         middle.setStretchFactor(1, 1)
         middle.setSizes([470, 500])
         right = QWidget()
+        right.setMinimumWidth(220)
         rl = QVBoxLayout(right)
         rl.setContentsMargins(4, 4, 4, 4)
         rl.addWidget(self.lesson_text)
         title = QLabel("<b>What the current step computes</b>")
+        title.setWordWrap(True)
         rl.addWidget(title)
         rl.addWidget(self.explain, 1)
         outer = QSplitter(Qt.Horizontal)
+        outer.setChildrenCollapsible(False)
         outer.addWidget(controls)
         outer.addWidget(middle)
         outer.addWidget(right)
+        # the middle takes most of any change in width; the explanation some of it
         outer.setStretchFactor(0, 0)
-        outer.setStretchFactor(1, 1)
-        outer.setStretchFactor(2, 0)
+        outer.setStretchFactor(1, 3)
+        outer.setStretchFactor(2, 1)
         outer.setSizes([330, 900, 380])
         self.setCentralWidget(outer)
         self._make_status()
@@ -147,7 +180,46 @@ class MainWindow(QMainWindow):
         self._sync_from_engine()
         self._keep_keys = KeepKeys(self)
         self._keep_keys.install(self)
-        self.resize(1600, 1000)
+        self.setMinimumSize(640, 480)
+        self.resize(*self.fitting_size())
+        QTimer.singleShot(0, self._first_launch)
+
+    def fitting_size(self, wanted=DEFAULT_SIZE) -> tuple[int, int]:
+        """The default size, shrunk to the screen's available area (less a margin)."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        if screen is None:
+            return wanted
+        area = screen.availableGeometry()
+        return (max(MIN_SIZE[0] // 2, min(wanted[0], area.width() - 40)),
+                max(MIN_SIZE[1] // 2, min(wanted[1], area.height() - 60)))
+
+    def _first_launch(self):
+        """The first time the app opens, say where to start (remembered in QSettings)."""
+        settings = QSettings()
+        if settings.value("welcomed", False, type=bool) or self._lesson is not None:
+            return
+        settings.setValue("welcomed", True)
+        self.show_welcome()
+
+    def show_welcome(self):
+        self._lesson = None
+        self.lesson_text.setText(WELCOME)
+        self.lesson_text.show()
+
+    def eventFilter(self, obj, event):
+        if obj is self._banner_host and event.type() == QEvent.Type.Resize:
+            self._place_banner()
+        elif obj is self.banner and event.type() == QEvent.Type.MouseButtonPress:
+            self.banner.hide()
+            return True
+        return super().eventFilter(obj, event)
+
+    def _place_banner(self):
+        host = self._banner_host
+        w = max(50, host.width() - 16)
+        h = self.banner.heightForWidth(w)
+        self.banner.setGeometry(8, 4, w, h if h > 0 else self.banner.sizeHint().height())
+        self.banner.raise_()
 
     # ------------------------------------------------------------------ parts
     def _act(self, text, slot, keys, tip, icon=None, name=None):
@@ -223,6 +295,8 @@ class MainWindow(QMainWindow):
             a.triggered.connect(lambda _=False, d=d: self.set_digits(d))
             group.addAction(a)
             prec.addAction(a)
+            if d == 1:
+                a.setText("1 decimal")
             self.digit_actions[d] = a
         m.addAction(self.act_colorblind)
         self.lessons_menu = mb.addMenu("&Lessons")
@@ -250,8 +324,6 @@ class MainWindow(QMainWindow):
 
     def _make_controls(self):
         panel = QWidget()
-        panel.setMinimumWidth(300)
-        panel.setMaximumWidth(420)
         lay = QVBoxLayout(panel)
         lay.setContentsMargins(6, 6, 6, 6)
 
@@ -284,10 +356,11 @@ class MainWindow(QMainWindow):
         form.addRow("Speed", self.speed)
         self.stop_at = QSpinBox()
         self.stop_at.setRange(1, MAX_STOP_AT)
-        self.stop_at.setValue(5000)
+        self.stop_at.setValue(DEFAULT_STOP_AT)
         self.stop_at.setAccessibleName("stop at epoch")
         self.stop_at.setToolTip("Play pauses when this epoch is reached")
         form.addRow("Stop at epoch", self.stop_at)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         g.addLayout(form)
         lay.addWidget(box)
 
@@ -297,7 +370,21 @@ class MainWindow(QMainWindow):
                         (("w1", "w₁"), ("w2", "w₂"), ("b", "b"))}
         for sl in self.sliders.values():
             sl.valueChanged.connect(self.session.set_parameter)
+            sl.slider.sliderReleased.connect(self._fit_spans)
             g.addWidget(sl)
+        row = QHBoxLayout()
+        row.addWidget(QLabel("Slider span"))
+        self.span = QComboBox()
+        self.span.setAccessibleName("slider span")
+        self.span.setToolTip("How far the weight sliders reach. Auto fits the values in play "
+                             "and grows when you drag to an end. Shift+drag for fine steps; "
+                             "type any value in the boxes.")
+        self.span.addItem("Auto", None)
+        for v in SPANS:
+            self.span.addItem(f"±{v:g}", v)
+        self.span.activated.connect(lambda _i: self._fit_spans(fresh=True))
+        row.addWidget(self.span, 1)
+        g.addLayout(row)
         self.bias_box = QCheckBox("Bias b (the tutorial starts without one)")
         self.bias_box.setAccessibleName("bias")
         self.bias_box.setToolTip("Add or remove the bias node b")
@@ -317,7 +404,12 @@ class MainWindow(QMainWindow):
         self.dataset.setAccessibleName("dataset")
         for key, title in GATE_TITLES.items():
             self.dataset.addItem(f"{title} gate", key)
-        self.dataset.addItem("Your own points (edit on the boundary plot)", "custom")
+        self.dataset.addItem("Your own points", "custom")
+        self.dataset.setItemData(self.dataset.count() - 1,
+                                 "Place points by clicking on the Decision boundary plot",
+                                 Qt.ItemDataRole.ToolTipRole)
+        self.dataset.setToolTip("The data set to learn; choose “Your own points” and click on "
+                                "the Decision boundary plot to place points")
         self.dataset.activated.connect(self._dataset_chosen)
         form.addRow("Dataset", self.dataset)
         self.mode = QComboBox()
@@ -341,6 +433,12 @@ class MainWindow(QMainWindow):
         self.focus.setToolTip("In a pass over several examples, show one example's values")
         self.focus.activated.connect(self._focus_chosen)
         form.addRow("Show", self.focus)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        for combo in (self.dataset, self.mode, self.example, self.focus, self.speed):
+            # a long entry elides in the closed box instead of pushing the panel wider
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(10)
+            combo.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         lay.addWidget(box)
         lay.addStretch(1)
         # A click or drag must not keep the keyboard: → and ← should step the pass, not
@@ -352,7 +450,17 @@ class MainWindow(QMainWindow):
         for edit in (*(sl.spin for sl in self.sliders.values()), self.lr.edit,
                      self.stop_at, self.batch_size):
             edit.editingFinished.connect(self._release_keyboard)
-        return panel
+        # On a small screen the controls scroll rather than overlap or clip.
+        scroll = QScrollArea()
+        scroll.setWidget(panel)
+        scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        width = panel.minimumSizeHint().width() + scroll.verticalScrollBar().sizeHint().width()
+        scroll.setMinimumWidth(width)
+        scroll.setMaximumWidth(max(width, 440))
+        self.controls_panel = panel
+        return scroll
 
     @Slot()
     def _release_keyboard(self):
@@ -363,13 +471,13 @@ class MainWindow(QMainWindow):
     def _make_status(self):
         sb = self.statusBar()
         self.status_text = Readout()
-        self.status_text.setMinimumWidth(660)
+        self.status_text.setMinimumWidth(200)
         self.status_text.setAccessibleName("status")
         self.warning = Readout()  # one line; the full message is also its tooltip
         self.warning.setAccessibleName("warning")
         self.warning.setStyleSheet("color: #b00020; font-weight: bold")
-        sb.addWidget(self.status_text)
-        sb.addWidget(self.warning, 1)
+        sb.addWidget(self.status_text, 3)
+        sb.addWidget(self.warning, 2)
 
     # ------------------------------------------------------------ syncing
     @Slot()
@@ -380,6 +488,7 @@ class MainWindow(QMainWindow):
             sl.setEnabled(name in params)
             if name in params:
                 sl.set_value(params[name])
+        self._fit_spans()
         with QSignalBlocker(self.bias_box):
             self.bias_box.setChecked(self.session.bias)
         if e.lr != self.lr.value():
@@ -394,6 +503,26 @@ class MainWindow(QMainWindow):
         self.batch_size.setEnabled(e.mode == "minibatch")
         self._sync_focus()
         self._update_status()
+
+    @Slot()
+    def _fit_spans(self, fresh: bool = False):
+        """One span for every weight slider (so they compare at a glance): the chosen one,
+        or in Auto the smallest that holds the values in play. Never mid-drag."""
+        if any(sl.slider.isSliderDown() for sl in self.sliders.values()):
+            return
+        chosen = self.span.currentData()
+        if chosen is None:
+            values = self.session.engine.parameters().values()
+            current = None if fresh else self.sliders["w1"].span
+            # dragged to an end and let go: the span grows so the drag can go on
+            at_end = any(sl.isEnabled() and sl.slider.value() in
+                         (sl.slider.minimum(), sl.slider.maximum())
+                         for sl in self.sliders.values())
+            chosen = auto_span(values, current)
+            if at_end and chosen == current:
+                chosen = next((v for v in SPANS if v > current), current)
+        for sl in self.sliders.values():
+            sl.set_span(chosen)
 
     def _sync_focus(self):
         idx = self.session.engine.indices
@@ -432,15 +561,34 @@ class MainWindow(QMainWindow):
             self.warning.clear()
             self._show_banner("")
         elif not e.status.ok:
-            self.warning.setText("⚠ " + e.status.message)
+            self._set_warning(e.status.message)
             self._show_banner("⚠ " + e.status.message)
+        self._check_lesson()
 
     _problem_sticky = False
+
+    def _set_warning(self, message: str):
+        """The status bar's one line: the whole message if it fits, else its first clause
+        and a pointer to the banner, never a cut-off word. The tooltip has it all."""
+        fm = self.warning.label.fontMetrics()
+        room = max(100, self.warning.width() - 8)
+        text = "⚠ " + message
+        if fm.horizontalAdvance(text) > room:
+            head = message.split(":")[0].split(". ")[0].rstrip(".")
+            text = f"⚠ {head} (see the message above the diagram)"
+            if fm.horizontalAdvance(text) > room:
+                text = "⚠ See the message above the diagram"
+        self.warning.setText(text)
+        self.warning.label.setToolTip(message)
+
+    def problem_text(self) -> str:
+        """The problem in view, in full (the banner's text without its sign)."""
+        return "" if self.banner.isHidden() else self.banner.text().removeprefix("⚠ ")
 
     @Slot(str)
     def show_problem(self, message: str):
         """Bad input or divergence: a clear message in the status area, nothing lost."""
-        self.warning.setText("⚠ " + message)
+        self._set_warning(message)
         self._show_banner("⚠ " + message)
         if message != self.session.engine.status.message:
             # a bad input: keep it in view a while; a training status lasts as long as it holds
@@ -487,6 +635,8 @@ class MainWindow(QMainWindow):
         name = "colorblind" if on else "default"
         self.diagram.set_palette(name)
         self.explain.set_palette(name)
+        if hasattr(self.plots, "set_palette"):  # TEMP until merge
+            self.plots.set_palette(name)
 
     def set_lessons(self, lessons):
         self.lessons = list(lessons)
@@ -497,6 +647,9 @@ class MainWindow(QMainWindow):
             a.triggered.connect(lambda _=False, le=lesson: self.start_lesson(le))
             m.addAction(a)
         m.addSeparator()
+        a = QAction("Where to start", self)
+        a.triggered.connect(self.show_welcome)
+        m.addAction(a)
         a = QAction("Hide the lesson text", self)
         a.triggered.connect(self.lesson_text.hide)
         m.addAction(a)
@@ -519,17 +672,68 @@ class MainWindow(QMainWindow):
         self.set_lessons(lessons)
 
     def start_lesson(self, lesson):
+        """Set the app up as the lesson says. Every control the lesson relies on starts
+        from a known state, whether the lesson names it or not."""
         self.toggle_play(False)
         self.clear_problem()
         setup = lesson.setup
+        self._lesson = None  # not judged against while its set-up is being applied
         self.session.apply_setup(setup)
         labels = [label for label, _, _ in SPEEDS]
-        if setup.get("speed") in labels:
-            self.speed.setCurrentIndex(labels.index(setup["speed"]))
-        if "stop_at" in setup:
-            self.stop_at.setValue(int(setup["stop_at"]))
-        self.lesson_text.setText(f"<b>{lesson.title}</b><br>{lesson.text}")
+        speed = setup.get("speed")
+        self.speed.setCurrentIndex(labels.index(speed) if speed in labels else DEFAULT_SPEED)
+        self.stop_at.setValue(int(setup.get("stop_at", DEFAULT_STOP_AT)))
+        with QSignalBlocker(self.focus):
+            self.focus.setCurrentIndex(0)
+        self.diagram.set_focus(None)
+        self.span.setCurrentIndex(0)
+        self._fit_spans(fresh=True)
+        if hasattr(self.plots, "apply_lesson"):  # TEMP until merge
+            self.plots.apply_lesson(setup)
+        self._lesson = lesson
+        self.lesson_text.setText(lesson.html() if hasattr(lesson, "html") else
+                                 f"<b>{escape(lesson.title)}</b><br>{escape(lesson.text)}")
         self.lesson_text.show()
+
+    def _lesson_setup_left(self) -> str:
+        """How the screen has left the lesson's set-up ("" while it holds)."""
+        lesson = self._lesson
+        if lesson is None:
+            return ""
+        setup, e = lesson.setup, self.session.engine
+        dataset = str(setup.get("dataset", "or"))
+        if e.dataset.name.lower() != dataset.lower():
+            return f"the data set is now {e.dataset.name}, not {dataset.upper()}"
+        if e.mode != setup.get("mode", "single"):
+            return f"the mode is now {self.mode.currentText().lower()}"
+        if self.session.bias != bool(setup.get("bias", True)):
+            return "the bias was switched " + ("on" if self.session.bias else "off")
+        return ""
+
+    def _check_lesson(self):
+        why = self._lesson_setup_left()
+        if not why:
+            return
+        lesson, self._lesson = self._lesson, None
+        self.lesson_text.setText(
+            f"<b>{escape(lesson.title)}</b> — <i>you have left this lesson's set-up ({why}), "
+            "so its text no longer describes the screen.</i><br>"
+            f"<a href='lesson:{escape(lesson.id)}'>Restart the lesson</a> · "
+            "<a href='hide'>Hide</a>")
+        self._left_lesson = lesson
+
+    _left_lesson = None
+
+    @Slot(str)
+    def _lesson_link(self, link: str):
+        if link == "hide":
+            self.lesson_text.hide()
+        elif link == "lesson:first" and self.lessons:
+            self.start_lesson(self.lessons[0])
+        elif link.startswith("lesson:"):
+            found = [le for le in self.lessons if le.id == link[len("lesson:"):]]
+            if found:
+                self.start_lesson(found[0])
 
     @Slot()
     def reset(self):
@@ -544,9 +748,11 @@ class MainWindow(QMainWindow):
         self._show_banner("")
 
     def _show_banner(self, text: str):
-        if text != self.banner.text():  # showing or hiding relayouts: only on a change
+        if text != self.banner.text() or (text and self.banner.isHidden()):
             self.banner.setText(text)
             self.banner.setVisible(bool(text))
+            if text:
+                self._place_banner()
 
     # ------------------------------------------------------------ play
     @Slot(bool)
@@ -564,8 +770,16 @@ class MainWindow(QMainWindow):
         icon = QStyle.StandardPixmap.SP_MediaPause if on else QStyle.StandardPixmap.SP_MediaPlay
         self.act_play.setIcon(self.style().standardIcon(icon))
         if on:
-            if self.session.engine.epoch >= self.stop_at.value():
-                self.stop_at.setValue(self.session.engine.epoch + self.stop_at.value())
+            epoch = self.session.engine.epoch
+            if epoch >= self.stop_at.value():
+                more = self.stop_at.value()
+                new = min(self.stop_at.maximum(), epoch + more)
+                self.stop_at.setValue(new)
+                # said, not done silently: the learner may have expected nothing to happen
+                self.statusBar().showMessage(
+                    f"Epoch {epoch:,} already reached “Stop at epoch”: playing {new - epoch:,} "
+                    f"more, to epoch {new:,}. Space pauses; change “Stop at epoch” to choose.",
+                    8000)
             self._play_clock = time.perf_counter()
             self._play_debt = 0.0
             self.timer.start()
@@ -627,9 +841,10 @@ class MainWindow(QMainWindow):
                   self.act_update, self.act_epoch, self.act_play, self.act_reset,
                   self.act_colorblind, self.act_shot):
             keys = ", ".join(k.toString(QKeySequence.NativeText) for k in a.shortcuts())
-            rows.append(f"<tr><td><b>{keys}</b></td><td>{a.text()}</td></tr>")
-        QMessageBox.information(self, "Keyboard shortcuts", "<table>" + "".join(rows) +
-                                "</table>")
+            rows.append(f"<tr><td style='padding-right: 18px'><b>{escape(keys)}</b></td>"
+                        f"<td>{escape(a.text())}</td></tr>")
+        QMessageBox.information(self, "Keyboard shortcuts",
+                                "<table cellspacing='4'>" + "".join(rows) + "</table>")
 
     def show_about(self):
         QMessageBox.about(self, "About Neuron Lab",

@@ -9,6 +9,8 @@ import os
 import shutil
 import tempfile
 
+import pytest
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("PYQTGRAPH_QT_LIB", "PySide6")
 
@@ -20,6 +22,19 @@ if not os.environ.get("XDG_RUNTIME_DIR"):
     atexit.register(shutil.rmtree, _runtime_dir, ignore_errors=True)
 
 
+@pytest.fixture(autouse=True)
+def fresh_settings(tmp_path):
+    """Each test starts as a first launch, with settings in its own folder: never the
+    developer's own, and never what an earlier test left."""
+    from PySide6.QtCore import QCoreApplication, QSettings
+
+    QCoreApplication.setOrganizationName("NeuronLabTests")
+    QCoreApplication.setApplicationName("Neuron Lab")
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path))
+    yield
+
+
 def pytest_configure(config):
     """Stop at once on the PySide6 release that crashes painting code.
 
@@ -29,8 +44,6 @@ def pytest_configure(config):
     """
     import sys
     from importlib import metadata
-
-    import pytest
 
     try:
         version = metadata.version("shiboken6")

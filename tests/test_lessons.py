@@ -60,7 +60,7 @@ def test_teachers_file_malformed_keeps_the_menu(qtbot, tmp_path):
     bad = tmp_path / "mine.json"
     bad.write_text('{"lessons": [', encoding="utf-8")
     win.open_lessons(str(bad))
-    assert "not valid JSON" in win.warning.text()
+    assert "not valid JSON" in win.problem_text()
     assert win.lessons == before
     good = tmp_path / "good.json"
     good.write_text('{"lessons": [{"id": "t", "title": "Mine", "text": "Try AND.", '
@@ -70,7 +70,7 @@ def test_teachers_file_malformed_keeps_the_menu(qtbot, tmp_path):
     win.start_lesson(win.lessons[0])
     assert win.session.engine.dataset.name == "AND"
     win.open_lessons(str(tmp_path / "missing.json"))
-    assert "could not be read" in win.warning.text()
+    assert "could not be read" in win.problem_text()
 
 
 @pytest.mark.parametrize("setup,match", [

@@ -1,0 +1,292 @@
+"""The window's own controls tell the truth and fit the hand and the screen (issue 7)."""
+
+from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
+from PySide6.QtGui import QMouseEvent
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractSpinBox,
+    QApplication,
+    QComboBox,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QStyle,
+    QStyleOptionSlider,
+)
+import pytest
+
+from gui.main_window import MainWindow
+
+MINUS = "\u2212"
+
+
+@pytest.fixture
+def win(qtbot):
+    w = MainWindow()
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    return w
+
+
+def lesson(win, lesson_id):
+    return next(le for le in win.lessons if le.id == lesson_id)
+
+
+# ------------------------------------------------------------------ sliders
+def _handle_centre(slider) -> QPoint:
+    opt = QStyleOptionSlider()
+    slider.initStyleOption(opt)
+    r = slider.style().subControlRect(QStyle.ComplexControl.CC_Slider, opt,
+                                      QStyle.SubControl.SC_SliderHandle, slider)
+    return r.center()
+
+
+def _mouse(slider, kind, pos: QPoint, buttons, mods=Qt.KeyboardModifier.NoModifier):
+    p = QPointF(pos)
+    button = Qt.MouseButton.LeftButton if kind != QEvent.Type.MouseMove else \
+        Qt.MouseButton.NoButton
+    ev = QMouseEvent(kind, p, QPointF(slider.mapToGlobal(pos)), button, buttons, mods)
+    QApplication.sendEvent(slider, ev)
+
+
+def drag(slider, dx: int, shift=False, release=True):
+    """Press on the handle, move dx pixels in steps, release: as a hand does."""
+    start = _handle_centre(slider)
+    left = Qt.MouseButton.LeftButton
+    mods = Qt.KeyboardModifier.ShiftModifier if shift else Qt.KeyboardModifier.NoModifier
+    _mouse(slider, QEvent.Type.MouseButtonPress, start, left, mods)
+    step = 1 if dx > 0 else -1
+    for i in range(1, abs(dx) + 1):
+        _mouse(slider, QEvent.Type.MouseMove, start + QPoint(i * step, 0), left, mods)
+    if release:
+        _mouse(slider, QEvent.Type.MouseButtonRelease, start + QPoint(dx, 0),
+               Qt.MouseButton.NoButton, mods)
+
+
+def test_sliders_span_the_values_in_play(win):
+    sl = win.sliders["w1"]
+    per_pixel = 2 * sl.span / sl.slider.width()
+    assert per_pixel <= 0.03, f"{per_pixel:.3f} per pixel is too coarse to reach 0.1"
+    assert {s.span for s in win.sliders.values()} == {sl.span}  # one span for all
+
+
+def test_a_hand_can_drag_w1_to_a_tenth(win):
+    sl = win.sliders["w1"]
+    win.session.set_parameter("w1", 0.0)
+    px = sl.slider.ticks_per_pixel() * 0.001  # value per pixel of a plain drag
+    drag(sl.slider, round(0.1 / px))
+    assert win.session.engine.parameters()["w1"] == pytest.approx(0.1, abs=0.02)
+
+
+def choose_span(win, text):
+    win.span.setCurrentIndex(win.span.findText(text))
+    win.span.activated.emit(win.span.currentIndex())
+
+
+def test_shift_drag_is_ten_times_finer(win):
+    choose_span(win, "±2")  # a fixed span: Auto would grow it between the two drags
+    sl = win.sliders["w2"]
+    before = win.session.engine.parameters()["w2"]
+    drag(sl.slider, 20)
+    coarse = win.session.engine.parameters()["w2"] - before
+    win.session.set_parameter("w2", before)
+    drag(sl.slider, 20, shift=True)
+    fine = win.session.engine.parameters()["w2"] - before
+    assert coarse > 0 and fine > 0
+    assert fine == pytest.approx(coarse / 10, rel=0.2)
+
+
+def test_ten_and_beyond_stay_reachable(win):
+    sl = win.sliders["w1"]
+    span = sl.span
+    drag(sl.slider, sl.slider.width())  # to the right end, then let go
+    assert win.session.engine.parameters()["w1"] == pytest.approx(span)
+    assert sl.span > span  # the span grew so the drag can go on
+    for _ in range(6):
+        drag(sl.slider, sl.slider.width())
+    assert win.session.engine.parameters()["w1"] >= 10
+    choose_span(win, "±10")
+    assert sl.span == 10
+    win.session.set_parameter("w1", 250.0)  # typed or trained beyond: the box shows it
+    assert sl.spin.value() == 250.0 and sl.slider.value() == sl.slider.maximum()
+
+
+# ------------------------------------------------------------------ entries
+@pytest.mark.parametrize("typed", ["-1", f"{MINUS}1", "-0.5"])
+def test_a_negative_learning_rate_says_why(win, typed):
+    edit = win.lr.edit
+    edit.setText(typed)
+    edit.editingFinished.emit()
+    assert "negative" in win.problem_text()
+    assert win.session.engine.lr == 1.0 and edit.text() == "1"
+
+
+def test_minus_zero_is_zero(win):
+    edit = win.lr.edit
+    edit.setText("-0")
+    edit.editingFinished.emit()
+    assert win.session.engine.lr == 0 and edit.text() == "0"
+    assert "-0" not in win.status_text.text()
+
+
+def test_space_past_the_stop_epoch_says_what_happens(win, qtbot):
+    win.session.set_mode("batch")
+    win.stop_at.setValue(3)
+    win.session.train(3)
+    win.toggle_play(True)
+    win.toggle_play(False)
+    said = win.statusBar().currentMessage()
+    assert "6" in said and "3" in said and "Stop at epoch" in said
+    assert win.stop_at.value() == 6
+
+
+# ------------------------------------------------------------------ layout
+def test_the_window_opens_within_the_screen(qtbot):
+    w = MainWindow()
+    qtbot.addWidget(w)
+    area = w.screen().availableGeometry()
+    assert w.width() <= area.width() and w.height() <= area.height()
+
+
+def _clipped(win):
+    """Visible controls drawn smaller than they need, or overlapping a sibling."""
+    problems = []
+    kinds = (QAbstractButton, QComboBox, QLabel, QAbstractSpinBox, QLineEdit)
+    for cls in kinds:
+        for w in win.findChildren(cls):
+            if not w.isVisibleTo(win) or w.width() <= 1 or w.parent() is None:
+                continue
+            if isinstance(w, QLabel) and (w.wordWrap() or not w.text()):
+                continue
+            if w.objectName().startswith("qt_"):
+                continue
+            hint = w.minimumSizeHint()
+            if w.width() + 1 < hint.width() or w.height() + 1 < hint.height():
+                problems.append(f"{type(w).__name__} {w.accessibleName() or w.text()!r} "
+                                f"{w.width()}x{w.height()} < {hint.width()}x{hint.height()}")
+    return problems
+
+
+def _overlaps(panel):
+    widgets = [w for w in panel.findChildren(QAbstractButton) + panel.findChildren(QComboBox)
+               + panel.findChildren(QAbstractSpinBox) + panel.findChildren(QLineEdit)
+               if w.isVisibleTo(panel)]
+    rects = [(w, w.geometry().translated(w.parent().mapTo(panel, QPoint(0, 0))))
+             for w in widgets]
+    found = []
+    for i, (a, ra) in enumerate(rects):
+        for b, rb in rects[i + 1:]:
+            if a.isAncestorOf(b) or b.isAncestorOf(a):
+                continue
+            if ra.intersects(rb):
+                found.append((a.accessibleName(), b.accessibleName()))
+    return found
+
+
+@pytest.mark.parametrize("size", [(1024, 700), (1280, 800), (1600, 1000)])
+def test_nothing_clipped_or_overlapping(win, qtbot, size):
+    win.resize(*size)
+    qtbot.wait(20)
+    assert win.width() == size[0]
+    assert not _clipped(win), _clipped(win)
+    assert not _overlaps(win.controls_panel), _overlaps(win.controls_panel)
+
+
+def test_the_dataset_box_shows_whole_names(win):
+    box = win.dataset
+    fm = box.fontMetrics()
+    for i in range(box.count()):
+        assert fm.horizontalAdvance(box.itemText(i)) < box.width() - 24, box.itemText(i)
+
+
+def test_a_problem_does_not_push_the_diagram(win, qtbot):
+    before = win.diagram.geometry()
+    win.show_problem("Something to say, at some length, about what went wrong here.")
+    qtbot.wait(10)
+    assert win.banner.isVisible()
+    assert win.diagram.geometry() == before
+
+
+def test_the_status_bar_never_cuts_a_word(win):
+    message = ("Stuck: a huge step pushed the sigmoid into saturation. Its slope is zero, so "
+               "every gradient vanished while the cost is still high. Lower the learning rate "
+               "and reset. " * 2).strip()
+    win.show_problem(message)
+    shown = win.warning.text()
+    fm = win.warning.label.fontMetrics()
+    assert fm.horizontalAdvance(shown) <= win.warning.width()
+    assert shown == "⚠ " + message or shown.endswith("(see the message above the diagram)") \
+        or shown == "⚠ See the message above the diagram"
+    assert win.problem_text() == message
+
+
+# ------------------------------------------------------------------ lessons
+def test_first_launch_says_where_to_start(qtbot):
+    first = MainWindow()
+    qtbot.addWidget(first)
+    first.show()
+    qtbot.waitUntil(lambda: first.lesson_text.isVisible())
+    assert "Lessons" in first.lesson_text.text() and "→" in first.lesson_text.text()
+    first.lesson_text.linkActivated.emit("lesson:first")
+    assert first.session.engine.network.has_bias is False  # lesson 1: no bias
+    again = MainWindow()  # a later launch does not nag
+    qtbot.addWidget(again)
+    again.show()
+    qtbot.wait(20)
+    assert not again.lesson_text.isVisible()
+
+
+def test_leaving_a_lessons_set_up_says_so(win):
+    win.start_lesson(lesson(win, "batch"))
+    assert "0.089" in win.lesson_text.text()
+    win.dataset.setCurrentIndex(win.dataset.findData("and"))
+    win.dataset.activated.emit(win.dataset.currentIndex())
+    text = win.lesson_text.text()
+    assert "0.089" not in text and "left" in text and "AND" in text
+    win.lesson_text.linkActivated.emit("lesson:batch")  # one click back
+    assert win.session.engine.dataset.name == "OR" and "0.089" in win.lesson_text.text()
+    win.mode.setCurrentIndex(win.mode.findData("single"))
+    win.mode.activated.emit(win.mode.currentIndex())
+    assert "left" in win.lesson_text.text()
+
+
+def test_a_lesson_sets_every_control_it_relies_on(win):
+    win.start_lesson(lesson(win, "batch"))
+    win.focus.setCurrentIndex(2)
+    win.focus.activated.emit(2)
+    win.speed.setCurrentIndex(0)
+    win.stop_at.setValue(7)
+    assert win.diagram.focus() == 1
+    win.start_lesson(lesson(win, "5000-epochs"))
+    assert win.diagram.focus() is None and win.focus.currentIndex() == 0
+    assert win.stop_at.value() == 5000
+    assert "ex. 2" not in win.diagram.node_text("loss")
+
+
+def test_lesson_text_is_text_not_html(win):
+    from gui.lessons import parse_lessons
+
+    (le,) = parse_lessons('{"lessons": [{"id": "t", "title": "a < b", "text": '
+                          '"if z<0 then ŷ<0.5", "setup": {}}]}')
+    win.start_lesson(le)
+    from PySide6.QtGui import QTextDocument
+
+    doc = QTextDocument()
+    doc.setHtml(win.lesson_text.text())
+    assert "if z<0 then ŷ<0.5" in doc.toPlainText() and "a < b" in doc.toPlainText()
+
+
+# ------------------------------------------------------------------ menus
+def test_menu_words(win, monkeypatch):
+    assert win.digit_actions[1].text() == "1 decimal"
+    assert win.digit_actions[3].text() == "3 decimals"
+    seen = []
+    monkeypatch.setattr(QMessageBox, "information", lambda *a: seen.append(a[2]))
+    win.show_shortcuts()
+    from PySide6.QtGui import QTextDocument
+
+    doc = QTextDocument()
+    doc.setHtml(seen[0])
+    assert "R, Ctrl+R" in doc.toPlainText()
+    assert "padding-right" in seen[0]  # the keys keep a gap before the action's name
