@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 from PySide6.QtCore import QSignalBlocker, Qt, Signal, Slot
+from PySide6.QtGui import QValidator
 from PySide6.QtWidgets import (
     QStyle,
     QStyleOptionSlider,
@@ -14,6 +15,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QSlider,
+    QSpinBox,
     QWidget,
 )
 
@@ -96,6 +98,56 @@ class FineSlider(QSlider):
         super().mouseReleaseEvent(event)
 
 
+class _SaysWhy:
+    """A spin box that says why it refuses a typed value instead of silently dropping the
+    keystroke: out-of-range numbers may be typed, and are then refused with a message."""
+
+    what = "This box"
+
+    def _number(self, text: str):
+        t = text.strip()
+        for affix in (self.prefix(), self.suffix()):
+            if affix:
+                t = t.replace(affix.strip(), "")
+        t = t.replace("\u2212", "-").replace(",", "").replace(" ", "").strip()
+        try:
+            return float(t)
+        except ValueError:
+            return None
+
+    def validate(self, text, pos):
+        state = super().validate(text, pos)
+        result = state[0] if isinstance(state, tuple) else state
+        if result == QValidator.State.Invalid and self._number(text) is not None:
+            # a number out of range: let it be typed, and explain it in fixup()
+            return QValidator.State.Intermediate, text, pos
+        return state
+
+    def fixup(self, text):
+        v = self._number(text)
+        if v is not None and not self.minimum() <= v <= self.maximum():
+            lo, hi = self.textFromValue(self.minimum()), self.textFromValue(self.maximum())
+            self.rejected.emit(f"{self.what} takes {lo} to {hi}; “{text.strip()}” is outside "
+                               f"that, so it stays at {self.textFromValue(self.value())}.")
+        return super().fixup(text)
+
+
+class SaysWhySpinBox(_SaysWhy, QSpinBox):
+    rejected = Signal(str)
+
+    def __init__(self, what: str, parent=None):
+        super().__init__(parent)
+        self.what = what
+
+
+class SaysWhyDoubleSpinBox(_SaysWhy, QDoubleSpinBox):
+    rejected = Signal(str)
+
+    def __init__(self, what: str, parent=None):
+        super().__init__(parent)
+        self.what = what
+
+
 class ParameterSlider(QWidget):
     """A slider and a spin box bound to one parameter; either edits it."""
 
@@ -115,7 +167,7 @@ class ParameterSlider(QWidget):
         self.slider.setAccessibleName(name)
         self.slider.setToolTip(f"Drag to change {symbol}; the diagram and plots follow live. "
                                "Hold Shift while dragging for fine steps.")
-        self.spin = QDoubleSpinBox()
+        self.spin = SaysWhyDoubleSpinBox(symbol)
         # the slider spans ±10, but training can go further: the box shows the truth
         self.spin.setRange(-SPIN_LIMIT, SPIN_LIMIT)
         self.spin.setDecimals(3)

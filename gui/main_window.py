@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QSizePolicy,
     QSlider,
-    QSpinBox,
     QSplitter,
     QStyle,
     QToolButton,
@@ -39,6 +38,7 @@ from .controls import (
     SPEEDS,
     LearningRateControl,
     ParameterSlider,
+    SaysWhySpinBox,
     auto_span,
 )
 from .diagram import DiagramView
@@ -354,7 +354,9 @@ class MainWindow(QMainWindow):
             self.speed.addItem(label)
         self.speed.setCurrentIndex(DEFAULT_SPEED)
         form.addRow("Speed", self.speed)
-        self.stop_at = QSpinBox()
+        self.stop_at = SaysWhySpinBox("Stop at epoch")
+        self.stop_at.setGroupSeparatorShown(True)
+        self.stop_at.setKeyboardTracking(False)  # the value counts once typed, not per digit
         self.stop_at.setRange(1, MAX_STOP_AT)
         self.stop_at.setValue(DEFAULT_STOP_AT)
         self.stop_at.setAccessibleName("stop at epoch")
@@ -423,8 +425,9 @@ class MainWindow(QMainWindow):
         self.example.setAccessibleName("example")
         self.example.activated.connect(self._mode_chosen)
         form.addRow("Example", self.example)
-        self.batch_size = QSpinBox()
+        self.batch_size = SaysWhySpinBox("The batch size (at most the number of examples)")
         self.batch_size.setRange(1, 10_000)
+        self.batch_size.setKeyboardTracking(False)
         self.batch_size.setAccessibleName("batch size")
         self.batch_size.valueChanged.connect(self._mode_chosen)
         form.addRow("Batch size", self.batch_size)
@@ -450,6 +453,9 @@ class MainWindow(QMainWindow):
         for edit in (*(sl.spin for sl in self.sliders.values()), self.lr.edit,
                      self.stop_at, self.batch_size):
             edit.editingFinished.connect(self._release_keyboard)
+        for box in (*(sl.spin for sl in self.sliders.values()), self.stop_at,
+                    self.batch_size):
+            box.rejected.connect(self.show_problem)
         # On a small screen the controls scroll rather than overlap or clip.
         scroll = QScrollArea()
         scroll.setWidget(panel)

@@ -290,3 +290,19 @@ def test_menu_words(win, monkeypatch):
     doc.setHtml(seen[0])
     assert "R, Ctrl+R" in doc.toPlainText()
     assert "padding-right" in seen[0]  # the keys keep a gap before the action's name
+
+
+@pytest.mark.parametrize("box, typed", [("stop at epoch", "20000000"), ("batch size", "9"),
+                                        ("w1 exact", "5000000000")])
+def test_a_refused_entry_says_why(win, qtbot, box, typed):
+    from PySide6.QtWidgets import QAbstractSpinBox
+
+    win.session.set_mode("minibatch", None, 2)
+    spin = next(w for w in win.findChildren(QAbstractSpinBox) if w.accessibleName() == box)
+    before = spin.value()
+    spin.setFocus()
+    spin.selectAll()
+    qtbot.keyClicks(spin, typed)
+    qtbot.keyClick(spin, Qt.Key_Return)
+    assert spin.value() == before  # nothing changed…
+    assert typed in win.problem_text() and "takes" in win.problem_text()  # …and it says why
