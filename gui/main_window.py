@@ -562,7 +562,7 @@ class MainWindow(QMainWindow):
         phase = {"idle": "ready", "done": "pass complete"}.get(e.phase, f"{e.phase} pass")
         self.status_text.setText(
             f"Epochs done {e.epoch} · updates {e.iteration} · epoch {e.pass_epoch}: {phase} · "
-            f"{loss} · α = {e.lr:g} · {e.dataset.name}")
+            f"{loss} · α = {e.lr + 0.0:g} · {e.dataset.name}")
         if e.status.ok and not self._problem_sticky:
             self.warning.clear()
             self._show_banner("")
