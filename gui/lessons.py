@@ -51,6 +51,12 @@ _BAD_CHAR = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 class LessonError(ValueError):
     """A lesson file that cannot be used; the message says where and why."""
 
+    def __init__(self, message: str):
+        # Messages quote the file (ids, keys, its path) and the window shows them in labels
+        # that guess rich text: a quoted "<img src=/dev/zero>" would be loaded as an image
+        # and abort the app. An invisible word joiner after "<" keeps them plain text.
+        super().__init__(message.replace("<", "<\u2060"))
+
 
 @dataclass(frozen=True)
 class Lesson:

@@ -195,3 +195,23 @@ def test_bad_file_in_the_window_changes_nothing(qtbot, tmp_path):
         win.open_lessons(str(make(sub)))
         assert fragment in win.warning.text(), name
         assert win.lessons == before, name
+
+
+def test_a_message_quoting_markup_stays_plain_text(qtbot, tmp_path):
+    """The window's warning label guesses rich text: a quoted tag must not become one
+    (an <img> naming a device would be read as an image and abort the app)."""
+    from PySide6.QtGui import Qt
+
+    from gui.main_window import MainWindow
+
+    win = MainWindow()
+    qtbot.addWidget(win)
+    before = list(win.lessons)
+    p = tmp_path / "mine.json"
+    p.write_text(with_setup(**{"<b>speed</b>": 1}), encoding="utf-8")
+    win.open_lessons(str(p))
+    shown = win.warning.text()
+    assert "unknown setting" in shown
+    assert not Qt.mightBeRichText(shown)
+    assert "<b>speed</b>" in shown.replace("\u2060", "")
+    assert win.lessons == before
