@@ -135,9 +135,10 @@ def _size(n: int) -> str:
 # ---------------------------------------------------------------- parsing
 def parse_lessons(text: str, source: str = "lessons.json") -> list[Lesson]:
     def parse_int(digits: str) -> int:
-        if len(digits.lstrip("-")) > MAX_DIGITS:
-            raise LessonError(f"{source} holds a whole number with {len(digits)} digits; "
-                              f"numbers in a lessons file have at most {MAX_DIGITS}")
+        n = len(digits.lstrip("-"))
+        if n > MAX_DIGITS:
+            raise LessonError(f"{source} holds a whole number with {n} digits; numbers in "
+                              f"a lessons file have at most {MAX_DIGITS} digits")
         return int(digits)
 
     def no_twice(pairs):
