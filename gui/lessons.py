@@ -36,16 +36,16 @@ MAX_WORD = 60  # longer unbroken runs (URLs) get break opportunities in html()
 MAX_DIGITS = 100  # a whole number in the file; Python itself refuses past 4300
 PARAM_LIMIT = 1e6  # |w1|, |w2|, |b|, and lr
 PARAM_LIMIT_TEXT = "1 000 000"  # as the lessons write it
-MAX_BATCH = 10_000  # batch_size is passed to C code as a 32-bit int
+MAX_BATCH = 10_000  # the window's batch-size spin box range (a Qt int: 2**31 overflowed)
 MAX_LRS = 8
 SLICES = ("w1", "w2", "b")
 TABS = ("loss", "boundary", "landscape", "rates")
 
 ZWSP = "\u200b"  # zero-width space: a line may break here, nothing is drawn
 _BREAK_AFTER = "/-?&=_.,;:"
-# Control characters other than tab and newline, and lone surrogates (invalid text that
+# Control characters other than tab and line ends, and lone surrogates (invalid text that
 # Qt silently drops).
-_BAD_CHAR = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+_BAD_CHAR = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
 class LessonError(ValueError):

@@ -108,6 +108,8 @@ BAD_FILES = [
     ("huge unknown key", write_text(with_setup(**{"k" * 100_000: 1})), "unknown setting"),
     ("control char", write_text(lessons_json(title="a\u0007b")), "invalid character (U+0007)"),
     ("newline in title", write_text(lessons_json(title="a\nb")), "single line"),
+    ("lone surrogate", write_text(lessons_json(text="a@b").replace("@", "\\ud800")),
+     "text holds an invalid character (U+D800)"),
 ]
 
 
@@ -226,3 +228,10 @@ def test_a_message_quoting_markup_stays_plain_text(qtbot, tmp_path):
     assert not Qt.mightBeRichText(shown)
     assert "<b>speed</b>" in shown.replace("\u2060", "")
     assert win.lessons == before
+
+
+def test_windows_line_ends_in_a_text_are_new_lines(tmp_path):
+    p = tmp_path / "mine.json"
+    p.write_text(lessons_json(text="one\r\ntwo\rthree\nfour"), encoding="utf-8")
+    [lesson] = load_lessons(p)
+    assert lesson.html() == "<b>Mine</b><br>one<br>two<br>three<br>four"
