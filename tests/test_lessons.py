@@ -1,8 +1,10 @@
 """Lessons load, set the window up as they say, and a malformed file gets a message."""
 
+import json
+
 import pytest
 
-from gui.lessons import LessonError, load_lessons, parse_lessons
+from gui.lessons import ZWSP, LessonError, load_lessons, parse_lessons
 from gui.main_window import MainWindow
 
 
@@ -21,7 +23,7 @@ def test_shipped_lessons_load():
     ('{"lessons": [{"id": "a", "title": "t", "text": "x", "setup": {"alpha": 1}}]}',
      "unknown setting"),
     ('{"lessons": [{"id": "a", "title": "t", "text": "x", "setup": {"w1": "big"}}]}',
-     "w1 must be a finite number"),
+     "w1 must be a number"),
 ])
 def test_malformed_lessons_are_named(text, match):
     with pytest.raises(LessonError, match=match):
@@ -80,8 +82,71 @@ def test_teachers_file_malformed_keeps_the_menu(qtbot, tmp_path):
     ({"w2": float("inf")}, "w2"),
 ])
 def test_every_setting_is_checked_when_the_file_is_read(setup, match):
-    import json
-
     text = json.dumps({"lessons": [{"id": "a", "title": "t", "text": "x", "setup": setup}]})
     with pytest.raises(LessonError, match=match):
         parse_lessons(text)
+
+
+def _label(qtbot, html_text):
+    """A word-wrapped rich-text QLabel, as the window's lesson box."""
+    from PySide6.QtWidgets import QLabel
+
+    label = QLabel()
+    label.setWordWrap(True)
+    qtbot.addWidget(label)
+    label.setText(html_text)
+    return label
+
+
+def _rendered(label):
+    """The text a rich-text label shows, as plain text."""
+    from PySide6.QtGui import Qt, QTextDocument  # QtGui's Qt holds mightBeRichText
+
+    assert Qt.mightBeRichText(label.text())  # so its <b> and <br> are honoured
+    doc = QTextDocument()
+    doc.setHtml(label.text())
+    return doc.toPlainText()
+
+
+def test_lesson_html_shows_the_text_as_written(qtbot):
+    [lesson] = parse_lessons(json.dumps({"lessons": [{
+        "id": "z", "title": "Signs & <thresholds>", "setup": {},
+        "text": "if z<0 then ŷ<0.5\nif z>0 then ŷ>0.5 & <b>not bold</b>"}]}))
+    shown = _rendered(_label(qtbot, lesson.html()))
+    assert shown.splitlines() == ["Signs & <thresholds>", "if z<0 then ŷ<0.5",
+                                  "if z>0 then ŷ>0.5 & <b>not bold</b>"]
+    # the window's former f"<b>{title}</b><br>{text}" lost all of it after "if z"
+    naive = _rendered(_label(qtbot, f"<b>{lesson.title}</b><br>{lesson.text}"))
+    assert "if z<0 then ŷ<0.5" not in naive
+
+
+def test_a_long_url_can_wrap_and_reads_the_same(qtbot):
+    url = "https://example.org/" + "/".join(["neuron-lab-lesson-material"] * 12) + "?x=1"
+    word = "w" * 3000
+    [lesson] = parse_lessons(json.dumps({"lessons": [{
+        "id": "u", "title": "Links", "setup": {}, "text": f"See {url} and {word}."}]}))
+    label = _label(qtbot, lesson.html())
+    assert _rendered(label).replace(ZWSP, "") == f"Links\nSee {url} and {word}."
+    line = label.fontMetrics().horizontalAdvance("w" * 60)
+    # the label can be as narrow as 60 characters: it never lays out a 3000-char line
+    assert label.minimumSizeHint().width() <= line + 20
+    naive = _label(qtbot, f"<b>{lesson.title}</b><br>{lesson.text}")
+    assert naive.minimumSizeHint().width() > 10 * line
+    pieces = lesson.html().replace("<br>", " ").replace(ZWSP, " ").split()
+    assert max(len(p) for p in pieces) <= 60
+    assert lesson.text == f"See {url} and {word}."  # the lesson itself is unchanged
+
+
+def test_menu_text_keeps_an_ampersand():
+    [lesson] = parse_lessons(json.dumps({"lessons": [{
+        "id": "q", "title": "Q&A", "setup": {}, "text": ""}]}))
+    assert lesson.menu_text() == "Q&&A"
+
+
+def test_the_shipped_file_loads_as_a_teachers_file():
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parent.parent / "resources" / "lessons.json"
+    assert load_lessons(path) == load_lessons()
+    for lesson in load_lessons(path):
+        assert lesson.title in lesson.html()
