@@ -482,6 +482,7 @@ class MainWindow(QMainWindow):
         self.warning = Readout()  # one line; the full message is also its tooltip
         self.warning.setAccessibleName("warning")
         self.warning.setStyleSheet("color: #b00020; font-weight: bold")
+        self.banner.setTextFormat(Qt.TextFormat.PlainText)  # a message is never markup
         sb.addWidget(self.status_text, 3)
         sb.addWidget(self.warning, 2)
 
@@ -649,7 +650,7 @@ class MainWindow(QMainWindow):
         m = self.lessons_menu
         m.clear()
         for lesson in self.lessons:
-            a = QAction(lesson.title, self)
+            a = QAction(lesson.menu_text(), self)
             a.triggered.connect(lambda _=False, le=lesson: self.start_lesson(le))
             m.addAction(a)
         m.addSeparator()
@@ -697,8 +698,7 @@ class MainWindow(QMainWindow):
         if hasattr(self.plots, "apply_lesson"):  # TEMP until merge
             self.plots.apply_lesson(setup)
         self._lesson = lesson
-        self.lesson_text.setText(lesson.html() if hasattr(lesson, "html") else
-                                 f"<b>{escape(lesson.title)}</b><br>{escape(lesson.text)}")
+        self.lesson_text.setText(lesson.html())
         self.lesson_text.show()
 
     def _lesson_setup_left(self) -> str:

@@ -206,7 +206,7 @@ def test_bad_file_in_the_window_changes_nothing(qtbot, tmp_path):
         sub = tmp_path / name.replace(" ", "-")
         sub.mkdir()
         win.open_lessons(str(make(sub)))
-        assert fragment in win.warning.text(), name
+        assert fragment in win.problem_text(), name
         assert win.lessons == before, name
 
 
@@ -223,7 +223,7 @@ def test_a_message_quoting_markup_stays_plain_text(qtbot, tmp_path):
     p = tmp_path / "mine.json"
     p.write_text(with_setup(**{"<b>speed</b>": 1}), encoding="utf-8")
     win.open_lessons(str(p))
-    shown = win.warning.text()
+    shown = win.problem_text()
     assert "unknown setting" in shown
     assert not Qt.mightBeRichText(shown)
     assert "<b>speed</b>" in shown.replace("\u2060", "")
