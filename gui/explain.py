@@ -14,6 +14,8 @@ from PySide6.QtCore import Slot
 from PySide6.QtGui import QFont, QTextBlockFormat, QTextCursor
 from PySide6.QtWidgets import QLabel, QTextBrowser, QVBoxLayout, QWidget
 
+from core.symbols import fmt
+
 from .labels import Readout
 from .palette import PALETTES
 
@@ -107,7 +109,8 @@ class ExplanationPanel(QWidget):
             who = f"{idx[0] + 1} … {idx[-1] + 1} ({len(idx)})" if run else who + ", …"
         noun = "example" if len(p.indices) == 1 else "examples"
         # the header changes once a pass (a per-step counter here would repaint the column)
-        self.header.setText(f"Pass on {noun} {who} · epoch {e.pass_epoch} · α = {e.lr:g}")
+        alpha = fmt(e.lr, self.digits, exact_int=True)
+        self.header.setText(f"Pass on {noun} {who} · epoch {e.pass_epoch} · α = {alpha}")
         if revealed:
             text = self._step_html(revealed[-1], large=True, of=len(p.steps))
             if e.phase == "done":

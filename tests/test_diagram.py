@@ -175,6 +175,32 @@ def test_batch_shows_vectors_cost_and_summed_gradients(view, session):
     assert norm(view.value_text("loss")) == "Cost = 0.084 →"
 
 
+def test_small_values_keep_their_figures_after_5000_epochs(view, session):
+    """The lesson ends with "Cost … about 0.0005": 0.000528, not 0.001, and laid out clear."""
+    session.set_mode("batch")
+    session.train(5000)
+    session.finish_backward()
+    assert norm(view.value_text("loss")) == "Cost = 0.000528 →"
+    assert norm(view.value_text("grad:w1")) == f"← ∂Cost/∂w₁ = {MINUS}0.000225"
+    # the fourth example's gradient is zero but for rounding: a power of ten, one minus sign
+    assert norm(view.value_text("grad:z")).endswith(f"{MINUS}6.35×10⁻¹⁰]")
+    assert_no_overlap(view)
+    session.set_mode("single", 3)  # one small value: the symbol above it, still clear
+    session.finish_forward()
+    assert view.value_text("loss").startswith("L =\n") and "×10⁻" in view.value_text("loss")
+    assert_no_overlap(view)
+
+
+def test_tooltips_give_the_full_value_with_the_real_minus(view, session):
+    session.set_mode("batch")
+    session.finish_backward()
+    g = session.engine.current_pass.grads["w1"]
+    assert view.tooltip_text("grad:w1") == f"∂Cost/∂w₁ = {MINUS}{repr(g)[1:]}"
+    session.apply_update()
+    assert view.tooltip_text("b") == f"b = {session.engine.network.get('b')!r} (was 0.0)"
+    assert "-" not in "".join(view.tooltip_text(k) for k in KEYS)
+
+
 def test_batch_focus_shows_one_example(view, session):
     session.set_mode("batch")
     session.finish_backward()

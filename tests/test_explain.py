@@ -52,3 +52,16 @@ def test_precision_and_batch_vectors(qtbot):
     s.finish_forward()
     p.set_digits(5)
     assert "[0.50000, 0.64566, 0.52498, 0.66819]" in p.toPlainText()
+
+
+def test_one_number_format_in_the_panel(qtbot):
+    """The learning rate and the small values of a trained run read like every other number."""
+    s, p = panel(qtbot)
+    assert "α = 1 " in p.header.text() + " "
+    s.set_mode("batch")
+    s.train(5000)
+    s.finish_forward()
+    assert "Cost = (1/8) × Σ (y − ŷ)² = 0.000528" in p.current.toPlainText()
+    s.set_learning_rate(0.00001)
+    assert p.header.text().endswith("α = 1.00×10⁻⁵")
+    assert "-" not in p.toPlainText()
