@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.symbols import MINUS, fmt, fmt_full, sub, sup
+from core.tutorial_notes import note_for
 
 from .palette import PALETTES
 
@@ -480,6 +481,12 @@ class DiagramView(QGraphicsView):
             return symbol
 
         shown = {SHOWN_TO_KEY[k]: s for k, s in e.shown_values().items() if k in SHOWN_TO_KEY}
+        p = e.current_pass
+
+        def note(step) -> str:
+            """Where the tutorial prints another number for this step: why, on a new line."""
+            found = note_for(e.dataset.X, e.dataset.Y, p.indices, p.params_before, step)
+            return "" if found is None else "\n" + found.text
 
         for key in FORWARD_LABELS + GRAD_LABELS:
             label = labels.get(key)
@@ -496,7 +503,7 @@ class DiagramView(QGraphicsView):
             else:
                 label.set_text(backward_text(sym, arr, d, stacked, exact_int=key == "grad:loss"))
                 label.set_colour(pal.backward)
-            label.setToolTip(f"{sym} = {fmt_full(arr)}")
+            label.setToolTip(f"{sym} = {fmt_full(arr)}{note(step)}")
             label.setVisible(True)
         for key, arrow in self._arrows.items():
             arrow.set_live(key in shown)
@@ -514,7 +521,7 @@ class DiagramView(QGraphicsView):
             label.set_text(f"{symbol} = {fmt(value, d)}")
             label.set_colour(pal.update if step is not None else INK)
             label.set_bold(step is not None)
-            was = f" (was {fmt_full(step.old)})" if step is not None else ""
+            was = f" (was {fmt_full(step.old)}){note(step)}" if step is not None else ""
             label.setToolTip(f"{symbol} = {fmt_full(value)}{was}")
 
         # the example(s): inputs, label, which examples

@@ -15,6 +15,7 @@ from PySide6.QtGui import QFont, QTextBlockFormat, QTextCursor
 from PySide6.QtWidgets import QLabel, QTextBrowser, QVBoxLayout, QWidget
 
 from core.symbols import fmt
+from core.tutorial_notes import note_for
 
 from .labels import Readout
 from .palette import PALETTES
@@ -113,6 +114,10 @@ class ExplanationPanel(QWidget):
         self.header.setText(f"Pass on {noun} {who} · epoch {e.pass_epoch} · α = {alpha}")
         if revealed:
             text = self._step_html(revealed[-1], large=True, of=len(p.steps))
+            note = note_for(e.dataset.X, e.dataset.Y, p.indices, p.params_before, revealed[-1])
+            if note is not None:  # where the tutorial prints another number, say why
+                text += (f"<p style='color:#555; font-size:small'><b>Why the tutorial differs."
+                         f"</b> {html.escape(note.text)}</p>")
             if e.phase == "done":
                 text += ("<p><b>Pass complete.</b> The parameters are updated; step forward "
                          "to start the next pass.</p>")

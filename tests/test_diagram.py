@@ -201,6 +201,17 @@ def test_tooltips_give_the_full_value_with_the_real_minus(view, session):
     assert "-" not in "".join(view.tooltip_text(k) for k in KEYS)
 
 
+def test_loss_tooltip_says_why_the_tutorial_prints_0_109(view, session):
+    session.finish_forward()
+    assert "tutorial" not in view.tooltip_text("loss")  # 0.125, as printed
+    session.finish_backward()
+    session.apply_update()
+    session.finish_forward()  # the pass after b = −0.125
+    assert view.value_text("loss") == "L = 0.110 →"
+    tip = view.tooltip_text("loss")
+    assert tip.startswith("L = 0.10988") and "0.109" in tip and "0.110" in tip
+
+
 def test_batch_focus_shows_one_example(view, session):
     session.set_mode("batch")
     session.finish_backward()
