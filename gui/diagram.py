@@ -67,8 +67,6 @@ FILLS = {  # node fills (the tutorial's: inputs green, bias grey, z white, σ pi
     "sigma": (QColor("#f8cecc"), QColor("#b85450")),
     "loss": (QColor(0, 0, 0, 0), QColor(0, 0, 0, 0)),
 }
-PALETTE_WORDS = {"default": ("green", "red", "orange"),
-                 "colorblind": ("blue", "vermilion", "yellow")}
 
 VALUE_PX = 22  # scene pixels; the view scales the scene to fit
 NODE_PX = 24
@@ -358,6 +356,7 @@ class DiagramView(QGraphicsView):
         self._backs: dict[str, ArrowItem] = {}  # back arrows, by the gradient they carry
         self._hl_items: list = []
         self._hl_target: str | None = None
+        self._legend: list[ValueLabel] = []
 
         self.setScene(QGraphicsScene(self))
         self.setRenderHints(QPainter.RenderHint.Antialiasing
@@ -431,6 +430,10 @@ class DiagramView(QGraphicsView):
         that node is not drawn (b with the bias off)."""
         node = self._nodes.get(name)
         return node.text if node is not None else ""
+
+    def legend(self) -> list[tuple[str, str]]:
+        """The legend under the diagram: (text, colour as "#rrggbb") per entry."""
+        return [(item.text(), item.colour().name()) for item in self._legend]
 
     def highlighted(self) -> str | None:
         """The target of the current micro-step, if it is drawn; else None."""
@@ -716,19 +719,24 @@ class DiagramView(QGraphicsView):
                                  "right-bottom", font=_font(NOTE_PX))
         header.set_text(self._example_text(e, list(e.indices), 0 if n > 1 else None))
         header.set_colour(MUTED)
-        words = PALETTE_WORDS[self._palette]
+        # the legend names meanings, not colours (the palette changes those): each entry
+        # is drawn in its own colour, and the current-step entry wears the highlight
         pal = self.colours
         x = body.left()
-        for text, colour, bold in ((f"→ forward value ({words[0]})", pal.forward, False),
-                                   (f"← gradient ({words[1]})", pal.backward, False),
-                                   ("parameter set by the update (bold)", pal.update, True),
-                                   (f"current step: dashed outline, {words[2]} glow", INK,
-                                    False)):
-            item = ValueLabel(_font(NOTE_PX), QPointF(x, body.bottom() + 16), "right-top")
+        self._legend = []
+        for text, colour, bold, hl in (("→ forward value", pal.forward, False, False),
+                                       ("← gradient", pal.backward, False, False),
+                                       ("parameter set by the update (bold)", pal.update, True,
+                                        False),
+                                       ("current step (dashed outline)", INK, False, True)):
+            item = ValueLabel(_font(NOTE_PX), QPointF(x + ValueLabel.PAD, body.bottom() + 16),
+                              "right-top", view=self)
             item.set_text(text)
             item.set_colour(colour)
             item.set_bold(bold)
+            item.set_highlight(hl)
             scene.addItem(item)
+            self._legend.append(item)
             x += item.boundingRect().width() + 22
         rect = scene.itemsBoundingRect().adjusted(-12, -12, 12, 12)
         scene.setSceneRect(rect)

@@ -256,6 +256,19 @@ def test_colourblind_palette_changes_colours(view, session):
         view.set_palette("neon")
 
 
+def test_legend_names_meanings_not_the_colours_the_palette_changes(view, session):
+    colour_words = re.compile(r"green|red|orange|blue|vermilion|yellow|purple|pink", re.I)
+    for name in ("default", "colorblind"):
+        view.set_palette(name)
+        legend = dict(view.legend())
+        assert not any(colour_words.search(text) for text in legend), legend
+        pal = view.colours
+        assert legend["→ forward value"] == pal.forward.name()
+        assert legend["← gradient"] == pal.backward.name()
+        assert legend["parameter set by the update (bold)"] == pal.update.name()
+    assert_no_overlap(view)
+
+
 def test_moving_a_weight_updates_the_prediction(view, session):
     session.set_mode("single", 1)  # x = (0, 1): ŷ = σ(w₂)
     session.finish_forward()
