@@ -57,12 +57,11 @@ AFTER_BATCH_STEP = (("w1", 0.1480065), ("w2", 0.6386588), ("b", 0.0370235))
 
 NOTES: tuple[TutorialNote, ...] = (
     TutorialNote(
-        where="The tutorial (Fig. 26, “Loss is down … to around 0.109”)",
+        where="The tutorial (Fig. 26 and its text)",
         examples=(OR[0],), params=AFTER_BIAS_STEP, symbol="L", exact=0.109882,
         printed="L = 0.10998005, “around 0.109”",
-        why=("it squares ŷ rounded to 0.469, ½(0 − 0.469)² = 0.10998, then drops the last "
-             "digits instead of rounding. With the exact ŷ = σ(−0.125) = 0.468791, "
-             "L = 0.109882, which rounds to 0.110.")),
+        why=("it squares ŷ rounded to 0.469, then drops digits instead of rounding. "
+             "With the exact ŷ = σ(−0.125) = 0.468791, L = 0.109882, which rounds to 0.110.")),
     TutorialNote(
         where="The tutorial (Fig. 45)",
         examples=OR, params=START, symbol="∂Cost/∂w₂", exact=-0.0386588,

@@ -14,6 +14,7 @@ the existing items, as in Qt's elasticnodes example.
 from __future__ import annotations
 
 import math
+import textwrap
 
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt, Slot
@@ -489,7 +490,7 @@ class DiagramView(QGraphicsView):
         def note(step) -> str:
             """Where the tutorial prints another number for this step: why, on a new line."""
             found = note_for(e.dataset.X, e.dataset.Y, p.indices, p.params_before, step)
-            return "" if found is None else "\n" + found.text
+            return "" if found is None else "\n" + textwrap.fill(found.text, 72)  # tips never wrap
 
         for key in FORWARD_LABELS + GRAD_LABELS:
             label = labels.get(key)
