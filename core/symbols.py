@@ -25,11 +25,16 @@ SCI_BELOW = 1e-4  # smaller magnitudes would need four or more leading zeros
 SCI_FROM = 1e6  # larger ones would need seven or more digits before the point
 
 
+def _power(exp: str) -> str:
+    """Python's exponent text ("-18", "+308") as "×10⁻¹⁸", "×10³⁰⁸"."""
+    e = int(exp)
+    return f"×10{(SUP_MINUS if e < 0 else '') + sup(abs(e))}"
+
+
 def _sci(a: float, sig: int) -> str:
     """|x| as "6.94×10⁻¹⁸": `sig` significant figures, a superscript exponent."""
     mantissa, exp = f"{a:.{sig - 1}e}".split("e")
-    e = int(exp)
-    return f"{mantissa}×10{(SUP_MINUS if e < 0 else '') + sup(abs(e))}"
+    return mantissa + _power(exp)
 
 
 def _signed(x: float, body: str) -> str:
@@ -80,10 +85,8 @@ def fmt_full(value) -> str:
             texts.append(fmt_scalar(v))
             continue
         mantissa, _, exp = repr(abs(v)).partition("e")
-        if exp:
-            e = int(exp)
-            mantissa += f"×10{(SUP_MINUS if e < 0 else '') + sup(abs(e))}"
-        texts.append(_signed(v, mantissa) if v != 0 else mantissa)
+        body = mantissa + (_power(exp) if exp else "")
+        texts.append(_signed(v, body))
     return texts[0] if len(texts) == 1 else "[" + ", ".join(texts) + "]"
 
 

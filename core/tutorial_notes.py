@@ -32,14 +32,16 @@ class TutorialNote:
     printed: str
     why: str
 
-    def matches(self, X, Y, indices, params: dict[str, float], step) -> bool:
+    def matches(self, dataset, p, step) -> bool:
+        """Whether `step` of pass `p` (a core.steps.Pass) on `dataset` is this situation."""
+        indices, params = p.indices, p.params_before
         if step.symbol != self.symbol or len(indices) != len(self.examples):
             return False
         if set(params) != {name for name, _ in self.params}:
             return False
         if not all(abs(params[name] - v) <= 1e-6 for name, v in self.params):
             return False
-        pts = [(X[0, i], X[1, i], Y[0, i]) for i in indices]
+        pts = [(dataset.X[0, i], dataset.X[1, i], dataset.Y[0, i]) for i in indices]
         if not np.allclose(pts, self.examples, rtol=0, atol=1e-12):
             return False
         return bool(np.allclose(np.asarray(step.value, dtype=float), self.exact,
@@ -82,12 +84,12 @@ NOTES: tuple[TutorialNote, ...] = (
 )
 
 
-def note_for(X, Y, indices, params: dict[str, float], step) -> TutorialNote | None:
-    """The note for `step` of a pass on columns `indices` of X, Y that started from
-    `params`, or None: most steps print as the tutorial prints them."""
+def note_for(dataset, p, step) -> TutorialNote | None:
+    """The note for `step` of pass `p` on `dataset`, or None: most steps print as the
+    tutorial prints them."""
     if step is None:
         return None
     for note in NOTES:
-        if note.matches(X, Y, indices, params, step):
+        if note.matches(dataset, p, step):
             return note
     return None

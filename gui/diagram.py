@@ -121,10 +121,9 @@ def label_text(symbol: str, y, digits: int) -> str:
 
 def _equals(values: str, digits: int, stacked: bool) -> str:
     """" = " before the values, or " =\n" to put them under the symbol: with several
-    examples, and for one value longer than fixed point ("0.000528", "6.35×10⁻¹⁰"),
+    examples, and for one value wider than "−0.888" ("0.000528", "6.35×10⁻¹⁰", "12.346"),
     which would otherwise push the diagram wider than the window."""
-    long = "\n" not in values and len(values.lstrip(MINUS)) > digits + 2
-    return " =\n" if stacked or long else " = "
+    return " =\n" if stacked or len(values.lstrip(MINUS)) > digits + 2 else " = "
 
 
 def forward_text(symbol: str, arr, digits: int, stacked: bool) -> str:
@@ -489,7 +488,7 @@ class DiagramView(QGraphicsView):
 
         def note(step) -> str:
             """Where the tutorial prints another number for this step: why, on a new line."""
-            found = note_for(e.dataset.X, e.dataset.Y, p.indices, p.params_before, step)
+            found = note_for(e.dataset, p, step)
             return "" if found is None else "\n" + textwrap.fill(found.text, 72)  # tips never wrap
 
         for key in FORWARD_LABELS + GRAD_LABELS:

@@ -114,7 +114,7 @@ class ExplanationPanel(QWidget):
         self.header.setText(f"Pass on {noun} {who} · epoch {e.pass_epoch} · α = {alpha}")
         if revealed:
             text = self._step_html(revealed[-1], large=True, of=len(p.steps))
-            note = note_for(e.dataset.X, e.dataset.Y, p.indices, p.params_before, revealed[-1])
+            note = note_for(e.dataset, p, revealed[-1])
             if note is not None:  # where the tutorial prints another number, say why
                 text += (f"<p style='color:#555; font-size:small'><b>Why the tutorial differs."
                          f"</b> {html.escape(note.text)}</p>")

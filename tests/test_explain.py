@@ -97,7 +97,7 @@ def test_every_tutorial_note_meets_its_situation_once():
         for _ in range(2 * len(e.steps)):  # two whole passes
             e.step_forward()
             p, step = e.current_pass, e.current_step
-            note = note_for(e.dataset.X, e.dataset.Y, p.indices, p.params_before, step)
+            note = note_for(e.dataset, p, step)
             if note is not None:
                 found.append(note)
                 assert fmt(float(step.value.reshape(-1)[0])) not in note.printed
