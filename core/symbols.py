@@ -20,23 +20,74 @@ def sup(n) -> str:
     return str(n).translate(_SUP)
 
 
+SUP_MINUS = "\u207b"
+SCI_BELOW = 1e-4  # smaller magnitudes would need four or more leading zeros
+SCI_FROM = 1e6  # larger ones would need seven or more digits before the point
+
+
+def _power(exp: str) -> str:
+    """Python's exponent text ("-18", "+308") as "×10⁻¹⁸", "×10³⁰⁸"."""
+    e = int(exp)
+    return f"×10{(SUP_MINUS if e < 0 else '') + sup(abs(e))}"
+
+
+def _sci(a: float, sig: int) -> str:
+    """|x| as "6.94×10⁻¹⁸": `sig` significant figures, a superscript exponent."""
+    mantissa, exp = f"{a:.{sig - 1}e}".split("e")
+    return mantissa + _power(exp)
+
+
+def _signed(x: float, body: str) -> str:
+    return MINUS + body if x < 0 else body
+
+
 def fmt_scalar(x: float, digits: int = 3) -> str:
-    """Fixed-point with a real minus sign; −0.000 shows as 0.000."""
+    """One number as the app shows it: `digits` decimals, the real minus sign (U+2212).
+
+    The rule, with s = max(digits, 1) significant figures where a rule asks for them:
+
+    - |x| ≥ 10^(1 − digits) (at 3 digits: from 0.01): fixed point at `digits` decimals,
+      so at least two significant figures stay ("−0.048", "0.125", "12.346").
+    - smaller than that (fixed point would keep one figure or none: "0.001" for
+      0.000528): s significant figures, still in fixed point ("0.000528", "0.00528").
+    - below 1e-4 or from 1e6 on: s significant figures as a power of ten with
+      superscripts ("6.94×10⁻¹⁸", "1.00×10³⁰⁸"), as too many zeros are hard to read.
+    - 0 and −0 show as "0.000"; NaN as "NaN"; ±∞ as "∞" and "−∞".
+    """
     x = float(x)
     if math.isnan(x):
         return "NaN"
     if math.isinf(x):
-        return "∞" if x > 0 else MINUS + "∞"
-    if abs(x) >= 1e6:
-        text = f"{x:.{max(digits, 1)}e}"
-    else:
-        text = f"{x:.{digits}f}"
-    if text.startswith("-"):
-        body = text[1:]
-        if float(body) == 0.0:
-            return body
-        return MINUS + body
-    return text
+        return _signed(x, "∞")
+    a = abs(x)
+    if a == 0.0:
+        return f"{0.0:.{digits}f}"
+    sig = max(digits, 1)
+    if a >= SCI_FROM or a < SCI_BELOW:
+        return _signed(x, _sci(a, sig))
+    if a >= 10.0 ** (1 - digits):
+        return _signed(x, f"{a:.{digits}f}")
+    decimals = sig - 1 - math.floor(math.log10(a))
+    body = f"{a:.{decimals}f}"
+    if decimals > 0 and float(body) >= 10.0 ** (sig - decimals):  # 0.0009996 → "0.00100"
+        body = f"{a:.{decimals - 1}f}"
+    return _signed(x, body)
+
+
+def fmt_full(value) -> str:
+    """Full precision for tooltips: the shortest text that reads back as the same float
+    (Python's repr), with the real minus sign and a power of ten as fmt_scalar writes
+    it; a vector in brackets."""
+    arr = np.asarray(value, dtype=float).reshape(-1)
+    texts = []
+    for v in arr.tolist():
+        if math.isnan(v) or math.isinf(v):
+            texts.append(fmt_scalar(v))
+            continue
+        mantissa, _, exp = repr(abs(v)).partition("e")
+        body = mantissa + (_power(exp) if exp else "")
+        texts.append(_signed(v, body))
+    return texts[0] if len(texts) == 1 else "[" + ", ".join(texts) + "]"
 
 
 def fmt(value, digits: int = 3, paren: bool = False, exact_int: bool = False,

@@ -14,6 +14,7 @@ the existing items, as in Qt's elasticnodes example.
 from __future__ import annotations
 
 import math
+import textwrap
 
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt, Slot
@@ -34,7 +35,8 @@ from PySide6.QtWidgets import (
     QGraphicsView,
 )
 
-from core.symbols import fmt, sub, sup
+from core.symbols import MINUS, fmt, fmt_full, sub, sup
+from core.tutorial_notes import note_for
 
 from .palette import PALETTES
 
@@ -66,8 +68,6 @@ FILLS = {  # node fills (the tutorial's: inputs green, bias grey, z white, σ pi
     "sigma": (QColor("#f8cecc"), QColor("#b85450")),
     "loss": (QColor(0, 0, 0, 0), QColor(0, 0, 0, 0)),
 }
-PALETTE_WORDS = {"default": ("green", "red", "orange"),
-                 "colorblind": ("blue", "vermilion", "yellow")}
 
 VALUE_PX = 22  # scene pixels; the view scales the scene to fit
 NODE_PX = 24
@@ -83,12 +83,6 @@ def _font(px: int) -> QFont:
     f.setStyleHint(QFont.StyleHint.SansSerif)
     f.setPixelSize(px)
     return f
-
-
-def _full(arr: np.ndarray) -> str:
-    """Full precision (shortest repr that round-trips)."""
-    vals = [repr(float(v)) for v in arr]
-    return vals[0] if len(vals) == 1 else "[" + ", ".join(vals) + "]"
 
 
 def _is_int(arr: np.ndarray) -> bool:
@@ -125,16 +119,23 @@ def label_text(symbol: str, y, digits: int) -> str:
     return f"{symbol} = {vector_text(y, digits, exact_int=True, column=False)}"
 
 
+def _equals(values: str, digits: int, stacked: bool) -> str:
+    """" = " before the values, or " =\n" to put them under the symbol: with several
+    examples, and for one value wider than "−0.888" ("0.000528", "6.35×10⁻¹⁰", "12.346"),
+    which would otherwise push the diagram wider than the window."""
+    return " =\n" if stacked or len(values.lstrip(MINUS)) > digits + 2 else " = "
+
+
 def forward_text(symbol: str, arr, digits: int, stacked: bool) -> str:
     """"ŷ = 0.500 →"; stacked (several examples): the symbol above the values."""
-    sep = " =\n" if stacked else " = "
-    return f"{symbol}{sep}{vector_text(arr, digits)} →"
+    values = vector_text(arr, digits)
+    return f"{symbol}{_equals(values, digits, stacked)}{values} →"
 
 
 def backward_text(symbol: str, arr, digits: int, stacked: bool, exact_int: bool = False) -> str:
     """"← ∂L/∂ŷ = 0.500"; stacked (several examples): the symbol above the values."""
-    sep = " =\n" if stacked else " = "
-    return f"← {symbol}{sep}{vector_text(arr, digits, exact_int)}"
+    values = vector_text(arr, digits, exact_int)
+    return f"← {symbol}{_equals(values, digits, stacked)}{values}"
 
 
 # ---------------------------------------------------------------------- items
@@ -355,6 +356,7 @@ class DiagramView(QGraphicsView):
         self._backs: dict[str, ArrowItem] = {}  # back arrows, by the gradient they carry
         self._hl_items: list = []
         self._hl_target: str | None = None
+        self._legend: list[ValueLabel] = []
 
         self.setScene(QGraphicsScene(self))
         self.setRenderHints(QPainter.RenderHint.Antialiasing
@@ -429,6 +431,10 @@ class DiagramView(QGraphicsView):
         node = self._nodes.get(name)
         return node.text if node is not None else ""
 
+    def legend(self) -> list[tuple[str, str]]:
+        """The legend under the diagram: (text, colour as "#rrggbb") per entry."""
+        return [(item.text(), item.colour().name()) for item in self._legend]
+
     def highlighted(self) -> str | None:
         """The target of the current micro-step, if it is drawn; else None."""
         return self._hl_target
@@ -478,6 +484,12 @@ class DiagramView(QGraphicsView):
             return symbol
 
         shown = {SHOWN_TO_KEY[k]: s for k, s in e.shown_values().items() if k in SHOWN_TO_KEY}
+        p = e.current_pass
+
+        def note(step) -> str:
+            """Where the tutorial prints another number for this step: why, on a new line."""
+            found = note_for(e.dataset, p, step)
+            return "" if found is None else "\n" + textwrap.fill(found.text, 72)  # tips never wrap
 
         for key in FORWARD_LABELS + GRAD_LABELS:
             label = labels.get(key)
@@ -494,7 +506,7 @@ class DiagramView(QGraphicsView):
             else:
                 label.set_text(backward_text(sym, arr, d, stacked, exact_int=key == "grad:loss"))
                 label.set_colour(pal.backward)
-            label.setToolTip(f"{sym} = {_full(arr)}")
+            label.setToolTip(f"{sym} = {fmt_full(arr)}{note(step)}")
             label.setVisible(True)
         for key, arrow in self._arrows.items():
             arrow.set_live(key in shown)
@@ -512,8 +524,8 @@ class DiagramView(QGraphicsView):
             label.set_text(f"{symbol} = {fmt(value, d)}")
             label.set_colour(pal.update if step is not None else INK)
             label.set_bold(step is not None)
-            was = f" (was {step.old!r})" if step is not None else ""
-            label.setToolTip(f"{symbol} = {value!r}{was}")
+            was = f" (was {fmt_full(step.old)}){note(step)}" if step is not None else ""
+            label.setToolTip(f"{symbol} = {fmt_full(value)}{was}")
 
         # the example(s): inputs, label, which examples
         idx = list(e.indices)
@@ -522,10 +534,10 @@ class DiagramView(QGraphicsView):
             arr = pick(X[j])
             label = labels[f"x{j + 1}"]
             label.set_text(vector_text(arr, d, exact_int=True))
-            label.setToolTip(f"{tag(f'x{sub(j + 1)}', X[j])} = {_full(arr)}")
+            label.setToolTip(f"{tag(f'x{sub(j + 1)}', X[j])} = {fmt_full(arr)}")
         yarr, ysym = pick(Y), tag("y", Y)
         labels["y"].set_text(label_text(ysym, yarr, d))
-        labels["y"].setToolTip(f"{ysym} = {_full(yarr)}")
+        labels["y"].setToolTip(f"{ysym} = {fmt_full(yarr)}")
         labels["example"].set_text(self._example_text(e, idx, focus))
 
         self._set_highlight(e)
@@ -576,26 +588,40 @@ class DiagramView(QGraphicsView):
         d, stacked = self._digits, n > 1
         L = "L" if n == 1 else "Cost"
         dd = f"∂{L}/∂"
+        font = _font(VALUE_PX)
 
-        def vec(v):
-            return np.full(n, v)
+        def widest(make, v: float, per_example: bool = False, tiny: bool = True) -> str:
+            """make(value)'s widest text over the shapes fmt gives a value of this size:
+            fixed point, small with significant figures ("0.000528") and, if `tiny`, a
+            power of ten ("6.35×10⁻¹⁰": a trained gradient that is zero but for rounding).
+            A forward vector leaves that last one out: its products, z and ŷ are that
+            small only for a weight near 0 or a saturated σ, and the room it would take
+            makes every text of the batch diagram smaller."""
+            cands = (v, math.copysign(0.000888, v)) + ((math.copysign(8.88e-10, v),)
+                                                       if tiny else ())
+            texts = [make(np.full(n, c) if per_example else c) for c in cands]
+            return max(texts, key=lambda t: _measure(font, t)[0])
 
         X = e.dataset.X
-        xs = vector_text(vec(max(X.reshape(-1), key=lambda v: len(fmt(v, d, exact_int=True)))),
+        xs = vector_text(np.full(n, max(X.reshape(-1), key=lambda v: len(fmt(v, d,
+                                                                             exact_int=True)))),
                          d, exact_int=True)
         out = {"x1": xs, "x2": xs, "example": "",
                "y": label_text("y", np.ones(n) if n <= MAX_VECTOR else np.arange(n) % 2, d),
-               "loss": forward_text(L, 0.888, d, stacked),
+               "loss": widest(lambda v: forward_text(L, v, d, stacked), 0.888),
                "grad:loss": backward_text(f"{dd}{L}", 1.0, d, stacked, exact_int=True)}
         for key, sym in (("w1", "w₁"), ("w2", "w₂"), ("b", "b")):
             out[key] = f"{sym} = {fmt(-8.0, d)}"
         for key, sym, v in (("prod:w1", "w₁x₁", -8.0), ("prod:w2", "w₂x₂", -8.0),
                             ("prod:b", "b", -8.0), ("z", "z", -8.0), ("y_hat", "ŷ", 0.888)):
-            out[key] = forward_text(sym, vec(v), d, stacked)
+            out[key] = widest(lambda a, sym=sym: forward_text(sym, a, d, stacked), v, True,
+                              tiny=not stacked)
         for key, sym in (("grad:w1", "w₁"), ("grad:w2", "w₂"), ("grad:b", "b")):
-            out[key] = backward_text(f"{dd}{sym}", -0.888, d, stacked)
+            out[key] = widest(lambda a, sym=sym: backward_text(f"{dd}{sym}", a, d, stacked),
+                              -0.888)
         for key, sym in (("grad:z", "z"), ("grad:y_hat", "ŷ")):
-            out[key] = backward_text(f"{dd}{sym}", vec(-0.888), d, stacked)
+            out[key] = widest(lambda a, sym=sym: backward_text(f"{dd}{sym}", a, d, stacked),
+                              -0.888, True)
         return out
 
     def _build(self, e, n: int) -> None:
@@ -657,9 +683,11 @@ class DiagramView(QGraphicsView):
         x_loss = connection(sig_cx + R_s + 6, "y_hat")
         lt = "L = ½(y − ŷ)²" if single else "Cost =\n(1/2m) Σ (y − ŷ)²"
         lw, lh = _measure(nf, lt)
-        loss_cx = x_loss + 16 + lw / 2
+        # the loss node is its text alone: a small gap, unless the labels under it are wider
+        half = max(lw / 2 + 6, W["y"] / 2 + 4)
+        loss_cx = x_loss + half
         self._add_node("loss", "loss", lt, lw + 20, lh + 16, QPointF(loss_cx, 0))
-        connection(loss_cx + lw / 2 + 16, "loss")
+        connection(loss_cx + half, "loss")
         self._add_label("y", QPointF(loss_cx, lh / 2 + 16), "below")
 
         # ---- the bias node above z, its edge straight down into z
@@ -691,19 +719,24 @@ class DiagramView(QGraphicsView):
                                  "right-bottom", font=_font(NOTE_PX))
         header.set_text(self._example_text(e, list(e.indices), 0 if n > 1 else None))
         header.set_colour(MUTED)
-        words = PALETTE_WORDS[self._palette]
+        # the legend names meanings, not colours (the palette changes those): each entry
+        # is drawn in its own colour, and the current-step entry wears the highlight
         pal = self.colours
         x = body.left()
-        for text, colour, bold in ((f"→ forward value ({words[0]})", pal.forward, False),
-                                   (f"← gradient ({words[1]})", pal.backward, False),
-                                   ("parameter set by the update (bold)", pal.update, True),
-                                   (f"current step: dashed outline, {words[2]} glow", INK,
-                                    False)):
-            item = ValueLabel(_font(NOTE_PX), QPointF(x, body.bottom() + 16), "right-top")
+        self._legend = []
+        for text, colour, bold, hl in (("→ forward value", pal.forward, False, False),
+                                       ("← gradient", pal.backward, False, False),
+                                       ("parameter set by the update (bold)", pal.update, True,
+                                        False),
+                                       ("current step (dashed outline)", INK, False, True)):
+            item = ValueLabel(_font(NOTE_PX), QPointF(x + ValueLabel.PAD, body.bottom() + 16),
+                              "right-top", view=self)
             item.set_text(text)
             item.set_colour(colour)
             item.set_bold(bold)
+            item.set_highlight(hl)
             scene.addItem(item)
+            self._legend.append(item)
             x += item.boundingRect().width() + 22
         rect = scene.itemsBoundingRect().adjusted(-12, -12, 12, 12)
         scene.setSceneRect(rect)

@@ -14,6 +14,9 @@ from PySide6.QtCore import Slot
 from PySide6.QtGui import QFont, QTextBlockFormat, QTextCursor
 from PySide6.QtWidgets import QLabel, QTextBrowser, QVBoxLayout, QWidget
 
+from core.symbols import fmt
+from core.tutorial_notes import note_for
+
 from .labels import Readout
 from .palette import PALETTES
 
@@ -107,9 +110,14 @@ class ExplanationPanel(QWidget):
             who = f"{idx[0] + 1} … {idx[-1] + 1} ({len(idx)})" if run else who + ", …"
         noun = "example" if len(p.indices) == 1 else "examples"
         # the header changes once a pass (a per-step counter here would repaint the column)
-        self.header.setText(f"Pass on {noun} {who} · epoch {e.pass_epoch} · α = {e.lr:g}")
+        alpha = fmt(e.lr, self.digits, exact_int=True)
+        self.header.setText(f"Pass on {noun} {who} · epoch {e.pass_epoch} · α = {alpha}")
         if revealed:
             text = self._step_html(revealed[-1], large=True, of=len(p.steps))
+            note = note_for(e.dataset, p, revealed[-1])
+            if note is not None:  # where the tutorial prints another number, say why
+                text += (f"<p style='color:#555; font-size:small'><b>Why the tutorial differs."
+                         f"</b> {html.escape(note.text)}</p>")
             if e.phase == "done":
                 text += ("<p><b>Pass complete.</b> The parameters are updated; step forward "
                          "to start the next pass.</p>")

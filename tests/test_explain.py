@@ -52,3 +52,53 @@ def test_precision_and_batch_vectors(qtbot):
     s.finish_forward()
     p.set_digits(5)
     assert "[0.50000, 0.64566, 0.52498, 0.66819]" in p.toPlainText()
+
+
+def test_one_number_format_in_the_panel(qtbot):
+    """The learning rate and the small values of a trained run read like every other number."""
+    s, p = panel(qtbot)
+    assert "α = 1 " in p.header.text() + " "
+    s.set_mode("batch")
+    s.train(5000)
+    s.finish_forward()
+    assert "Cost = (1/8) × Σ (y − ŷ)² = 0.000528" in p.current.toPlainText()
+    s.set_learning_rate(0.00001)
+    assert p.header.text().endswith("α = 1.00×10⁻⁵")
+    assert "-" not in p.toPlainText()
+
+
+def test_a_note_says_why_the_tutorial_prints_0_109(qtbot):
+    """The bias lesson: after b = −0.125 the loss is 0.110; the tutorial says 0.109."""
+    s, p = panel(qtbot)
+    s.finish_backward()
+    s.apply_update()
+    for _ in range(5):  # the next pass, up to ŷ: no note yet
+        s.step_forward()
+        assert "tutorial" not in p.current.toPlainText()
+    s.step_forward()
+    text = p.current.toPlainText()
+    assert "L = ½(0 − 0.469)² = 0.110" in text
+    assert "0.109" in text and "0.110" in text and "0.469" in text
+    s.step_forward()  # the next step has no note
+    assert "0.109" not in p.current.toPlainText()
+
+
+def test_every_tutorial_note_meets_its_situation_once():
+    """The table's situations are real: running the tutorial's two lessons finds every
+    note on exactly one step, and only where 3 decimals differ from the printed value."""
+    from core import Engine, datasets, network
+    from core.symbols import fmt
+    from core.tutorial_notes import NOTES, note_for
+
+    found = []
+    for mode, example in (("single", 0), ("batch", None)):
+        e = Engine(network.neuron((0.1, 0.6), 0.0), datasets.gate("or"), lr=1.0, mode=mode,
+                   example=example)
+        for _ in range(2 * len(e.steps)):  # two whole passes
+            e.step_forward()
+            p, step = e.current_pass, e.current_step
+            note = note_for(e.dataset, p, step)
+            if note is not None:
+                found.append(note)
+                assert fmt(float(step.value.reshape(-1)[0])) not in note.printed
+    assert sorted(map(id, found)) == sorted(map(id, NOTES))

@@ -5,7 +5,8 @@
 1. slider value change → diagram repainted (every view that listens updates,
    then the diagram paints synchronously), over 300 changes;
 2. one micro-step rendered (step forward, the diagram painted; and the whole
-   window brought up to date, for reference);
+   window brought up to date, for reference); and the diagram's refresh() alone,
+   a batch pass stepped back and forth (once a test asserted its p95 < 8 ms);
 3. one full refresh (diagram + explanation + all plots with a 200×200
    boundary grid) during play and during slider drags, painting included
    (pyqtgraph schedules its scene updates, so the event loop runs);
@@ -81,6 +82,7 @@ def main():
         samples.append(t1 - t0)
     summary("one micro-step rendered (diagram)", samples, "target p95 < 8 ms")
     summary("one micro-step, whole window painted", whole, "for reference")
+    diagram_refresh(win)
 
     # 3. full refresh, during play and during a drag
     win.session.reset()
@@ -140,6 +142,20 @@ def main():
     summary("  frame (train + every view) during that run", ticks,
             "each frame trains ~8 ms, then draws")
     win.close()
+
+
+def diagram_refresh(win):
+    """The diagram's refresh() alone (no painting), in batch mode, stepping back and forth."""
+    session = win.session
+    session.set_mode("batch")
+    session.finish_backward()
+    samples = []
+    for i in range(200):
+        session.engine.step_back() if i % 2 else session.engine.step_forward()
+        t0 = time.perf_counter()
+        win.diagram.refresh()
+        samples.append(time.perf_counter() - t0)
+    summary("diagram refresh() alone, batch, step back/forth", samples, "target p95 < 8 ms")
 
 
 def rss_mb() -> float:
