@@ -6,6 +6,8 @@ import math
 
 from PySide6.QtCore import QSignalBlocker, Qt, Signal, Slot
 from PySide6.QtGui import QValidator
+
+from core.symbols import MINUS, fmt_full
 from PySide6.QtWidgets import (
     QStyle,
     QStyleOptionSlider,
@@ -109,19 +111,29 @@ class _SaysWhy:
         for affix in (self.prefix(), self.suffix()):
             if affix:
                 t = t.replace(affix.strip(), "")
-        t = t.replace("\u2212", "-").replace(",", "").replace(" ", "").strip()
+        t = t.replace(MINUS, "-").replace(",", "").replace(" ", "").strip()
         try:
             return float(t)
         except ValueError:
             return None
 
     def validate(self, text, pos):
-        state = super().validate(text, pos)
+        state = super().validate(text.replace(MINUS, "-"), pos)
         result = state[0] if isinstance(state, tuple) else state
         if result == QValidator.State.Invalid and self._number(text) is not None:
             # a number out of range: let it be typed, and explain it in fixup()
-            return QValidator.State.Intermediate, text, pos
-        return state
+            result = QValidator.State.Intermediate
+        return result, text, pos
+
+    # the app's one minus sign (U+2212) in the box too; a typed hyphen still works
+    def textFromValue(self, value):
+        text = super().textFromValue(value)
+        if text.startswith("-") and self._number(text[1:]) == 0:
+            return text[1:]  # no "−0.000"
+        return text.replace("-", MINUS)
+
+    def valueFromText(self, text):
+        return super().valueFromText(text.replace(MINUS, "-"))
 
     def fixup(self, text):
         v = self._number(text)
@@ -199,7 +211,7 @@ class ParameterSlider(QWidget):
         beyond = not abs(v) <= SPIN_LIMIT  # NaN too
         # a value the box cannot hold is shown clamped, in red, with the truth in the tooltip
         self.spin.setStyleSheet("color: #b00020" if beyond else "")
-        self.spin.setToolTip(f"{self.name} = {v!r}" + (" (beyond what this box shows)"
+        self.spin.setToolTip(f"{self.name} = {fmt_full(v)}" + (" (beyond what this box shows)"
                                                       if beyond else ""))
 
     def set_span(self, span: float):

@@ -19,13 +19,30 @@ class Readout(QWidget):
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.setFixedHeight(self.label.sizeHint().height())
 
+    _full = ""
+    _detail = ""
+
+    def set_detail(self, text: str):
+        """A longer text for the tooltip than the one shown."""
+        self._detail = text
+        self._show()
+
     def setText(self, text: str):
-        if text != self.label.text():  # an unchanged text repaints nothing
-            self.label.setText(text)
-            self.label.setToolTip(text if len(text) > 60 else "")
+        if text != self._full:  # an unchanged text repaints nothing
+            self._full = text
+            self._show()
+
+    def _show(self):
+        """The text, elided with "…" when the box is too narrow (whole in the tooltip)."""
+        text = self._full
+        shown = self.label.fontMetrics().elidedText(text, Qt.TextElideMode.ElideRight,
+                                                   max(0, self.width()))
+        if shown != self.label.text():
+            self.label.setText(shown)
+        self.label.setToolTip(self._detail or (text if shown != text or len(text) > 60 else ""))
 
     def text(self) -> str:
-        return self.label.text()
+        return self._full
 
     def setStyleSheet(self, sheet: str):
         self.label.setStyleSheet(sheet)
@@ -35,10 +52,12 @@ class Readout(QWidget):
         self.label.setAccessibleName(name)
 
     def clear(self):
+        self._detail = ""
         self.setText("")
 
     def resizeEvent(self, event):
         self.label.setGeometry(0, 0, self.width(), self.height())
+        self._show()
         super().resizeEvent(event)
 
     def minimumSizeHint(self):

@@ -549,7 +549,8 @@ class MainWindow(QMainWindow):
             self.dataset.setCurrentIndex(self.dataset.findData(key))
             self.example.clear()
             for i, (x1, x2, y) in enumerate(ds.points):
-                self.example.addItem(f"{i + 1}: x = ({x1:g}, {x2:g}), y = {y}")
+                x = fmt((x1, x2), 2, exact_int=True).strip("[]")
+                self.example.addItem(f"{i + 1}: x = ({x}), y = {y}")
             self.example.addItem("Cycle through all")
         with QSignalBlocker(self.batch_size):  # a clamp here is no choice of the learner's
             self.batch_size.setMaximum(max(1, ds.m))
@@ -563,7 +564,7 @@ class MainWindow(QMainWindow):
         phase = {"idle": "ready", "done": "pass complete"}.get(e.phase, f"{e.phase} pass")
         self.status_text.setText(
             f"Epochs done {e.epoch} · updates {e.iteration} · epoch {e.pass_epoch}: {phase} · "
-            f"{loss} · α = {e.lr + 0.0:g} · {e.dataset.name}")
+            f"{loss} · α = {fmt(e.lr, self.digits, exact_int=True)} · {e.dataset.name}")
         if e.status.ok and not self._problem_sticky:
             self.warning.clear()
             self._show_banner("")
@@ -586,7 +587,7 @@ class MainWindow(QMainWindow):
             if fm.horizontalAdvance(text) > room:
                 text = "⚠ See the message above the diagram"
         self.warning.setText(text)
-        self.warning.label.setToolTip(message)
+        self.warning.set_detail(message)
 
     def problem_text(self) -> str:
         """The problem in view, in full (the banner's text without its sign)."""

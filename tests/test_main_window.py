@@ -8,6 +8,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractSlider, QLineEdit, QWidget
 
+from core.symbols import fmt_full
 from gui.main_window import SPEEDS, MainWindow
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
@@ -284,7 +285,7 @@ def test_values_beyond_the_box_are_marked(win):
     win.session.apply_update()  # b = −1.25e307
     b = win.session.engine.parameters()["b"]
     tip = win.sliders["b"].spin.toolTip()
-    assert "beyond" in tip and repr(b) in tip
+    assert "beyond" in tip and fmt_full(b) in tip
 
 
 def test_bias_switch_after_an_overflow(win, qtbot):

@@ -306,3 +306,17 @@ def test_a_refused_entry_says_why(win, qtbot, box, typed):
     qtbot.keyClick(spin, Qt.Key_Return)
     assert spin.value() == before  # nothing changed…
     assert typed in win.problem_text() and "takes" in win.problem_text()  # …and it says why
+
+
+def test_parameter_boxes_use_the_real_minus(win, qtbot):
+    spin = win.sliders["b"].spin
+    win.session.set_parameter("b", -0.125)
+    assert spin.text() == f"{MINUS}0.125"
+    spin.setFocus()
+    spin.selectAll()
+    qtbot.keyClicks(spin, "-0.25")  # a typed hyphen still works
+    qtbot.keyClick(spin, Qt.Key_Return)
+    assert win.session.engine.parameters()["b"] == -0.25 and spin.text() == f"{MINUS}0.250"
+    win.session.set_parameter("b", -1e-9)
+    assert spin.text() == "0.000"
+    assert "-" not in win.status_text.text()
