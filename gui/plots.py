@@ -17,7 +17,8 @@ import time
 
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QAction, QColor
+from PySide6.QtGui import QAction, QColor, QPainter
+from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -113,12 +114,26 @@ def status_title(st) -> str:
     return {"non-finite": "Overflowed"}.get(st.kind, st.kind.capitalize())
 
 
-def export_plot(item, path: str):
-    """Save a plot item as PNG or SVG (by the file name's ending)."""
-    if str(path).lower().endswith(".svg"):
-        pg_exporters.SVGExporter(item).export(str(path))
+def export_plot(widget: QWidget, path: str, item=None):
+    """Save a plot as PNG (the plot item, or the whole widget) or SVG (by the name's
+    ending). SVG goes through Qt's own generator: pyqtgraph's SVGExporter cannot
+    parse the paths Qt 6 writes."""
+    path = str(path)
+    if path.lower().endswith(".svg"):
+        gen = QSvgGenerator()
+        gen.setFileName(path)
+        gen.setSize(widget.size())
+        gen.setViewBox(widget.rect())
+        gen.setTitle("Neuron Lab plot")
+        painter = QPainter(gen)
+        try:
+            widget.render(painter)
+        finally:
+            painter.end()
+    elif item is not None:
+        pg_exporters.ImageExporter(item).export(path)
     else:
-        pg_exporters.ImageExporter(item).export(str(path))
+        widget.grab().save(path)
 
 
 class PlotMenu:
@@ -165,7 +180,7 @@ class PlotMenu:
         if path:
             if not path.lower().endswith("." + ext):
                 path += "." + ext
-            export_plot(self.items[0], path)
+            export_plot(self.widget, path, self.items[0])
 
 
 def _pen(color, width=1.5, style=None):
