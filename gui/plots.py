@@ -53,7 +53,7 @@ from core.landscape import (
     pixel_centres,
     slice_descent,
 )
-from core.symbols import fmt, sub
+from core.symbols import MINUS, fmt, fmt_scalar, sub
 from gui.labels import Readout
 from gui.palette import PALETTES, Palette
 
@@ -112,6 +112,18 @@ def status_title(st) -> str:
     if ":" in st.message and len(head) <= 12:
         return head
     return {"non-finite": "Overflowed"}.get(st.kind, st.kind.capitalize())
+
+
+def lr_text(lr: float) -> str:
+    """A learning rate as typed (0.5, 200, not 0.500, 200.000): fmt_scalar with just
+    the decimals it needs; very small or large ones in fmt's own notation."""
+    lr = float(lr)
+    if lr != 0 and not 1e-3 <= abs(lr) < 1e6:
+        return fmt(lr)
+    for d in range(4):
+        if float(f"{lr:.{d}f}") == lr:
+            return fmt_scalar(lr, d)
+    return fmt(lr)
 
 
 def export_plot(widget: QWidget, path: str, item=None):
@@ -190,10 +202,18 @@ def _pen(color, width=1.5, style=None):
     return pen
 
 
+def real_minus(ax: pg.AxisItem):
+    """Tick labels with the real minus sign, as every other number in the app."""
+    plain = ax.tickStrings
+    ax.tickStrings = lambda values, scale, spacing: [
+        t.replace("-", MINUS) for t in plain(values, scale, spacing)]
+
+
 def style_plot(item: pg.PlotItem, xlabel: str, ylabel: str, title: str | None = None):
     """Dark axes with labels (no SI prefix: "cost (x0.001)" misleads more than it helps)."""
     for side, text in (("bottom", xlabel), ("left", ylabel)):
         ax = item.getAxis(side)
+        real_minus(ax)
         ax.setPen(pg.mkPen(INK))
         ax.setTextPen(pg.mkPen(INK))
         ax.enableAutoSIPrefix(False)
@@ -450,13 +470,14 @@ class LossCurvePlot(LivePlot):
         self.log_box.toggled.connect(log_act.setChecked)
         self.menu = PlotMenu(self, self.plot, [pi], self.reset_view, [log_act])
         top = QHBoxLayout()
-        top.addWidget(self.readout, 1)
+        top.addStretch(1)
         top.addWidget(self.log_box)
         top.addWidget(self.menu.button)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addLayout(top)
         lay.addWidget(self.plot, 1)
+        lay.addWidget(self.readout)  # under the plot, as the boundary's readout
 
         light_grid(pi)
         self.vb = pi.getViewBox()
@@ -832,8 +853,9 @@ class DecisionBoundaryPlot(LivePlot):
         self.plot.setMinimumHeight(MIN_PLOT_HEIGHT)
         self.menu = PlotMenu(self, self.plot, [pi], self.reset_view)
 
-        self.help = QLabel("Click: add a point (Shift: the other class). Click a point: "
-                           "remove it.")
+        self.help = QLabel("Click to add a point, on a point to remove it.")
+        self.help.setToolTip("Click on the plane adds an example of the class chosen above "
+                             "(Shift+click: the other class); click on an example removes it.")
         self.help.setWordWrap(True)
         self.add1 = QPushButton(f"Add class 1 ({CLASS_GLYPHS[1]})")
         self.add0 = QPushButton(f"Add class 0 ({CLASS_GLYPHS[0]})")
@@ -892,6 +914,10 @@ class DecisionBoundaryPlot(LivePlot):
     def set_palette(self, pal: Palette):
         self._pal = pal
         self.image.setColorMap(boundary_cmap(pal))
+        # dark blue would sit too close to the colour-blind palette's blue class
+        ink = QColor(10, 60, 150) if pal == PALETTES["default"] else QColor(20, 20, 20)
+        self.line.setPen(_pen(ink, 3))
+        self.iso.setPen(_pen(ink, 3))
         self._drawn_points = None
         self.refresh(force=True)
 
@@ -1112,6 +1138,7 @@ class LandscapePlot(LivePlot):
         self.colorbar.setImageItem(self.map_image, insert_in=mp)
         self.colorbar.axis.setLabel("log₁₀ cost", color="#1e1e1e")
         self.colorbar.axis.setTextPen(pg.mkPen(INK))
+        real_minus(self.colorbar.axis)
         self.path = pg.PlotDataItem(pen=_pen(QColor(255, 255, 255), 2))
         self.path_point = pg.PlotDataItem(pen=None, symbol="o", symbolSize=11,
                                           symbolBrush=pg.mkBrush(230, 120, 0),
@@ -1204,7 +1231,7 @@ class LandscapePlot(LivePlot):
                 self.lr_box.setCurrentIndex(i)
                 break
         else:
-            self.lr_box.addItem(f"α = {fmt(lr)}", float(lr))
+            self.lr_box.addItem(f"α = {lr_text(lr)}", float(lr))
             self.lr_box.setCurrentIndex(self.lr_box.count() - 1)
         self.refresh()
 
@@ -1379,7 +1406,7 @@ class LandscapePlot(LivePlot):
         moved = th[-1] - th[0]
         off = sum(1 for t in th if not lo <= t <= hi)
         msg = (f"{what}: ∂{lsym}/∂{sym} = {fmt(g)} at {sym} = {fmt(theta)} (the tangent's "
-               f"slope). {len(th) - 1} steps of α = {fmt(lr)} move {sym} by {fmt(moved)}.")
+               f"slope). {len(th) - 1} steps of α = {lr_text(lr)} move {sym} by {fmt(moved)}.")
         if not steps.finite:
             msg += " A step left the finite numbers: the descent diverged."
         elif off:
@@ -1754,7 +1781,7 @@ class LearningRateComparison(LivePlot):
             # epochs counted from 1, so that a log axis can show the first one
             it.setData(np.arange(1, y.size + 1, dtype=float), np.maximum(y, LOG_FLOOR))
             self._curves[lr] = y
-            name = f"α = {fmt(lr)}"
+            name = f"α = {lr_text(lr)}"
             if st.ok:
                 if y.size:
                     name += f": {fmt(y[-1])}"
@@ -1763,10 +1790,10 @@ class LearningRateComparison(LivePlot):
                 word = status_title(st)
                 self._flags[lr] = word
                 name += f": {word} at epoch {n}"
-                notes.append(f"α = {fmt(lr)}: {st.message}")
+                notes.append(f"α = {lr_text(lr)}: {st.message}")
             above = int(np.sum(y[1:] > y[0] * (1 + 1e-9))) if y.size else 0
             if above and st.ok:
-                notes.append(f"α = {fmt(lr)} overshoots: its cost rose above the start "
+                notes.append(f"α = {lr_text(lr)} overshoots: its cost rose above the start "
                              f"and stayed there for {above} epoch{'s' if above > 1 else ''}.")
             self.legend.addItem(it, name)
         if any(y.size and np.any(y == 0.0) for y in self._curves.values()):
@@ -1789,8 +1816,8 @@ class LearningRateComparison(LivePlot):
         with np.errstate(all="ignore"):
             yhat = net.predict(ds.X)
         if not np.all((yhat > 0.5) == (ds.Y > 0.5)):
-            return [f"The largest α, {fmt(big)}, ends lowest in these epochs."]
-        return [f"Why the largest α, {fmt(big)}, wins here: {ds.name}'s classes can be split "
+            return [f"The largest α, {lr_text(big)}, ends lowest in these epochs."]
+        return [f"Why the largest α, {lr_text(big)}, wins here: {ds.name}'s classes can be split "
                 "by a line, so its cost keeps falling as the weights grow and has no minimum "
                 "at finite weights. In the long run there is no minimum to overshoot; large "
                 "steps just get there faster."]
