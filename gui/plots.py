@@ -1778,8 +1778,15 @@ class LearningRateComparison(LivePlot):
             st = res.statuses[i]
             it.setVisible(True)
             it.setPen(self._lr_pen(i))
-            # epochs counted from 1, so that a log axis can show the first one
-            it.setData(np.arange(1, y.size + 1, dtype=float), np.maximum(y, LOG_FLOOR))
+            # epochs counted from 1, so that a log axis can show the first one; a long
+            # run is drawn as its peaks (the drawing, not the training, was the slow part)
+            if y.size > 2 * MAX_BUCKETS:
+                dec = PeakDecimator()
+                dec.extend(y)
+                dx, dy = dec.xy()
+            else:
+                dx, dy = np.arange(y.size, dtype=float), y
+            it.setData(dx + 1.0, np.maximum(dy, LOG_FLOOR))
             self._curves[lr] = y
             name = f"α = {lr_text(lr)}"
             if st.ok:
@@ -1824,9 +1831,9 @@ class LearningRateComparison(LivePlot):
 
     def _fit(self, epochs: int):
         """The default view: every epoch and every drawn cost."""
-        ys = [y[np.isfinite(y)] for y in self._curves.values()]
-        ys = np.concatenate(ys) if ys else np.empty(0)
-        ys = np.maximum(ys, LOG_FLOOR)
+        # the curves hold finite values only: their extremes are enough
+        ext = [(float(y.min()), float(y.max())) for y in self._curves.values() if y.size]
+        ys = np.maximum(np.array(ext, dtype=float).ravel(), LOG_FLOOR)
         logx, logy = self.logx_box.isChecked(), self.log_box.isChecked()
         xr = (0.0, math.log10(max(epochs, 10))) if logx else (0.0, float(max(epochs, 10)))
         if ys.size == 0:
