@@ -1079,8 +1079,12 @@ class DecisionBoundaryPlot(LivePlot):
 
 # --------------------------------------------------------------- landscape
 class LandscapePlot(LivePlot):
-    """The cost along one parameter (with the tangent and gradient-descent steps)
-    and over the (w₁, w₂) plane (with the path training took)."""
+    """The loss along one parameter (with the tangent and gradient-descent steps)
+    and over the (w₁, w₂) plane (with the path training took).
+
+    The loss is the one the current update descends, as the diagram shows it: the
+    loss L of the pass's example in one-example mode, the mini-batch's cost, or
+    the cost of all examples in full-batch mode (`loss_title()` says which)."""
 
     ARROW_LRS = [("training α", None), ("α = 5×10⁻¹⁰", 5e-10), ("α = 0.5", 0.5), ("α = 5", 5.0),
                  ("α = 50", 50.0)]
@@ -1100,7 +1104,7 @@ class LandscapePlot(LivePlot):
         self.info.setTextFormat(Qt.TextFormat.PlainText)
         self.info.setWordWrap(True)
 
-        self.slice_plot = make_plot("b", "cost", "Cost along one parameter")
+        self.slice_plot = make_plot("b", "cost", "Slice along b")
         self.slice_plot.setAccessibleName("cost slice plot")
         sp = self.slice_plot.getPlotItem()
         light_grid(sp)
@@ -1125,7 +1129,14 @@ class LandscapePlot(LivePlot):
             self.heads.append(a)
         self.svb.sigTransformChanged.connect(self._aim_heads)
 
-        self.map_plot = make_plot(f"w{sub(1)}", f"w{sub(2)}", "Cost over (w₁, w₂)")
+        self.map_plot = make_plot(f"w{sub(1)}", f"w{sub(2)}", "Map over (w₁, w₂)")
+        # which loss both plots show, above them: a long plot title would squeeze the
+        # plot (and push the colour bar out of a narrow map)
+        self.title = QLabel()
+        self.title.setTextFormat(Qt.TextFormat.PlainText)
+        self.title.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        self.title.setStyleSheet("font-weight: bold;")
+        self.title.setAccessibleName("landscape loss")
         self.map_plot.setAccessibleName("cost map plot")
         mp = self.map_plot.getPlotItem()
         self.mvb = mp.getViewBox()
@@ -1167,6 +1178,7 @@ class LandscapePlot(LivePlot):
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addLayout(controls)
+        lay.addWidget(self.title)
         lay.addWidget(split, 1)
         lay.addWidget(self.info)
 
@@ -1218,10 +1230,13 @@ class LandscapePlot(LivePlot):
         return self._loss_subset()[2]
 
     def set_palette(self, pal: Palette):
-        self.shafts.setPen(_pen(QColor(pal.update), 2.5))
-        self.step_points.setSymbolBrush(pg.mkBrush(QColor(pal.update)))
+        """The arrows: green, or Okabe–Ito's bluish green beside the colour-blind blues
+        (they differ from the slice by their heads as well)."""
+        col = QColor(40, 190, 40) if pal == PALETTES["default"] else QColor("#009E73")
+        self.shafts.setPen(_pen(col, 2.5))
+        self.step_points.setSymbolBrush(pg.mkBrush(col))
         for h in self.heads:
-            h.setStyle(brush=pg.mkBrush(QColor(pal.update)), pen=pg.mkPen(INK))
+            h.setStyle(brush=pg.mkBrush(col))
         self.refresh(force=True)
 
     def set_arrow_lr(self, lr: float | None):
@@ -1398,7 +1413,8 @@ class LandscapePlot(LivePlot):
         self.step_points.setData(th[1:], steps.costs[1:])
         pi = self.slice_plot.getPlotItem()
         sym = net.slot(name).symbol
-        set_text(pi, f"{what}, along {sym}", bottom=sym, left=lsym)
+        set_text(pi, f"Slice along {sym}", bottom=sym, left=lsym)
+        self.title.setText(f"{what}: the loss the current update descends")
         if (lo, hi, bottom, top) != self._slice_range:
             self._slice_range = (lo, hi, bottom, top)
             self.svb.setRange(xRange=(lo, hi), yRange=(bottom, top), padding=0)
@@ -1458,7 +1474,7 @@ class LandscapePlot(LivePlot):
             ws = pixel_centres((lo, hi), LANDSCAPE_N)
             costs = cost_grid(net, X, Y, ws, ws, names=(n1, n2))
             s1, s2 = (net.slot(n).symbol for n in self._map_names)
-            set_text(self.map_plot.getPlotItem(), f"{what} over ({s1}, {s2})")
+            set_text(self.map_plot.getPlotItem(), f"Map over ({s1}, {s2})")
             with np.errstate(all="ignore"):
                 img = np.log10(np.maximum(costs, 1e-12)).astype(np.float32)
             self.map_image.setImage(np.ascontiguousarray(img), autoLevels=False,
@@ -1564,7 +1580,9 @@ class LearningRateComparison(LivePlot):
         self.plot.setAccessibleName("learning-rate comparison plot")
         self.plot.setMinimumHeight(MIN_PLOT_HEIGHT)
         pi = self.plot.addPlot(row=0, col=0)
-        style_plot(pi, "epoch", "cost", "Same start, different learning rates")
+        # no title: the message under the plot says what was trained, and a title would
+        # keep the plot wide enough to push the legend out of a narrow window
+        style_plot(pi, "epoch", "cost")
         light_grid(pi)
         pi.setLogMode(x=True, y=True)
         pi.setDownsampling(auto=True, mode="peak")
@@ -1585,6 +1603,7 @@ class LearningRateComparison(LivePlot):
         self._job = None  # (lrs, epochs, start key) of the run under way
         self._chunk = 2000
         self._default = None
+        self.cancelled = False  # the learner stopped the last run
         self._timer_run = QTimer(self)
         self._timer_run.setInterval(0)
         self._timer_run.timeout.connect(self._tick)
@@ -1595,12 +1614,13 @@ class LearningRateComparison(LivePlot):
         row.addWidget(QLabel("epochs"))
         row.addWidget(self.epochs_box)
         row.addWidget(self.compare_btn)
-        row.addWidget(self.log_box)
-        row.addWidget(self.logx_box)
-        row.addWidget(self.menu.button)
-        busy = QHBoxLayout()
-        busy.addWidget(self.progress, 1)
+        busy = QHBoxLayout()  # the axes' options, and the progress while a run goes on
+        busy.addWidget(self.log_box)
+        busy.addWidget(self.logx_box)
+        busy.addStretch(1)
+        busy.addWidget(self.progress, 3)
         busy.addWidget(self.cancel_btn)
+        busy.addWidget(self.menu.button)
         stale = QHBoxLayout()
         stale.addWidget(self.stale_label, 1)
         stale.addWidget(self.refresh_btn)
@@ -1672,6 +1692,7 @@ class LearningRateComparison(LivePlot):
             self._say("The parameters are no longer finite: reset them first.", error=True)
             return False
         self.cancel(quiet=True)
+        self.cancelled = False
         epochs = self.epochs_box.value()
         self._run = LRRun(net, ds.X, ds.Y, lrs, epochs)
         self._job = (lrs, epochs, self._current_start(), ds, net.copy())
@@ -1692,6 +1713,7 @@ class LearningRateComparison(LivePlot):
         self._run = self._job = None
         self._show_busy(False)
         if not quiet:
+            self.cancelled = True  # so that showing the tab again does not restart it
             self._clear()
             self._say(f"Comparison cancelled at {round(100 * done / total)} %: nothing is "
                       "drawn. Press Compare to run it again.")
@@ -1800,14 +1822,14 @@ class LearningRateComparison(LivePlot):
                 notes.append(f"α = {lr_text(lr)}: {st.message}")
             above = int(np.sum(y[1:] > y[0] * (1 + 1e-9))) if y.size else 0
             if above and st.ok:
-                notes.append(f"α = {lr_text(lr)} overshoots: its cost rose above the start "
-                             f"and stayed there for {above} epoch{'s' if above > 1 else ''}.")
+                notes.append(f"α = {lr_text(lr)} overshoots: cost above the start for "
+                             f"{above} epoch{'s' if above > 1 else ''}.")
             self.legend.addItem(it, name)
         if any(y.size and np.any(y == 0.0) for y in self._curves.values()):
             notes.append(f"Some cost reached 0 (shown at {fmt(LOG_FLOOR)} on the log scale).")
         notes.extend(self._winner_note(lrs, finals, res, ds, start))
-        head = (f"Full-batch gradient descent from the current parameters on {ds.name}, "
-                f"{epochs} epochs; legend: cost at the end.")
+        head = (f"Same start, full batch, {epochs} epochs on {ds.name} (legend: final "
+                "cost).")
         self._say(" ".join([head, *notes]))
         self._fit(epochs)
 
@@ -1824,10 +1846,9 @@ class LearningRateComparison(LivePlot):
             yhat = net.predict(ds.X)
         if not np.all((yhat > 0.5) == (ds.Y > 0.5)):
             return [f"The largest α, {lr_text(big)}, ends lowest in these epochs."]
-        return [f"Why the largest α, {lr_text(big)}, wins here: {ds.name}'s classes can be split "
-                "by a line, so its cost keeps falling as the weights grow and has no minimum "
-                "at finite weights. In the long run there is no minimum to overshoot; large "
-                "steps just get there faster."]
+        return [f"Why α = {lr_text(big)} wins: {ds.name}'s classes can be split by a line, "
+                "so its cost keeps falling as the weights grow. There is no minimum to "
+                "overshoot in the long run; large steps just get there faster."]
 
     def _fit(self, epochs: int):
         """The default view: every epoch and every drawn cost."""
@@ -1945,8 +1966,8 @@ class PlotsPanel(QWidget):
     @Slot(int)
     def _tab_changed(self, _index: int):
         w = self.tabs.currentWidget()
-        if w is self.lr_compare and not (self.lr_compare.has_result
-                                         or self.lr_compare.running):
+        lc = self.lr_compare
+        if w is lc and not (lc.has_result or lc.running or lc.cancelled):
             self.lr_compare.compare()
         for p in self.plots:
             if p._stale and p.isVisibleTo(self):
