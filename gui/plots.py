@@ -168,6 +168,8 @@ class PlotMenu:
         self.menu: QMenu | None = None
 
     def build(self) -> QMenu:
+        if self.menu is not None:
+            self.menu.deleteLater()  # one menu at a time, not one more per right-click
         menu = QMenu(self.owner)
         a = menu.addAction("Reset view")
         a.triggered.connect(lambda: self.reset())

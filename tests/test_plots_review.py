@@ -223,6 +223,15 @@ def test_palette_recolours_and_classes_differ_by_shape(qtbot):
         assert got == {0: pal.backward.name(), 1: pal.forward.name()}
         lut = b.image.getColorMap().getLookupTable(nPts=3, alpha=False)
         assert lut[0][0] > lut[0][2] if name == "default" else lut[-1][2] > lut[-1][0]
+    # the comparison's curves differ by dash pattern as well as colour
+    lc = p.lr_compare
+    lc.set_learning_rates([0.5, 5, 50])
+    lc.set_epochs(100)
+    _compare(qtbot, lc)
+    p.set_palette("colorblind")
+    pens = [it.opts["pen"] for it in lc._items if it.isVisible()]
+    assert len({pen.style() for pen in pens}) == 3
+    assert [pen.color().name() for pen in pens] == ["#0072b2", "#d55e00", "#009e73"]
     with pytest.raises(ValueError, match="palette"):
         p.set_palette("neon")
 
