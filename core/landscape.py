@@ -245,88 +245,147 @@ def compare_learning_rates(net: Network, X, Y, lrs, epochs: int) -> LRComparison
     `Engine(network=net.copy(), dataset=…, mode="batch", lr=α).train(epochs)`.
     Deeper networks fall back to one fast-path run per learning rate.
     """
-    lrs = np.asarray(lrs, dtype=float).ravel()
-    epochs = int(epochs)
-    if epochs < 0:
-        raise ValueError(f"the number of epochs must be ≥ 0, got {epochs}")
-    if np.any(~np.isfinite(lrs)) or np.any(lrs < 0):
-        raise ValueError("every learning rate must be a finite number ≥ 0")
-    X = np.asarray(X, dtype=float)
-    Y = np.asarray(Y, dtype=float).reshape(1, -1)
-    if net.depth != 1:
-        return _compare_one_by_one(net, X, Y, lrs, epochs)
+    run = LRRun(net, X, Y, lrs, epochs)
+    run.advance(run.total)
+    return run.result()
 
-    L, m = lrs.size, Y.shape[1]
-    lin = net.linears[0]
-    bias = lin.b is not None
-    A0 = net.features(X)
-    if bias:
-        A0 = np.vstack([A0, np.ones((1, m))])
-    A0T = np.ascontiguousarray(A0.T)
-    y = Y[0].copy()
-    P = np.repeat(np.hstack([lin.W, lin.b]) if bias else lin.W.copy(), L, axis=0)
-    step = (lrs * 0.25 / m)[:, None]
-    costs = np.full((L, epochs), np.nan)
-    lengths = np.full(L, epochs)
-    watches = [Watch(still_ok=lr == 0) for lr in lrs]
-    statuses: list[Status] = [OK] * L
-    active = np.ones(L, dtype=bool)
-    rows = np.arange(L)
-    tanh, matmul = np.tanh, np.matmul
-    with np.errstate(all="ignore"):
-        for e in range(epochs):
-            Pa = P[rows]
-            t = tanh(matmul(Pa, A0) * 0.5)
-            D = t * 0.5 + (0.5 - y)
-            c = np.einsum("ij,ij->i", D, D)
-            cost = (c * 0.5) / m
-            G = D * (1.0 - t * t)
-            P[rows] = Pa - step[rows] * matmul(G, A0T)
-            costs[rows, e] = cost
-            stop = []
-            for j, i in enumerate(rows.tolist()):
-                watches[i], st = watches[i].feed(
-                    float(cost[j]),
-                    lambda i=i: bool(np.all(np.abs(P[i] @ A0) > SATURATED_Z)))
-                if not st.ok:
-                    statuses[i], lengths[i] = st, e + 1
-                    stop.append(i)
-            if stop:
-                active[stop] = False
-                rows = np.flatnonzero(active)
-                if rows.size == 0:
-                    break
+
+class LRRun:
+    """`compare_learning_rates` in instalments: `advance(n)` does about n epoch-rates
+    of work and returns whether the run is over, so a window can run a long
+    comparison a slice at a time (and stop it) without freezing."""
+
+    def __init__(self, net: Network, X, Y, lrs, epochs: int):
+        lrs = np.asarray(lrs, dtype=float).ravel()
+        epochs = int(epochs)
+        if epochs < 0:
+            raise ValueError(f"the number of epochs must be ≥ 0, got {epochs}")
+        if np.any(~np.isfinite(lrs)) or np.any(lrs < 0):
+            raise ValueError("every learning rate must be a finite number ≥ 0")
+        self.lrs, self.epochs = lrs, epochs
+        self.X = np.asarray(X, dtype=float)
+        self.Y = np.asarray(Y, dtype=float).reshape(1, -1)
+        self.net = net.copy()
+        L, m = lrs.size, self.Y.shape[1]
+        self.costs = np.full((L, epochs), np.nan)
+        self.lengths = np.full(L, epochs) if net.depth == 1 else np.zeros(L, dtype=int)
+        self.statuses: list[Status] = [OK] * L
+        self.watches = [Watch(still_ok=lr == 0) for lr in lrs]
+        self.vectorized = net.depth == 1
+        self._e = 0  # vectorized: the next epoch; one by one: epochs done of run _i
+        self._i = 0
+        if self.vectorized:
+            lin = self.net.linears[0]
+            self._bias = lin.b is not None
+            A0 = self.net.features(self.X)
+            if self._bias:
+                A0 = np.vstack([A0, np.ones((1, m))])
+            self._A0, self._A0T = A0, np.ascontiguousarray(A0.T)
+            self._y = self.Y[0].copy()
+            self._P = np.repeat(np.hstack([lin.W, lin.b]) if self._bias else lin.W.copy(),
+                                L, axis=0)
+            self._step = (lrs * 0.25 / m)[:, None]
+            self._active = np.ones(L, dtype=bool)
+            self._rows = np.arange(L)
+        else:
+            self._work = self.net.copy()
+            self._params: list[dict[str, float]] = []
+
+    @property
+    def total(self) -> int:
+        """The work of the whole run, in epoch-rates (epochs × learning rates)."""
+        return int(self.epochs * self.lrs.size)
+
+    @property
+    def done_work(self) -> int:
+        if self.vectorized:
+            return int(self._e * self.lrs.size) if not self.finished else self.total
+        return int(self._i * self.epochs + self._e)
+
+    @property
+    def finished(self) -> bool:
+        if self.vectorized:
+            return self._e >= self.epochs or self._rows.size == 0
+        return self._i >= self.lrs.size
+
+    def advance(self, work: int) -> bool:
+        """About `work` epoch-rates more (at least one epoch); True once the run is over."""
+        work = max(int(work), 1)
+        if self.vectorized:
+            self._advance_vectorized(max(1, work // max(1, self._rows.size)))
+        else:
+            self._advance_one_by_one(work)
+        return self.finished
+
+    def _advance_vectorized(self, n: int):
+        P, A0, A0T, step, y = self._P, self._A0, self._A0T, self._step, self._y
+        m = self.Y.shape[1]
+        tanh, matmul = np.tanh, np.matmul
+        stop_at = min(self.epochs, self._e + n)
+        with np.errstate(all="ignore"):
+            while self._e < stop_at and self._rows.size:
+                e, rows = self._e, self._rows
+                Pa = P[rows]
+                t = tanh(matmul(Pa, A0) * 0.5)
+                D = t * 0.5 + (0.5 - y)
+                c = np.einsum("ij,ij->i", D, D)
+                cost = (c * 0.5) / m
+                G = D * (1.0 - t * t)
+                P[rows] = Pa - step[rows] * matmul(G, A0T)
+                self.costs[rows, e] = cost
+                stop = []
+                for j, i in enumerate(rows.tolist()):
+                    self.watches[i], st = self.watches[i].feed(
+                        float(cost[j]),
+                        lambda i=i: bool(np.all(np.abs(P[i] @ A0) > SATURATED_Z)))
+                    if not st.ok:
+                        self.statuses[i], self.lengths[i] = st, e + 1
+                        stop.append(i)
+                if stop:
+                    self._active[stop] = False
+                    self._rows = np.flatnonzero(self._active)
+                self._e += 1
+
+    def _advance_one_by_one(self, work: int):
+        batches = [tuple(range(self.Y.shape[1]))]
+        while work > 0 and not self.finished:
+            i = self._i
+            k = min(work, self.epochs - self._e)
+            st = OK
+            if k > 0:
+                c, self.watches[i], st = train_epochs(self._work, self.X, self.Y, batches,
+                                                      float(self.lrs[i]), k, self.watches[i])
+                self.costs[i, self._e : self._e + len(c)] = c
+                self._e += len(c)
+                work -= max(len(c), 1)
+            if not st.ok or self._e >= self.epochs:
+                self.statuses[i], self.lengths[i] = st, self._e
+                self._params.append(self._work.values())
+                self._i += 1
+                self._e = 0
+                self._work = self.net.copy()
+
+    def result(self) -> LRComparison:
+        """The comparison so far (call once `advance` has returned True)."""
+        if not self.vectorized:
+            return LRComparison(self.costs, list(self._params), list(self.statuses),
+                                self.lengths.copy())
+        statuses = list(self.statuses)
+        lin = self.net.linears[0]
         fan = lin.fan_in
+        names = [s.name for s in self.net.slots]
         params = []
-    for i in range(L):
-        row = P[i]
-        if statuses[i].ok and not np.all(np.isfinite(row)):
-            statuses[i] = NON_FINITE
-        names = [s.name for s in net.slots]
-        vals = list(row[:fan]) + ([row[fan]] if bias else [])
-        params.append({nm: float(v) for nm, v in zip(names, vals)})
-    return LRComparison(costs, params, statuses, lengths)
-
-
-def _compare_one_by_one(net, X, Y, lrs, epochs) -> LRComparison:
-    L, m = lrs.size, Y.shape[1]
-    costs = np.full((L, epochs), np.nan)
-    lengths = np.zeros(L, dtype=int)
-    params, statuses = [], []
-    batches = [tuple(range(m))]
-    for i, lr in enumerate(lrs):
-        work = net.copy()
-        c, _, st = train_epochs(work, X, Y, batches, float(lr), epochs,
-                                Watch(still_ok=lr == 0))
-        costs[i, : len(c)] = c
-        lengths[i] = len(c)
-        statuses.append(st)
-        params.append(work.values())
-    return LRComparison(costs, params, statuses, lengths)
+        for i in range(self.lrs.size):
+            row = self._P[i]
+            if statuses[i].ok and not np.all(np.isfinite(row)):
+                statuses[i] = NON_FINITE
+            vals = list(row[:fan]) + ([row[fan]] if self._bias else [])
+            params.append({nm: float(v) for nm, v in zip(names, vals)})
+        return LRComparison(self.costs, params, statuses, self.lengths.copy())
 
 
 __all__ = [
-    "BoundaryLine", "LRComparison", "SliceDescent", "boundary_grid", "boundary_line",
+    "BoundaryLine", "LRComparison", "LRRun", "SliceDescent", "boundary_grid", "boundary_line",
     "compare_learning_rates", "cost_grid", "cost_slice", "param_gradient", "pixel_centres",
     "slice_descent",
 ]

@@ -15,6 +15,7 @@ class Readout(QWidget):
     def __init__(self, text: str = "", parent=None):
         super().__init__(parent)
         self.label = QLabel(text, self)
+        self._full = text
         self.label.setTextFormat(Qt.TextFormat.PlainText)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.setFixedHeight(self.label.sizeHint().height())

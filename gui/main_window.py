@@ -643,8 +643,7 @@ class MainWindow(QMainWindow):
         name = "colorblind" if on else "default"
         self.diagram.set_palette(name)
         self.explain.set_palette(name)
-        if hasattr(self.plots, "set_palette"):  # TEMP until merge
-            self.plots.set_palette(name)
+        self.plots.set_palette(name)
 
     def set_lessons(self, lessons):
         self.lessons = list(lessons)
@@ -696,8 +695,7 @@ class MainWindow(QMainWindow):
         self.diagram.set_focus(None)
         self.span.setCurrentIndex(0)
         self._fit_spans(fresh=True)
-        if hasattr(self.plots, "apply_lesson"):  # TEMP until merge
-            self.plots.apply_lesson(setup)
+        self.plots.apply_lesson(setup)
         self._lesson = lesson
         self.lesson_text.setText(lesson.html())
         self.lesson_text.show()

@@ -13,42 +13,49 @@ from __future__ import annotations
 
 import math
 import re
+import time
 
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QAction, QColor, QPainter
+from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
     QComboBox,
+    QFileDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMenu,
+    QProgressBar,
     QPushButton,
     QSizePolicy,
     QSpinBox,
     QSplitter,
     QTabWidget,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 # isort: split
 import pyqtgraph as pg  # after PySide6, so that pyqtgraph binds to it
+import pyqtgraph.exporters as pg_exporters
 
 from core.landscape import (
+    LRRun,
     boundary_grid,
     boundary_line,
-    compare_learning_rates,
     cost_grid,
     cost_slice,
     param_gradient,
     pixel_centres,
     slice_descent,
 )
-from core.symbols import sub
-from core.watch import STUCK
+from core.symbols import MINUS, fmt, fmt_scalar, sub
 from gui.labels import Readout
+from gui.palette import PALETTES, Palette
 
 DEFAULT_RANGE = (-0.5, 1.5)
 GRID_N = 200  # boundary image resolution
@@ -57,20 +64,137 @@ SLICE_N = 241  # samples along the slice
 SLICE_STEPS = 8  # gradient-descent arrows on the slice
 MAX_BUCKETS = 1800  # loss curve: at most ~2 points per bucket are drawn
 DEFAULT_LRS = "5e-10, 0.5, 5, 50"
+MIN_PLOT_HEIGHT = 170  # px: below this a plot is a strip that shows nothing readable
 
-GREEN = QColor(20, 140, 50)
-RED = QColor(205, 40, 40)
 INK = QColor(30, 30, 30)
 GRID = QColor(222, 222, 222)
-CLASS_COLORS = {0: RED, 1: GREEN}
-LR_COLORS = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2",
-             "#17becf"]
+LOG_FLOOR = 1e-16  # a cost of exactly 0 is drawn here on a log axis
+FLAT_YHAT = 0.01  # ŷ varying less than this over the plane: no boundary to draw
+# the comparison's curves differ by dash pattern as well as by colour
+LR_STYLES = [Qt.PenStyle.SolidLine, Qt.PenStyle.DashLine, Qt.PenStyle.DotLine,
+             Qt.PenStyle.DashDotLine]
+LR_COLORS = {
+    "default": ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b",
+                "#e377c2", "#17becf"],
+    # Okabe–Ito
+    "colorblind": ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9",
+                   "#000000", "#F0E442"],
+}
+MAX_LRS = 8
+# y = 1 dots, y = 0 crosses, as in the tutorial: the shape tells the class without colour
+CLASS_SYMBOLS = {0: "x", 1: "o"}
+CLASS_GLYPHS = {0: "✕", 1: "●"}
 
-# ŷ = 0 red, 0.5 white, 1 green (soft, so the crosses stay visible on top)
-BOUNDARY_CMAP = pg.ColorMap(
-    pos=[0.0, 0.5, 1.0],
-    color=[(238, 140, 130), (255, 255, 255), (140, 210, 155)],
-)
+
+def class_colors(pal: Palette) -> dict[int, QColor]:
+    """y = 1 takes the palette's forward colour, y = 0 its backward colour."""
+    return {0: QColor(pal.backward), 1: QColor(pal.forward)}
+
+
+def _soft(c: QColor, keep: float = 0.45) -> tuple[int, int, int]:
+    """The colour mixed with white, so that the examples stay visible on top."""
+    return tuple(int(round(255 - keep * (255 - v))) for v in (c.red(), c.green(), c.blue()))
+
+
+def boundary_cmap(pal: Palette) -> pg.ColorMap:
+    """ŷ = 0 the soft class-0 colour, 0.5 white, 1 the soft class-1 colour."""
+    col = class_colors(pal)
+    return pg.ColorMap(pos=[0.0, 0.5, 1.0],
+                       color=[_soft(col[0]), (255, 255, 255), _soft(col[1])])
+
+
+def status_title(st) -> str:
+    """The short word for a stopped run, as the banner says it ("Diverging", "Stuck")."""
+    title = getattr(st, "title", None)
+    if title:
+        return title
+    head = st.message.split(":", 1)[0]
+    if ":" in st.message and len(head) <= 12:
+        return head
+    return {"non-finite": "Overflowed"}.get(st.kind, st.kind.capitalize())
+
+
+def lr_text(lr: float) -> str:
+    """A learning rate as typed (0.5, 200, not 0.500, 200.000): fmt_scalar with just
+    the decimals it needs; very small or large ones in fmt's own notation."""
+    lr = float(lr)
+    if lr != 0 and not 1e-3 <= abs(lr) < 1e6:
+        return fmt(lr)
+    for d in range(4):
+        if float(f"{lr:.{d}f}") == lr:
+            return fmt_scalar(lr, d)
+    return fmt(lr)
+
+
+def export_plot(widget: QWidget, path: str, item=None):
+    """Save a plot as PNG (the plot item, or the whole widget) or SVG (by the name's
+    ending). SVG goes through Qt's own generator: pyqtgraph's SVGExporter cannot
+    parse the paths Qt 6 writes."""
+    path = str(path)
+    if path.lower().endswith(".svg"):
+        gen = QSvgGenerator()
+        gen.setFileName(path)
+        gen.setSize(widget.size())
+        gen.setViewBox(widget.rect())
+        gen.setTitle("Neuron Lab plot")
+        painter = QPainter(gen)
+        try:
+            widget.render(painter)
+        finally:
+            painter.end()
+    elif item is not None:
+        pg_exporters.ImageExporter(item).export(path)
+    else:
+        widget.grab().save(path)
+
+
+class PlotMenu:
+    """The right-click menu a learner needs (Reset view, Export as PNG/SVG, extras)
+    instead of pyqtgraph's ViewBox internals, and a small "Reset view" button."""
+
+    def __init__(self, owner: QWidget, widget, items, reset, extra=()):
+        self.owner, self.widget, self.reset = owner, widget, reset
+        self.items = list(items)  # the plot items; the first is the one exported
+        self.extra = list(extra)  # QActions added below Reset view
+        for it in self.items:
+            it.setMenuEnabled(False)  # also the ViewBox's menu
+        self.button = QToolButton()
+        self.button.setText("Reset view")
+        self.button.setToolTip("Back to the default view after zooming or panning "
+                               "(right-click the plot for more)")
+        self.button.setAutoRaise(True)
+        self.button.clicked.connect(lambda: self.reset())
+        widget.scene().sigMouseClicked.connect(self._clicked)
+        self.menu: QMenu | None = None
+
+    def build(self) -> QMenu:
+        if self.menu is not None:
+            self.menu.deleteLater()  # one menu at a time, not one more per right-click
+        menu = QMenu(self.owner)
+        a = menu.addAction("Reset view")
+        a.triggered.connect(lambda: self.reset())
+        for act in self.extra:
+            menu.addAction(act)
+        menu.addSeparator()
+        for kind in ("PNG", "SVG"):
+            a = menu.addAction(f"Export as {kind}…")
+            a.triggered.connect(lambda _=False, k=kind: self.export_dialog(k))
+        self.menu = menu
+        return menu
+
+    def _clicked(self, ev):
+        if ev.button() == Qt.MouseButton.RightButton:
+            ev.accept()
+            self.build().popup(ev.screenPos().toPoint())
+
+    def export_dialog(self, kind: str):
+        ext = kind.lower()
+        path, _ = QFileDialog.getSaveFileName(self.owner, f"Export the plot as {kind}",
+                                              f"plot.{ext}", f"{kind} image (*.{ext})")
+        if path:
+            if not path.lower().endswith("." + ext):
+                path += "." + ext
+            export_plot(self.widget, path, self.items[0])
 
 
 def _pen(color, width=1.5, style=None):
@@ -80,10 +204,18 @@ def _pen(color, width=1.5, style=None):
     return pen
 
 
+def real_minus(ax: pg.AxisItem):
+    """Tick labels with the real minus sign, as every other number in the app."""
+    plain = ax.tickStrings
+    ax.tickStrings = lambda values, scale, spacing: [
+        t.replace("-", MINUS) for t in plain(values, scale, spacing)]
+
+
 def style_plot(item: pg.PlotItem, xlabel: str, ylabel: str, title: str | None = None):
     """Dark axes with labels (no SI prefix: "cost (x0.001)" misleads more than it helps)."""
     for side, text in (("bottom", xlabel), ("left", ylabel)):
         ax = item.getAxis(side)
+        real_minus(ax)
         ax.setPen(pg.mkPen(INK))
         ax.setTextPen(pg.mkPen(INK))
         ax.enableAutoSIPrefix(False)
@@ -160,15 +292,6 @@ def _params_finite(net) -> bool:
         np.all(np.isfinite(lin.W)) and (lin.b is None or np.all(np.isfinite(lin.b)))
         for lin in net.linears
     )
-
-
-def _fmt(v: float) -> str:
-    if v == 0:
-        return "0"
-    a = abs(v)
-    if a >= 1e5 or a < 1e-3:
-        return f"{v:.3g}"
-    return f"{v:.4g}"
 
 
 # ------------------------------------------------------------------ base
@@ -341,22 +464,30 @@ class LossCurvePlot(LivePlot):
         self.log_box = QCheckBox("log scale")
         self.log_box.setToolTip("Show the cost on a logarithmic axis")
         self.log_box.toggled.connect(self.set_log)
+        self.plot.setMinimumHeight(MIN_PLOT_HEIGHT)
+        pi = self.plot.getPlotItem()
+        log_act = QAction("Log scale", self)
+        log_act.setCheckable(True)
+        log_act.toggled.connect(self.set_log)
+        self.log_box.toggled.connect(log_act.setChecked)
+        self.menu = PlotMenu(self, self.plot, [pi], self.reset_view, [log_act])
         top = QHBoxLayout()
-        top.addWidget(self.readout, 1)
+        top.addStretch(1)
         top.addWidget(self.log_box)
+        top.addWidget(self.menu.button)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addLayout(top)
         lay.addWidget(self.plot, 1)
+        lay.addWidget(self.readout)  # under the plot, as the boundary's readout
 
-        pi = self.plot.getPlotItem()
         light_grid(pi)
         self.vb = pi.getViewBox()
         self.vb.disableAutoRange()  # set_range below: round limits that rarely change
         self.vb.sigRangeChangedManually.connect(self._user_moved)
         self.plot.scene().sigMouseClicked.connect(self._scene_clicked)
-        self.plot.setToolTip("Drag or wheel to pan and zoom; double-click to follow the "
-                             "curve again")
+        self.plot.setToolTip("Drag or wheel to pan and zoom; double-click or Reset view to "
+                             "follow the curve again")
         self.legend = pi.addLegend(offset=(-10, 10), labelTextColor=INK,
                                    brush=pg.mkBrush(255, 255, 255, 200))
         self.iter_curve = pg.PlotDataItem(pen=_pen(QColor(120, 160, 220), 1), connect="finite",
@@ -391,6 +522,8 @@ class LossCurvePlot(LivePlot):
         self._hover_i: int | None = None
         self._follow = True
         self._range = None
+        self._default = ((-0.15, 10.0), (0.0, 0.5))
+        self._has_zero = False
         session.parametersChanged.connect(self._manual_change)
         session.setupChanged.connect(self._setup_changed)
         self._mouse_proxy = pg.SignalProxy(self.plot.scene().sigMouseMoved, rateLimit=60,
@@ -430,6 +563,15 @@ class LossCurvePlot(LivePlot):
         self._follow = True
         self._range = None
         self._fit()
+
+    reset_view = follow
+
+    def default_range(self):
+        """((x0, x1), (y0, y1)) that Reset view shows (y in log₁₀ units on a log axis)."""
+        return self._default
+
+    def set_palette(self, pal: Palette):
+        """The loss curves are blue in every palette; nothing depends on red or green."""
 
     # ------------------------------------------------------------- signals
     def _user_moved(self, *_):
@@ -511,6 +653,13 @@ class LossCurvePlot(LivePlot):
         self._iter_y.extend(its[have:])
         return True
 
+    def _floored(self, y: np.ndarray) -> np.ndarray:
+        """On a log axis a cost of exactly 0 has no place: draw it at LOG_FLOOR."""
+        if not self._log:
+            return y
+        with np.errstate(invalid="ignore"):
+            return np.where(y <= 0.0, LOG_FLOOR, y)
+
     def _redraw(self, force: bool):
         ch_epochs = self._sync_epochs()
         ch_steps = self._sync_steps()
@@ -520,6 +669,8 @@ class LossCurvePlot(LivePlot):
             return
         self._drawn = key
         x, y = self._dec.xy()
+        self._has_zero = bool(np.any(y == 0.0)) or 0.0 in self._iter_y
+        y = self._floored(y)
         gaps = [b - 0.5 for b in self._breaks if b < self._n_seen]
         x, y = _insert_gaps(x, y, gaps)
         self.curve.setData(x, y, connect="finite")
@@ -536,14 +687,13 @@ class LossCurvePlot(LivePlot):
 
     def _fit(self):
         """Round axis limits around both curves; unchanged limits are not set again."""
-        if not self._follow:
-            return
         x, y = _raw(self.curve)
         ix, iy = _raw(self.iter_curve)
         ys = np.concatenate([y, iy])
         with np.errstate(all="ignore"):
             ys = ys[np.isfinite(ys) & ((ys > 0) if self._log else True)]
-        xmax = max(float(x[-1]) if x.size else 0.0, float(np.nanmax(ix)) if ix.size else 0.0)
+        xs = np.concatenate([x[-1:], ix[np.isfinite(ix)]])
+        xmax = max(float(xs.max()) if xs.size else 0.0, 0.0)
         top = nice_ceil(max(xmax, 10.0) * 1.02)
         xr = (-0.015 * top, top)
         if ys.size == 0:
@@ -555,6 +705,9 @@ class LossCurvePlot(LivePlot):
             lo, hi = min(0.0, float(ys.min())), float(ys.max())
             hi = nice_ceil(hi * 1.04) if hi > 0 else 1.0
             yr = (lo - 0.02 * (hi - lo), hi)
+        self._default = (xr, yr)
+        if not self._follow:
+            return
         if (xr, yr) != self._range:
             self._range = (xr, yr)
             self.vb.setRange(xRange=xr, yRange=yr, padding=0)
@@ -572,7 +725,7 @@ class LossCurvePlot(LivePlot):
             return
         x = np.asarray(self._iter_x)
         y = np.asarray(self._iter_y, dtype=float)
-        y = np.where(np.isfinite(y), y, np.nan)
+        y = self._floored(np.where(np.isfinite(y), y, np.nan))
         if x.size > 2 * MAX_BUCKETS:  # stepping by hand rarely gets here
             dec = PeakDecimator()
             dec.extend(y)
@@ -611,12 +764,14 @@ class LossCurvePlot(LivePlot):
     def _show_readout(self):
         costs = self.engine.epoch_costs
         st = self.engine.status
-        note = "" if st.ok else f"   ⚠ {st.kind}"
+        note = "" if st.ok else f"   ⚠ {status_title(st)}"
+        if self._log and self._has_zero:
+            note += f"   cost reached 0 (shown at {fmt(LOG_FLOOR)} on the log scale)"
         if self._hover_i is not None and self._hover_i < len(costs):
             i = self._hover_i
-            self.readout.setText(f"epoch {i}: cost {_fmt(costs[i])}{note}")
+            self.readout.setText(f"epoch {i}: cost {fmt(costs[i])}{note}")
         elif costs:
-            self.readout.setText(f"epoch {len(costs) - 1}: cost {_fmt(costs[-1])} "
+            self.readout.setText(f"epoch {len(costs) - 1}: cost {fmt(costs[-1])} "
                                  f"(latest){note}")
         else:
             self.readout.setText("no epoch finished yet" + note)
@@ -643,8 +798,8 @@ class LossCurvePlot(LivePlot):
             i = int(min(max(round(x), 0), len(costs) - 1))
             self._hover_i = i
             c = costs[i]
-            if math.isfinite(c) and (c > 0 or not self._log):
-                self.hover.setData([i], [c])
+            if math.isfinite(c):
+                self.hover.setData([i], [max(c, LOG_FLOOR) if self._log else c])
             else:
                 self.hover.setData([], [])
         self._show_readout()
@@ -673,8 +828,9 @@ class DecisionBoundaryPlot(LivePlot):
         self.vb.setRange(xRange=DEFAULT_RANGE, yRange=DEFAULT_RANGE, padding=0)
         self.vb.disableAutoRange()
 
+        self._pal = PALETTES["default"]
         self.image = pg.ImageItem(axisOrder="row-major")
-        self.image.setColorMap(BOUNDARY_CMAP)
+        self.image.setColorMap(boundary_cmap(self._pal))
         self.image.setZValue(-10)
         pi.addItem(self.image)
         axis_pen = _pen(QColor(60, 60, 60), 1)
@@ -685,19 +841,30 @@ class DecisionBoundaryPlot(LivePlot):
         self.iso = pg.IsocurveItem(level=0.5, pen=_pen(QColor(10, 60, 150), 3))
         self.iso.setParentItem(self.image)
         self.iso.setVisible(False)
+        # said instead of a line when ŷ is (almost) the same over the whole plane
+        self.flat_note = pg.TextItem("", color=INK, anchor=(0.5, 0.5),
+                                     fill=pg.mkBrush(255, 255, 255, 220),
+                                     border=pg.mkPen(INK))
+        self.flat_note.setVisible(False)
+        pi.addItem(self.flat_note, ignoreBounds=True)
         self.halo = pg.ScatterPlotItem(symbol="o", size=30, brush=None,
                                        pen=pg.mkPen(QColor(255, 170, 0), width=3))
-        self.points = pg.ScatterPlotItem(symbol="x", size=20, pxMode=True)
+        self.points = pg.ScatterPlotItem(size=16, pxMode=True)
         pi.addItem(self.halo)
         pi.addItem(self.points)
+        self.plot.setMinimumHeight(MIN_PLOT_HEIGHT)
+        self.menu = PlotMenu(self, self.plot, [pi], self.reset_view)
 
-        self.help = QLabel("Click to add a point (Shift+click: the other class); "
-                           "click a point to remove it.")
-        self.help.setWordWrap(True)
-        self.add1 = QPushButton("add class 1 (green)")
-        self.add0 = QPushButton("add class 0 (red)")
-        self.add1.setToolTip("A click on the plane adds an example with label y = 1")
-        self.add0.setToolTip("A click on the plane adds an example with label y = 0")
+        # one line that elides rather than wraps (a wrap left a lone word on its own line)
+        self.help = Readout("Click to add or remove a point")
+        self.help.setToolTip("Click on the plane adds an example of the class chosen above "
+                             "(Shift+click: the other class); click on an example removes it.")
+        # short labels: the two plots share a narrow column on a 1024 px screen
+        self.add1 = QPushButton(f"{CLASS_GLYPHS[1]} y = 1")
+        self.add0 = QPushButton(f"{CLASS_GLYPHS[0]} y = 0")
+        self.add1.setToolTip("A click on the plane adds an example with label y = 1 (a dot)")
+        self.add0.setToolTip("A click on the plane adds an example with label y = 0 "
+                             "(a cross)")
         self.class_group = QButtonGroup(self)
         for i, btn in ((1, self.add1), (0, self.add0)):
             btn.setCheckable(True)
@@ -709,6 +876,7 @@ class DecisionBoundaryPlot(LivePlot):
         top.addWidget(self.add1)
         top.addWidget(self.add0)
         top.addStretch(1)
+        top.addWidget(self.menu.button)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addLayout(top)
@@ -720,6 +888,7 @@ class DecisionBoundaryPlot(LivePlot):
         self._drawn_grid = None
         self._drawn_points = None
         self._line_seg = None
+        self._probe: tuple[float, float] | None = None  # where the readout reads ŷ
         self.plot.scene().sigMouseClicked.connect(self._scene_clicked)
         self.vb.sigRangeChanged.connect(self.schedule)
         self._mouse_proxy = pg.SignalProxy(self.plot.scene().sigMouseMoved, rateLimit=30,
@@ -737,6 +906,36 @@ class DecisionBoundaryPlot(LivePlot):
     @property
     def add_class(self) -> int:
         return self._add_class
+
+    def reset_view(self):
+        """The default view of the input plane (after wheel zoom or drag)."""
+        self.vb.setRange(xRange=DEFAULT_RANGE, yRange=DEFAULT_RANGE, padding=0)
+
+    def default_range(self):
+        return DEFAULT_RANGE, DEFAULT_RANGE
+
+    def set_palette(self, pal: Palette):
+        self._pal = pal
+        self.image.setColorMap(boundary_cmap(pal))
+        # dark blue would sit too close to the colour-blind palette's blue class
+        ink = QColor(10, 60, 150) if pal == PALETTES["default"] else QColor(20, 20, 20)
+        self.line.setPen(_pen(ink, 3))
+        self.iso.setPen(_pen(ink, 3))
+        self._drawn_points = None
+        self.refresh(force=True)
+
+    def class_color(self, cls: int) -> QColor:
+        return class_colors(self._pal)[1 if cls else 0]
+
+    def boundary_note(self) -> str:
+        """What is said instead of a line when there is no boundary ("" when a line shows)."""
+        return self.flat_note.toPlainText() if self.flat_note.isVisible() else ""
+
+    def show_value_at(self, x1: float | None, x2: float | None = None) -> str:
+        """The readout for input (x1, x2) (None: clear it); it follows the parameters."""
+        self._probe = None if x1 is None else (float(x1), float(x2))
+        self._show_info()
+        return self.info.text()
 
     def grid_image(self) -> np.ndarray | None:
         """The ŷ values shown (rows = x₂, columns = x₁)."""
@@ -797,12 +996,19 @@ class DecisionBoundaryPlot(LivePlot):
     def _mouse_moved(self, args):
         pos = args[0]
         if not self.vb.sceneBoundingRect().contains(pos):
-            self.info.setText("")
+            self.show_value_at(None)
             return
         p = self.vb.mapSceneToView(pos)
+        self.show_value_at(p.x(), p.y())
+
+    def _show_info(self):
+        if self._probe is None:
+            self.info.setText("")
+            return
+        a, b = self._probe
         with np.errstate(all="ignore"):
-            y = float(self.engine.network.predict(np.array([[p.x()], [p.y()]]))[0, 0])
-        self.info.setText(f"x = ({p.x():.2f}, {p.y():.2f})   ŷ = {y:.3f}")
+            y = float(self.engine.network.predict(np.array([[a], [b]]))[0, 0])
+        self.info.setText(f"x = ({fmt(a, 2)}, {fmt(b, 2)})   ŷ = {fmt(y)}")
 
     # ------------------------------------------------------------- drawing
     def _redraw(self, force: bool):
@@ -817,15 +1023,19 @@ class DecisionBoundaryPlot(LivePlot):
             self.image.setImage(grid, autoLevels=False, levels=(0.0, 1.0))
             self.image.setRect(QRectF(x0, y0, x1 - x0, y1 - y0))
             self._draw_line(net, (x0, x1), (y0, y1), grid)
+            self._show_info()  # ŷ under the pointer changed with the parameters
         ds = eng.dataset
         emph = self._emphasised(eng)
         pkey = (id(ds), emph)
         if force or pkey != self._drawn_points:
             self._drawn_points = pkey
             labels = ds.Y[0].astype(int)
+            col = class_colors(self._pal)
             self.points.setData(
                 x=ds.X[0], y=ds.X[1],
-                brush=[pg.mkBrush(CLASS_COLORS[c]) for c in labels],
+                brush=[pg.mkBrush(col[c]) for c in labels],
+                symbol=[CLASS_SYMBOLS[c] for c in labels],
+                size=[20 if c == 0 else 14 for c in labels],
                 pen=pg.mkPen(INK, width=1.2),
             )
             if emph:
@@ -843,6 +1053,17 @@ class DecisionBoundaryPlot(LivePlot):
 
     def _draw_line(self, net, xr, yr, grid):
         linear = net.depth == 1 and not net.feature_cross
+        with np.errstate(all="ignore"):
+            lo, hi = float(np.nanmin(grid)), float(np.nanmax(grid))
+        flat = hi - lo < FLAT_YHAT
+        self.flat_note.setVisible(flat)
+        if flat:  # a line of ŷ = 0.5 would be drawn from rounding noise
+            self.flat_note.setText(f"no boundary: ŷ ≈ {fmt(0.5 * (lo + hi))} everywhere")
+            self.flat_note.setPos(0.5 * (xr[0] + xr[1]), 0.5 * (yr[0] + yr[1]))
+            self._line_seg = None
+            self.line.setData([], [])
+            self.iso.setVisible(False)
+            return
         if linear and _params_finite(net):
             v = net.values()
             line = boundary_line(v["w1"], v["w2"], v.get("b"), xr, yr)
@@ -861,8 +1082,12 @@ class DecisionBoundaryPlot(LivePlot):
 
 # --------------------------------------------------------------- landscape
 class LandscapePlot(LivePlot):
-    """The cost along one parameter (with the tangent and gradient-descent steps)
-    and over the (w₁, w₂) plane (with the path training took)."""
+    """The loss along one parameter (with the tangent and gradient-descent steps)
+    and over the (w₁, w₂) plane (with the path training took).
+
+    The loss is the one the current update descends, as the diagram shows it: the
+    loss L of the pass's example in one-example mode, the mini-batch's cost, or
+    the cost of all examples in full-batch mode (`loss_title()` says which)."""
 
     ARROW_LRS = [("training α", None), ("α = 5×10⁻¹⁰", 5e-10), ("α = 0.5", 0.5), ("α = 5", 5.0),
                  ("α = 50", 50.0)]
@@ -882,7 +1107,7 @@ class LandscapePlot(LivePlot):
         self.info.setTextFormat(Qt.TextFormat.PlainText)
         self.info.setWordWrap(True)
 
-        self.slice_plot = make_plot("b", "cost", "Cost along one parameter")
+        self.slice_plot = make_plot("b", "cost", "Slice along b")
         self.slice_plot.setAccessibleName("cost slice plot")
         sp = self.slice_plot.getPlotItem()
         light_grid(sp)
@@ -907,7 +1132,14 @@ class LandscapePlot(LivePlot):
             self.heads.append(a)
         self.svb.sigTransformChanged.connect(self._aim_heads)
 
-        self.map_plot = make_plot(f"w{sub(1)}", f"w{sub(2)}", "Cost over (w₁, w₂)")
+        self.map_plot = make_plot(f"w{sub(1)}", f"w{sub(2)}", "Map over (w₁, w₂)")
+        # which loss both plots show, above them: a long plot title would squeeze the
+        # plot (and push the colour bar out of a narrow map)
+        self.title = QLabel()
+        self.title.setTextFormat(Qt.TextFormat.PlainText)
+        self.title.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        self.title.setStyleSheet("font-weight: bold;")
+        self.title.setAccessibleName("landscape loss")
         self.map_plot.setAccessibleName("cost map plot")
         mp = self.map_plot.getPlotItem()
         self.mvb = mp.getViewBox()
@@ -920,6 +1152,7 @@ class LandscapePlot(LivePlot):
         self.colorbar.setImageItem(self.map_image, insert_in=mp)
         self.colorbar.axis.setLabel("log₁₀ cost", color="#1e1e1e")
         self.colorbar.axis.setTextPen(pg.mkPen(INK))
+        real_minus(self.colorbar.axis)
         self.path = pg.PlotDataItem(pen=_pen(QColor(255, 255, 255), 2))
         self.path_point = pg.PlotDataItem(pen=None, symbol="o", symbolSize=11,
                                           symbolBrush=pg.mkBrush(230, 120, 0),
@@ -929,6 +1162,10 @@ class LandscapePlot(LivePlot):
         for it in (self.path, self.path_start, self.path_point):
             mp.addItem(it)
 
+        self.slice_plot.setMinimumHeight(MIN_PLOT_HEIGHT)
+        self.map_plot.setMinimumHeight(MIN_PLOT_HEIGHT)
+        self.menu = PlotMenu(self, self.slice_plot, [sp], self.reset_view)
+        self.map_menu = PlotMenu(self, self.map_plot, [mp], self.reset_view)
         controls = QHBoxLayout()
         controls.addWidget(QLabel("slice along"))
         controls.addWidget(self.param_box)
@@ -936,6 +1173,7 @@ class LandscapePlot(LivePlot):
         controls.addWidget(QLabel("arrows with"))
         controls.addWidget(self.lr_box)
         controls.addStretch(1)
+        controls.addWidget(self.menu.button)
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(self.slice_plot)
         split.addWidget(self.map_plot)
@@ -943,6 +1181,7 @@ class LandscapePlot(LivePlot):
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addLayout(controls)
+        lay.addWidget(self.title)
         lay.addWidget(split, 1)
         lay.addWidget(self.info)
 
@@ -979,6 +1218,30 @@ class LandscapePlot(LivePlot):
     def parameter_name(self) -> str:
         return self._name
 
+    def reset_view(self):
+        """Both plots back to the ranges they were drawn with (after zoom or pan)."""
+        self._slice_range = self._map_range = None
+        self.refresh(force=True)
+
+    def default_range(self):
+        """The drawn ranges: ((slice x, slice y), (map x, map y))."""
+        s, m = self._slice_range, self._map_range
+        return ((s[0], s[1]), (s[2], s[3])), ((m[0], m[1]), (m[0], m[1]))
+
+    def loss_title(self) -> str:
+        """Which loss the slice and the map show: the one the current update uses."""
+        return self._loss_subset()[2]
+
+    def set_palette(self, pal: Palette):
+        """The arrows: green, or Okabe–Ito's bluish green beside the colour-blind blues
+        (they differ from the slice by their heads as well)."""
+        col = QColor(40, 190, 40) if pal == PALETTES["default"] else QColor("#009E73")
+        self.shafts.setPen(_pen(col, 2.5))
+        self.step_points.setSymbolBrush(pg.mkBrush(col))
+        for h in self.heads:
+            h.setStyle(brush=pg.mkBrush(col))
+        self.refresh(force=True)
+
     def set_arrow_lr(self, lr: float | None):
         """The learning rate of the slice's arrows; None: the engine's."""
         for i in range(self.lr_box.count()):
@@ -986,7 +1249,7 @@ class LandscapePlot(LivePlot):
                 self.lr_box.setCurrentIndex(i)
                 break
         else:
-            self.lr_box.addItem(f"α = {lr:g}", float(lr))
+            self.lr_box.addItem(f"α = {lr_text(lr)}", float(lr))
             self.lr_box.setCurrentIndex(self.lr_box.count() - 1)
         self.refresh()
 
@@ -1040,8 +1303,8 @@ class LandscapePlot(LivePlot):
         self.param_box.blockSignals(False)
         ws = [s for s in net.slots if s.kind == "W"][:2]
         self._map_names = (ws[0].name, ws[1].name)
-        set_text(self.map_plot.getPlotItem(), f"Cost over ({ws[0].symbol}, {ws[1].symbol})",
-                 bottom=ws[0].symbol, left=ws[1].symbol)
+        set_text(self.map_plot.getPlotItem(), bottom=ws[0].symbol, left=ws[1].symbol)
+        self._map_key = None  # its title names the new parameters
 
     @Slot()
     def _clear_path(self):
@@ -1087,7 +1350,7 @@ class LandscapePlot(LivePlot):
                               "draw. Lower the learning rate and reset.")
             self._slice_key = self._path_key = self._map_key = None
             return
-        nkey = (_net_key(net), id(eng.dataset))
+        nkey = (_net_key(net), id(eng.dataset), tuple(eng.indices))
         skey = (nkey, self._name, self.arrow_lr())
         if force or skey != self._slice_key:
             self._slice_key = skey
@@ -1095,11 +1358,25 @@ class LandscapePlot(LivePlot):
         pkey = (nkey, len(self._path), self._path[-1] if self._path else None)
         if force or pkey != self._path_key:
             self._path_key = pkey
-            self._draw_map(net, eng.dataset, force)
+            self._draw_map(net, force)
+
+    def _loss_subset(self):
+        """(X, Y, title, symbol) of the loss the current update descends: the examples
+        of the current pass (one example, a mini-batch or all of them)."""
+        eng = self.engine
+        ds = eng.dataset
+        idx = list(eng.indices)
+        X, Y = ds.X[:, idx], ds.Y[:, idx]
+        nums = ", ".join(str(i + 1) for i in idx)
+        if eng.mode == "single":
+            return X, Y, f"L of example {nums}", "L"
+        if len(idx) < ds.m:
+            return X, Y, f"Cost of the batch (examples {nums})", "Cost"
+        return X, Y, f"Cost of all {ds.m} examples", "Cost"
 
     def _draw_slice(self, net, ds):
         name = self._name
-        X, Y = ds.X, ds.Y
+        X, Y, what, lsym = self._loss_subset()
         theta = net.get(name)
         lr = self.arrow_lr()
         steps = slice_descent(net, X, Y, name, lr, SLICE_STEPS)
@@ -1139,16 +1416,16 @@ class LandscapePlot(LivePlot):
         self.step_points.setData(th[1:], steps.costs[1:])
         pi = self.slice_plot.getPlotItem()
         sym = net.slot(name).symbol
-        set_text(pi, f"Cost along {sym} (others fixed), steps with α = {_fmt(lr)}",
-                 bottom=sym)
+        set_text(pi, f"Slice along {sym}", bottom=sym, left=lsym)
+        self.title.setText(f"{what}: the loss the current update descends")
         if (lo, hi, bottom, top) != self._slice_range:
             self._slice_range = (lo, hi, bottom, top)
             self.svb.setRange(xRange=(lo, hi), yRange=(bottom, top), padding=0)
         self._aim_heads()
         moved = th[-1] - th[0]
         off = sum(1 for t in th if not lo <= t <= hi)
-        msg = (f"∂Cost/∂{sym} = {_fmt(g)} at {sym} = {_fmt(theta)} (the tangent's slope). "
-               f"{len(th) - 1} steps of α = {_fmt(lr)} move {sym} by {_fmt(moved)}.")
+        msg = (f"{what}: ∂{lsym}/∂{sym} = {fmt(g)} at {sym} = {fmt(theta)} (the tangent's "
+               f"slope). {len(th) - 1} steps of α = {lr_text(lr)} move {sym} by {fmt(moved)}.")
         if not steps.finite:
             msg += " A step left the finite numbers: the descent diverged."
         elif off:
@@ -1179,7 +1456,7 @@ class LandscapePlot(LivePlot):
             head.setPos(c, d)
             head.setVisible(True)
 
-    def _draw_map(self, net, ds, force: bool = False):
+    def _draw_map(self, net, force: bool = False):
         """The path and current point; the cost image only when the plane changed
         (the other parameters, the data or the range): moving along w₁, w₂ does not
         change the map."""
@@ -1192,11 +1469,15 @@ class LandscapePlot(LivePlot):
         hi = max(8.0, 2.0 * math.ceil(float(max(allx.max(), ally.max())) / 2.0) + 2.0)
         lo, hi = max(lo, -1e3), min(hi, 1e3)
         others = tuple(v for k, v in net.values().items() if k not in self._map_names)
-        mkey = (others, id(ds), self._map_names, lo, hi)
+        X, Y, what, _ = self._loss_subset()
+        mkey = (others, id(self.engine.dataset), tuple(self.engine.indices), self._map_names,
+                lo, hi)
         if force or mkey != self._map_key:
             self._map_key = mkey
             ws = pixel_centres((lo, hi), LANDSCAPE_N)
-            costs = cost_grid(net, ds.X, ds.Y, ws, ws, names=(n1, n2))
+            costs = cost_grid(net, X, Y, ws, ws, names=(n1, n2))
+            s1, s2 = (net.slot(n).symbol for n in self._map_names)
+            set_text(self.map_plot.getPlotItem(), f"Map over ({s1}, {s2})")
             with np.errstate(all="ignore"):
                 img = np.log10(np.maximum(costs, 1e-12)).astype(np.float32)
             self.map_image.setImage(np.ascontiguousarray(img), autoLevels=False,
@@ -1238,16 +1519,22 @@ def parse_learning_rates(text: str) -> list[float]:
             raise ValueError(f"A learning rate cannot be negative (got {p}).")
         if v not in out:
             out.append(v)
-    if len(out) > len(LR_COLORS):
-        raise ValueError(f"Compare at most {len(LR_COLORS)} learning rates at once.")
+    if len(out) > MAX_LRS:
+        raise ValueError(f"Compare at most {MAX_LRS} learning rates at once.")
     return out
 
 
 class LearningRateComparison(LivePlot):
     """The same start trained with several learning rates (full batch), all the
-    runs computed together, their cost curves overlaid."""
+    runs computed together, their cost curves overlaid.
 
-    compared = Signal()
+    A long comparison runs a slice at a time on a timer (the window stays live),
+    with a progress bar and a Cancel button. When the data set, the bias or the
+    parameters change afterwards, the curves are dimmed and marked out of date,
+    with a one-click Refresh."""
+
+    compared = Signal()  # a comparison finished and is drawn
+    SLICE_SECONDS = 0.025  # work per timer tick: the window stays responsive
 
     def __init__(self, session, parent=None):
         super().__init__(session, parent)
@@ -1263,25 +1550,49 @@ class LearningRateComparison(LivePlot):
         self.epochs_box.setAccessibleName("epochs")
         self.compare_btn = QPushButton("Compare")
         self.compare_btn.clicked.connect(self.compare)
-        self.log_box = QCheckBox("log scale")
+        self.log_box = QCheckBox("log cost")
+        self.log_box.setToolTip("Show the cost on a logarithmic axis")
         self.log_box.setChecked(True)
         self.log_box.toggled.connect(self._set_log)
+        self.logx_box = QCheckBox("log epochs")
+        self.logx_box.setToolTip("A logarithmic epoch axis shows the first few epochs (where "
+                                 "a large step overshoots) and the long run together")
+        self.logx_box.setChecked(True)
+        self.logx_box.toggled.connect(self._set_log)
         self.message = QLabel("Press Compare to train the current start with each learning "
                               "rate.")
         self.message.setWordWrap(True)
         self.message.setTextFormat(Qt.TextFormat.PlainText)
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 1000)
+        self.progress.setTextVisible(False)
+        self.progress.setAccessibleName("comparison progress")
+        self.cancel_btn = QPushButton("Cancel")
+        self.cancel_btn.setToolTip("Stop the comparison (nothing is drawn)")
+        self.cancel_btn.clicked.connect(self.cancel)
+        self.stale_label = QLabel()
+        self.stale_label.setWordWrap(True)
+        self.stale_label.setStyleSheet("color: #8a4b00; font-weight: bold;")
+        self.refresh_btn = QPushButton("Refresh")
+        self.refresh_btn.setToolTip("Run the comparison again from the current start")
+        self.refresh_btn.clicked.connect(self.compare)
 
         # the legend sits beside the plot: inside, it would hide some curve
         self.plot = pg.GraphicsLayoutWidget()
         self.plot.setBackground("w")
         self.plot.setAccessibleName("learning-rate comparison plot")
+        self.plot.setMinimumHeight(MIN_PLOT_HEIGHT)
         pi = self.plot.addPlot(row=0, col=0)
-        style_plot(pi, "epoch", "cost", "Same start, different learning rates")
+        # no title: the message under the plot says what was trained, and a title would
+        # keep the plot wide enough to push the legend out of a narrow window
+        style_plot(pi, "epoch", "cost")
         light_grid(pi)
-        pi.setLogMode(y=True)
+        pi.setLogMode(x=True, y=True)
         pi.setDownsampling(auto=True, mode="peak")
         pi.setClipToView(True)
         self.plot_item = pi
+        self.vb = pi.getViewBox()
+        self.menu = PlotMenu(self, self.plot, [pi], self.reset_view)
         self.legend = pg.LegendItem(labelTextColor=INK, verSpacing=-4)
         self.plot.addItem(self.legend, row=0, col=1)
         self.legend.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
@@ -1290,6 +1601,15 @@ class LearningRateComparison(LivePlot):
         self._curves: dict[float, np.ndarray] = {}
         self._flags: dict[float, str] = {}
         self._start_key = None
+        self._pal_name = "default"
+        self._run: LRRun | None = None
+        self._job = None  # (lrs, epochs, start key) of the run under way
+        self._chunk = 2000
+        self._default = None
+        self.cancelled = False  # the learner stopped the last run
+        self._timer_run = QTimer(self)
+        self._timer_run.setInterval(0)
+        self._timer_run.timeout.connect(self._tick)
 
         row = QHBoxLayout()
         row.addWidget(QLabel("α ="))
@@ -1297,16 +1617,29 @@ class LearningRateComparison(LivePlot):
         row.addWidget(QLabel("epochs"))
         row.addWidget(self.epochs_box)
         row.addWidget(self.compare_btn)
-        row.addWidget(self.log_box)
+        busy = QHBoxLayout()  # the axes' options, and the progress while a run goes on
+        busy.addWidget(self.log_box)
+        busy.addWidget(self.logx_box)
+        busy.addStretch(1)
+        busy.addWidget(self.progress, 3)
+        busy.addWidget(self.cancel_btn)
+        busy.addWidget(self.menu.button)
+        stale = QHBoxLayout()
+        stale.addWidget(self.stale_label, 1)
+        stale.addWidget(self.refresh_btn)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addLayout(row)
+        lay.addLayout(busy)
+        lay.addLayout(stale)
         lay.addWidget(self.plot, 1)
         lay.addWidget(self.message)
+        self._show_busy(False)
+        self._show_stale("")
 
     # -------------------------------------------------------------- public
     def set_learning_rates(self, lrs):
-        self.lr_edit.setText(", ".join(f"{v:g}" for v in lrs))
+        self.lr_edit.setText(", ".join(f"{float(v):g}" for v in lrs))
 
     def set_epochs(self, n: int):
         self.epochs_box.setValue(int(n))
@@ -1316,47 +1649,140 @@ class LearningRateComparison(LivePlot):
         return {k: v.copy() for k, v in self._curves.items()}
 
     def flags(self) -> dict[float, str]:
-        """Learning rates whose run was stopped, with the reason ("diverged", …)."""
+        """Learning rates whose run was stopped, with the status' word ("Diverging", …)."""
         return dict(self._flags)
 
     @property
     def has_result(self) -> bool:
         return self._start_key is not None
 
+    @property
+    def running(self) -> bool:
+        return self._run is not None
+
+    @property
+    def out_of_date(self) -> bool:
+        """A comparison is shown but the start has changed since."""
+        return self.has_result and self._current_start() != self._start_key
+
+    def reset_view(self):
+        """The whole of every curve in view again (after zoom or pan)."""
+        if self._default is not None:
+            (x0, x1), (y0, y1) = self._default
+            self.vb.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0)
+
+    def default_range(self):
+        return self._default
+
+    def set_palette(self, name: str):
+        self._pal_name = name if name in LR_COLORS else "default"
+        for i, it in enumerate(self._items):
+            it.setPen(self._lr_pen(i))
+
     @Slot()
     def compare(self) -> bool:
-        """Parse the learning rates, train them all together, draw. False (and a
+        """Parse the learning rates and start training them all from the current
+        parameters; the curves are drawn when the run ends (`compared`). False (and a
         message) when the input is not usable."""
         try:
             lrs = parse_learning_rates(self.lr_edit.text())
         except ValueError as exc:
-            self.message.setText(str(exc))
-            self.message.setStyleSheet("color: #b00000;")
+            self._say(str(exc), error=True)
             return False
-        self.message.setStyleSheet("")
         eng = self.engine
         net, ds = eng.network, eng.dataset
         if not _params_finite(net):
-            self.message.setText("The parameters are no longer finite: reset them first.")
-            self.message.setStyleSheet("color: #b00000;")
+            self._say("The parameters are no longer finite: reset them first.", error=True)
             return False
+        self.cancel(quiet=True)
+        self.cancelled = False
         epochs = self.epochs_box.value()
-        self.setCursor(Qt.CursorShape.WaitCursor)
-        try:
-            res = compare_learning_rates(net, ds.X, ds.Y, lrs, epochs)
-        finally:
-            self.unsetCursor()
-        self._start_key = self._current_start()
-        self._draw(lrs, res, epochs)
-        self.compared.emit()
+        self._run = LRRun(net, ds.X, ds.Y, lrs, epochs)
+        self._job = (lrs, epochs, self._current_start(), ds, net.copy())
+        self._chunk = 2000
+        self.progress.setValue(0)
+        self._show_busy(True)
+        self._say(f"Training {len(lrs)} learning rates for {epochs} epochs…")
+        self._timer_run.start()
         return True
+
+    @Slot()
+    def cancel(self, quiet: bool = False):
+        """Stop a comparison under way; nothing of it is drawn."""
+        if self._run is None:
+            return
+        self._timer_run.stop()
+        done, total = self._run.done_work, max(self._run.total, 1)
+        self._run = self._job = None
+        self._show_busy(False)
+        if not quiet:
+            self.cancelled = True  # so that showing the tab again does not restart it
+            self._clear()
+            self._say(f"Comparison cancelled at {round(100 * done / total)} %: nothing is "
+                      "drawn. Press Compare to run it again.")
+
+    # ------------------------------------------------------------- running
+    @Slot()
+    def _tick(self):
+        run = self._run
+        if run is None:
+            self._timer_run.stop()
+            return
+        t0 = time.perf_counter()
+        done = run.advance(self._chunk)
+        dt = time.perf_counter() - t0
+        # next slice sized so that one tick takes about SLICE_SECONDS
+        scale = self.SLICE_SECONDS / dt if dt > 0 else 4.0
+        self._chunk = int(min(max(self._chunk * min(scale, 4.0), 64), 10_000_000))
+        self.progress.setValue(int(1000 * run.done_work / max(run.total, 1)))
+        if done:
+            self._timer_run.stop()
+            lrs, epochs, key, ds, start = self._job
+            self._run = self._job = None
+            self._show_busy(False)
+            self._start_key = key
+            self._draw(lrs, run.result(), epochs, ds, start)
+            self._redraw(True)
+            self.compared.emit()
+
+    def _show_busy(self, on: bool):
+        self.progress.setVisible(on)
+        self.cancel_btn.setVisible(on)
+        self.compare_btn.setEnabled(not on)
+
+    def _show_stale(self, text: str):
+        self.stale_label.setText(text)
+        self.stale_label.setVisible(bool(text))
+        self.refresh_btn.setVisible(bool(text))
+        for it in self._items:
+            it.setOpacity(0.3 if text else 1.0)
+
+    def _say(self, text: str, error: bool = False):
+        self.message.setText(text)
+        self.message.setStyleSheet("color: #b00000;" if error else "")
 
     # ------------------------------------------------------------- drawing
     def _current_start(self):
         eng = self.engine
-        return (_net_key(eng.network), id(eng.dataset))
+        net = eng.network
+        return (id(eng.dataset), tuple(s.name for s in net.slots), _net_key(net))
 
-    def _draw(self, lrs, res, epochs):
+    def _lr_pen(self, i: int):
+        colors = LR_COLORS[self._pal_name]
+        return _pen(colors[i % len(colors)], 2, LR_STYLES[i % len(LR_STYLES)])
+
+    def _clear(self):
+        self.legend.clear()
+        self._curves.clear()
+        self._flags.clear()
+        for it in self._items:
+            it.setData([], [])
+            it.setVisible(False)
+        self._start_key = None
+        self._default = None
+        self._show_stale("")
+
+    def _draw(self, lrs, res, epochs, ds, start):
         self.legend.clear()
         self._curves.clear()
         self._flags.clear()
@@ -1364,7 +1790,7 @@ class LearningRateComparison(LivePlot):
             it = pg.PlotDataItem()
             self.plot_item.addItem(it)  # takes the plot's peak downsampling and clipping
             self._items.append(it)
-        notes = []
+        notes, finals = [], {}
         for i, it in enumerate(self._items):
             if i >= len(lrs):
                 it.setData([], [])
@@ -1376,35 +1802,94 @@ class LearningRateComparison(LivePlot):
             y = y[: np.argmax(~np.isfinite(y))] if not np.all(np.isfinite(y)) else y
             st = res.statuses[i]
             it.setVisible(True)
-            it.setPen(_pen(LR_COLORS[i], 2))
-            it.setData(np.arange(y.size, dtype=float), y)
-            self._curves[lr] = y
-            name = f"α = {lr:g}"
-            if st.ok:
-                name += f": {_fmt(y[-1])}" if y.size else ""
+            it.setPen(self._lr_pen(i))
+            # epochs counted from 1, so that a log axis can show the first one; a long
+            # run is drawn as its peaks (the drawing, not the training, was the slow part)
+            if y.size > 2 * MAX_BUCKETS:
+                dec = PeakDecimator()
+                dec.extend(y)
+                dx, dy = dec.xy()
             else:
-                word = "diverged (stuck)" if st == STUCK else st.kind
+                dx, dy = np.arange(y.size, dtype=float), y
+            it.setData(dx + 1.0, np.maximum(dy, LOG_FLOOR))
+            self._curves[lr] = y
+            name = f"α = {lr_text(lr)}"
+            if st.ok:
+                if y.size:
+                    name += f": {fmt(y[-1])}"
+                    finals[lr] = float(y[-1])
+            else:
+                word = status_title(st)
                 self._flags[lr] = word
-                name += f": {word} at epoch {n - 1}"
-                notes.append(f"α = {lr:g}: {st.message}")
+                name += f": {word} at epoch {n}"
+                notes.append(f"α = {lr_text(lr)}: {st.message}")
+            above = int(np.sum(y[1:] > y[0] * (1 + 1e-9))) if y.size else 0
+            if above and st.ok:
+                notes.append(f"α = {lr_text(lr)} overshoots: cost above the start for "
+                             f"{above} epoch{'s' if above > 1 else ''}.")
             self.legend.addItem(it, name)
-        head = (f"Full-batch gradient descent from the current parameters on "
-                f"{self.engine.dataset.name}, {epochs} epochs; legend: cost at the end.")
-        self.message.setText(" ".join([head, *notes]))
+        if any(y.size and np.any(y == 0.0) for y in self._curves.values()):
+            notes.append(f"Some cost reached 0 (shown at {fmt(LOG_FLOOR)} on the log scale).")
+        notes.extend(self._winner_note(lrs, finals, res, ds, start))
+        head = (f"Same start, full batch, {epochs} epochs on {ds.name} (legend: final "
+                "cost).")
+        self._say(" ".join([head, *notes]))
+        self._fit(epochs)
+
+    def _winner_note(self, lrs, finals, res, ds, start) -> list[str]:
+        """Why the largest α can end lowest: with separable data there is no minimum
+        at finite weights, so there is nothing to overshoot in the long run."""
+        big = max(lrs)
+        if len(finals) < 2 or big not in finals or min(finals, key=finals.get) != big:
+            return []
+        net = start.copy()
+        for k, v in res.params[lrs.index(big)].items():
+            net.set(k, v)
+        with np.errstate(all="ignore"):
+            yhat = net.predict(ds.X)
+        if not np.all((yhat > 0.5) == (ds.Y > 0.5)):
+            return [f"The largest α, {lr_text(big)}, ends lowest in these epochs."]
+        return [f"Why α = {lr_text(big)} wins: {ds.name}'s classes can be split by a line, "
+                "so its cost keeps falling as the weights grow. There is no minimum to "
+                "overshoot in the long run; large steps just get there faster."]
+
+    def _fit(self, epochs: int):
+        """The default view: every epoch and every drawn cost."""
+        # the curves hold finite values only: their extremes are enough
+        ext = [(float(y.min()), float(y.max())) for y in self._curves.values() if y.size]
+        ys = np.maximum(np.array(ext, dtype=float).ravel(), LOG_FLOOR)
+        logx, logy = self.logx_box.isChecked(), self.log_box.isChecked()
+        xr = (0.0, math.log10(max(epochs, 10))) if logx else (0.0, float(max(epochs, 10)))
+        if ys.size == 0:
+            yr = (-3.0, 0.0) if logy else (0.0, 0.5)
+        elif logy:
+            yr = (math.floor(math.log10(ys.min()) - 0.05), math.ceil(math.log10(ys.max())
+                                                                     + 0.05))
+        else:
+            yr = (0.0, nice_ceil(float(ys.max()) * 1.04))
+        self._default = (xr, yr)
+        self.reset_view()
 
     @Slot(bool)
-    def _set_log(self, on: bool):
-        self.plot_item.setLogMode(y=bool(on))
+    def _set_log(self, _on: bool):
+        self.plot_item.setLogMode(x=self.logx_box.isChecked(), y=self.log_box.isChecked())
+        if self._curves:
+            self._fit(self.epochs_box.value() if self._job is None else self._job[1])
 
     def _redraw(self, force: bool):
-        """Nothing to recompute on a step: training 5000 epochs per rate is too slow to
-        redo at display rate. Say when the start has changed since the last run."""
+        """Nothing to recompute on a step: training thousands of epochs per rate is
+        too slow to redo at display rate. Mark the curves out of date when the start
+        has changed since they were computed."""
         if self._start_key is None:
+            self._show_stale("")
             return
-        if self._current_start() != self._start_key:
-            if not self.message.text().startswith("The start has changed"):
-                self.message.setText("The start has changed since this comparison: press "
-                                     "Compare to run it from the current parameters.")
+        now = self._current_start()
+        if now == self._start_key:
+            self._show_stale("")
+            return
+        what = ("the data set" if now[0] != self._start_key[0] else
+                "the bias" if now[1] != self._start_key[1] else "the parameters")
+        self._show_stale(f"Out of date: {what} changed since this comparison.")
 
 
 # ------------------------------------------------------------------- panel
@@ -1453,10 +1938,39 @@ class PlotsPanel(QWidget):
             else:
                 p._stale = True
 
+    TABS = {"loss": 0, "boundary": 0, "landscape": 1, "rates": 2}
+
+    def apply_lesson(self, setup: dict):
+        """A lesson's plot settings, after `Session.apply_setup`: "slice" (the landscape's
+        parameter), "lrs" (the comparison's learning rates; it is run at once) and "tab"
+        (loss, boundary, landscape or rates). Keys that are absent change nothing."""
+        if "slice" in setup:
+            names = [s.name for s in self.session.engine.network.slots]
+            if setup["slice"] in names:  # b on a lesson without bias: keep the current one
+                self.landscape.set_parameter_name(setup["slice"])
+        if "lrs" in setup:
+            self.lr_compare.set_learning_rates(setup["lrs"])
+            self.lr_compare.compare()
+        elif self.lr_compare.running:
+            self.lr_compare.cancel()
+        if setup.get("tab") in self.TABS:
+            self.tabs.setCurrentIndex(self.TABS[setup["tab"]])
+
+    def set_palette(self, name: str):
+        """Recolour every plot: "default" or "colorblind" (gui.palette.PALETTES)."""
+        if name not in PALETTES:
+            raise ValueError(f"unknown palette {name!r}; choose one of {', '.join(PALETTES)}")
+        pal = PALETTES[name]
+        self.boundary.set_palette(pal)
+        self.loss.set_palette(pal)
+        self.landscape.set_palette(pal)
+        self.lr_compare.set_palette(name)
+
     @Slot(int)
     def _tab_changed(self, _index: int):
         w = self.tabs.currentWidget()
-        if w is self.lr_compare and not self.lr_compare.has_result:
+        lc = self.lr_compare
+        if w is lc and not (lc.has_result or lc.running or lc.cancelled):
             self.lr_compare.compare()
         for p in self.plots:
             if p._stale and p.isVisibleTo(self):

@@ -7,6 +7,7 @@ from core import Engine, feature_cross_neuron, gate, neuron, two_layer
 from core.landscape import (
     boundary_grid,
     boundary_line,
+    LRRun,
     compare_learning_rates,
     cost_grid,
     cost_slice,
@@ -216,3 +217,22 @@ def test_compare_rejects_bad_input():
         compare_learning_rates(neuron(), ds.X, ds.Y, [-1.0], 10)
     with pytest.raises(ValueError):
         compare_learning_rates(neuron(), ds.X, ds.Y, [float("nan")], 10)
+
+
+@pytest.mark.parametrize("key", list(NETS))
+def test_lr_run_in_instalments_equals_one_go(key):
+    """The window runs a comparison a slice at a time: the slices add up to the whole."""
+    make, gname = NETS[key]
+    net, ds = make(), gate(gname)
+    lrs = [0.5, 5.0, 1e6]
+    whole = compare_learning_rates(net, ds.X, ds.Y, lrs, 700)
+    run = LRRun(net, ds.X, ds.Y, lrs, 700)
+    calls, seen = 0, []
+    while not run.advance(97):
+        calls += 1
+        seen.append(run.done_work)
+    assert calls > 3 and seen == sorted(seen) and run.done_work == run.total
+    part = run.result()
+    np.testing.assert_array_equal(part.costs, whole.costs)
+    np.testing.assert_array_equal(part.lengths, whole.lengths)
+    assert part.statuses == whole.statuses and part.params == whole.params
