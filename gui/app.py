@@ -39,6 +39,12 @@ def run(screenshot: str | None = None, steps: int = 0, size=(1600, 1000),
             win.session.step_forward()
         win.show()
         app.processEvents()
+        import time
+
+        deadline = time.monotonic() + 30  # a lesson may start a comparison: show it done
+        while win.plots.lr_compare.running and time.monotonic() < deadline:
+            app.processEvents()
+        app.processEvents()
         if not win.grab().save(screenshot):
             print(f"neuron-lab: could not write {screenshot}", file=sys.stderr)
             return 1
