@@ -15,11 +15,11 @@ import numpy as np
 
 from . import datasets
 from .datasets import Dataset
-from .fastpath import SATURATED_Z, train_epochs
+from .fastpath import SATURATED_Z, movable_columns, train_epochs
 from .history import CostHistory
 from .network import Network, neuron
 from .steps import BACKWARD, FORWARD, UPDATE, Pass, Step, build_pass
-from .watch import NON_FINITE, OK, STUCK, Status, Watch
+from .watch import NON_FINITE, OK, Status, Watch
 
 MODES = ("single", "minibatch", "batch")
 HISTORY_LIMIT = 2000  # passes kept for stepping back
@@ -96,7 +96,7 @@ class Engine:
     def set_learning_rate(self, lr) -> None:
         """Takes effect from the next update (the current pass is rebuilt)."""
         self._lr = check_lr(lr)
-        if self.status is not STUCK and self.status.kind != "non-finite":
+        if self.status.kind not in ("stuck", "non-finite"):
             self.clear_status()  # a smaller step is the cure for overshooting...
         # ...but not for a saturated or overflowed neuron: that needs a reset
         self._rebuild_current()
@@ -224,7 +224,12 @@ class Engine:
         return self.current_pass.indices
 
     def _build(self, indices) -> Pass:
-        return build_pass(self.network, self.dataset.X, self.dataset.Y, indices, self._lr)
+        p = build_pass(self.network, self.dataset.X, self.dataset.Y, indices, self._lr)
+        # σ(±∞) is a plain 0 or 1, so an overflowed z leaves cost and update finite;
+        # the diagram would show ∞ under an "ok" status: count it as overflowed
+        if p.finite and not all(np.all(np.isfinite(s.value)) for s in p.steps[: p.n_forward]):
+            p.finite = False
+        return p
 
     def _sync(self) -> None:
         """Make parameters and counters match the cursor."""
@@ -337,8 +342,9 @@ class Engine:
         return self.current_step
 
     def _open_pass(self) -> Pass:
-        """The pass to step in: after a finished pass, the next one."""
-        if self.cursor == len(self.current_pass.steps):
+        """The pass to step in: after a finished pass, the next one (none after an
+        overflow: the finished pass stays in view)."""
+        if self.cursor == len(self.current_pass.steps) and self.status.kind != "non-finite":
             self._begin_next_pass()
         return self.current_pass
 
@@ -417,10 +423,14 @@ class Engine:
 
     def _saturated(self, state) -> bool:
         """Is the output sigmoid flat (|z| > 36) with `state` on every example that
-        training uses (the chosen one alone, when one example is trained on)?"""
+        training uses (the chosen one alone, when one example is trained on) and
+        that can move a parameter (see fastpath.movable_columns)?"""
         net = self.network.copy()
         net.set_state(state)
-        X = self.dataset.X[:, self._trained_columns()]
+        cols = movable_columns(net, net.features(self.dataset.X), self._trained_columns())
+        if not cols:
+            return False
+        X = self.dataset.X[:, cols]
         with np.errstate(all="ignore"):
             z = net.linears[-1].forward(net.forward(X)[-2])
         return bool(np.all(np.abs(z) > SATURATED_Z))
@@ -439,7 +449,8 @@ class Engine:
         self._pass_book = replace(self._pass_book, status=OK, watch=self._fresh_watch())
 
     def _fresh_watch(self) -> Watch:
-        return Watch(still_ok=self._lr == 0)
+        # several updates an epoch make the epoch cost noisy (see watch.NOISY_FACTOR)
+        return Watch(still_ok=self._lr == 0, noisy=len(self.schedule()) > 1)
 
     def reset(self, network: Network | None = None) -> None:
         """Back to the start: given parameters (default: the tutorial's), epoch 0."""

@@ -16,7 +16,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .fastpath import SATURATED_Z, train_epochs
+from .fastpath import SATURATED_Z, movable_columns, train_epochs
 from .network import Network
 from .numerics import sigmoid
 from .watch import NON_FINITE, OK, Status, Watch
@@ -263,6 +263,7 @@ def compare_learning_rates(net: Network, X, Y, lrs, epochs: int) -> LRComparison
     if bias:
         A0 = np.vstack([A0, np.ones((1, m))])
     A0T = np.ascontiguousarray(A0.T)
+    A_sat = A0[:, movable_columns(net, net.features(X), range(m))]  # "stuck" as the engine
     y = Y[0].copy()
     P = np.repeat(np.hstack([lin.W, lin.b]) if bias else lin.W.copy(), L, axis=0)
     step = (lrs * 0.25 / m)[:, None]
@@ -287,7 +288,8 @@ def compare_learning_rates(net: Network, X, Y, lrs, epochs: int) -> LRComparison
             for j, i in enumerate(rows.tolist()):
                 watches[i], st = watches[i].feed(
                     float(cost[j]),
-                    lambda i=i: bool(np.all(np.abs(P[i] @ A0) > SATURATED_Z)))
+                    lambda i=i: A_sat.shape[1] > 0
+                    and bool(np.all(np.abs(P[i] @ A_sat) > SATURATED_Z)))
                 if not st.ok:
                     statuses[i], lengths[i] = st, e + 1
                     stop.append(i)
