@@ -8,7 +8,6 @@ records, so stepping back restores the earlier state exactly.
 from __future__ import annotations
 
 import math
-from collections import deque
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -16,13 +15,14 @@ import numpy as np
 from . import datasets
 from .datasets import Dataset
 from .fastpath import SATURATED_Z, movable_columns, train_epochs
-from .history import CostHistory
+from .history import CostHistory, PassHistory
 from .network import Network, neuron
 from .steps import BACKWARD, FORWARD, UPDATE, Pass, Step, build_pass
 from .watch import NON_FINITE, OK, Status, Watch
 
 MODES = ("single", "minibatch", "batch")
-HISTORY_LIMIT = 2000  # passes kept for stepping back
+HISTORY_LIMIT = 2000  # passes kept for stepping back...
+HISTORY_BYTES = 200_000_000  # ...and the memory they may take (estimated), oldest dropped
 
 
 class EngineError(ValueError):
@@ -67,7 +67,7 @@ class Engine:
         self.epoch_costs = CostHistory()
         self.iteration_costs = CostHistory()
         self.book = Book(watch=self._fresh_watch())
-        self._history: deque[tuple[Pass, Book]] = deque(maxlen=HISTORY_LIMIT)
+        self._history = PassHistory(HISTORY_LIMIT, HISTORY_BYTES)
         self._pass: Pass | None = None
         self._pass_book = self.book
         self.cursor = 0
@@ -276,7 +276,7 @@ class Engine:
 
     def _begin_next_pass(self) -> None:
         p = self.current_pass
-        self._history.append((p, self._pass_book))
+        self._history.append(p, self._pass_book)
         self._pass = None  # built lazily from self.book
         self.cursor = 0
 
