@@ -418,6 +418,21 @@ class Engine:
         self.cursor = 0
         return self.epoch_costs[n_before:]
 
+    def forget_records(self) -> None:
+        """Drop the cost curves and the step-back history; parameters, counters and
+        the divergence watch carry on. A long headless run (the trace) writes the
+        costs out as they come and must not hold them all. Not in the middle of a pass.
+        """
+        p = self._pass
+        if p is not None and 0 < self.cursor < len(p.steps):
+            raise EngineError("finish the pass before forgetting the records")
+        self.epoch_costs.clear()
+        self.iteration_costs.clear()
+        self._history.clear()
+        self._pass = None  # the next pass is built from the book, as after a finished one
+        self.cursor = 0
+        self.book = replace(self.book, n_epoch_costs=0, n_iteration_costs=0)
+
     def _trained_columns(self) -> list[int]:
         return sorted({i for batch in self.schedule() for i in batch})
 
