@@ -375,12 +375,14 @@ class Engine:
             guard -= 1
         return self.epoch_costs[-1] if self.epoch_costs else None
 
-    def train(self, epochs: int) -> np.ndarray:
+    def train(self, epochs: int, each=None) -> np.ndarray:
         """The fast path: `epochs` epochs, recording only each epoch's cost.
 
         An unfinished pass is finished first and a part-done epoch counts as
         the first. Stops early at a flagged status (diverged, non-finite).
-        Step-back history does not reach before this call.
+        Step-back history does not reach before this call. `each(cost, params)`,
+        if given, is called after every epoch run on the fast path, with the
+        parameters as a {name: value} dict.
         """
         if isinstance(epochs, bool) or not isinstance(epochs, (int, np.integer)) or epochs < 0:
             raise EngineError(f"the number of epochs must be a whole number ≥ 0, got {epochs!r}")
@@ -395,15 +397,24 @@ class Engine:
         b = self.book
         watch, status, runs = b.watch, b.status, []
         start = b.batch_pos
+        hook = None
+        if each is not None:
+            names = [s.name for s in self.network.slots]
+
+            def hook(cost, values):
+                each(cost, dict(zip(names, values)))
+
         if epochs and status.ok and start:  # finish the part-done epoch
             costs, watch, status = train_epochs(
                 self.network, self.dataset.X, self.dataset.Y, sched[start:], self._lr, 1,
-                watch, carry=b.epoch_sum, m_total=total, sat_cols=self._trained_columns())
+                watch, carry=b.epoch_sum, m_total=total, sat_cols=self._trained_columns(),
+                each=hook)
             runs.append(costs)
             epochs -= 1
         if epochs and status.ok:
             costs, watch, status = train_epochs(
-                self.network, self.dataset.X, self.dataset.Y, sched, self._lr, epochs, watch)
+                self.network, self.dataset.X, self.dataset.Y, sched, self._lr, epochs, watch,
+                each=hook)
             runs.append(costs)
         new = np.concatenate(runs) if runs else np.empty(0)
         self.epoch_costs.extend(new)

@@ -41,7 +41,7 @@ def movable_columns(net: Network, Xf, cols) -> list[int]:
 
 
 def train_epochs(net: Network, X, Y, batches, lr: float, epochs: int, watch: Watch,
-                 carry: float = 0.0, m_total: int | None = None, sat_cols=None):
+                 carry: float = 0.0, m_total: int | None = None, sat_cols=None, each=None):
     """Run `epochs` passes over `batches` (lists of column indices), updating
     `net` in place.
 
@@ -52,6 +52,9 @@ def train_epochs(net: Network, X, Y, batches, lr: float, epochs: int, watch: Wat
     Stops after the first epoch that `watch` flags; costs then ends there.
     "Stuck" is judged on the examples `sat_cols` (default: those of `batches`),
     so that a part-done epoch is judged like a whole one.
+    `each`, if given, is called after every epoch with its cost and the
+    parameters then, a list in the order of `net.slots` (the headless trace
+    prints a line per epoch this way without leaving the kernel).
     """
     if m_total is None:
         m_total = sum(len(b) for b in batches)
@@ -61,7 +64,7 @@ def train_epochs(net: Network, X, Y, batches, lr: float, epochs: int, watch: Wat
     sat_cols = movable_columns(net, Xf, sat_cols)
     if net.depth == 1 and X.shape[1] * Xf.shape[0] <= SCALAR_LIMIT:
         return _train_neuron_scalar(net, Xf, Y, batches, lr, epochs, watch, carry, m_total,
-                                    sat_cols)
+                                    sat_cols, each)
     bias = net.has_bias
     prepared = []
     for idx in batches:
@@ -129,6 +132,8 @@ def train_epochs(net: Network, X, Y, batches, lr: float, epochs: int, watch: Wat
                         G = G_prev
             cost = total / m_total
             costs[e] = cost
+            if each is not None:  # with the bias folded in, slot order is each P row-major
+                each(cost, [v for P in params for v in P.ravel().tolist()])
             watch, status = watch.feed(cost, saturated)
             if overflow:
                 status = NON_FINITE
@@ -144,7 +149,8 @@ def train_epochs(net: Network, X, Y, batches, lr: float, epochs: int, watch: Wat
     return costs, watch, status
 
 
-def _train_neuron_scalar(net, Xf, Y, batches, lr, epochs, watch, carry, m_total, sat_cols):
+def _train_neuron_scalar(net, Xf, Y, batches, lr, epochs, watch, carry, m_total, sat_cols,
+                         each=None):
     """The same updates as below for one Linear + sigmoid layer, in Python floats."""
     lin = net.linears[0]
     w = [float(v) for v in lin.W[0]]
@@ -192,6 +198,8 @@ def _train_neuron_scalar(net, Xf, Y, batches, lr, epochs, watch, carry, m_total,
                 b -= step * gb
         cost = total / m_total
         costs[e] = cost
+        if each is not None:
+            each(cost, [*w, b] if bias else list(w))
         watch, status = watch.feed(cost, saturated)
         if overflow:
             status = NON_FINITE

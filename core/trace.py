@@ -32,7 +32,7 @@ MAX_EPOCHS = 10**9  # text streams in flat memory; beyond this a run would take 
 # A JSON document is read whole by its reader (json.load), so one that would not fit in
 # a reader's memory is refused up front, with the ways round it
 JSON_MAX_BYTES = 200_000_000
-FORGET_EVERY = 1000  # fast-path epochs between dropping the already-written cost records
+FORGET_EVERY = 1000  # fast-path epochs run at a time, whose cost records are then dropped
 STEPS = ("all", "ends", "none")
 
 
@@ -154,8 +154,8 @@ class TextWriter:
             lines.extend(f"  [{tag}] {t}" for t in s.text(6))
         self.out.write("\n".join(lines) + "\n")
 
-    def epoch_done(self, engine: Engine, epoch: int, cost: float) -> None:
-        params = "  ".join(f"{k} = {fmt_scalar(v, 6)}" for k, v in engine.parameters().items())
+    def epoch_done(self, epoch: int, cost: float, params: dict) -> None:
+        params = "  ".join(f"{k} = {fmt_scalar(v, 6)}" for k, v in params.items())
         self.out.write(f"epoch {epoch + 1}: cost {fmt_scalar(cost, 6)}   {params}\n")
 
     def finish(self, engine: Engine) -> None:
@@ -189,7 +189,7 @@ class JsonWriter:
         for s in p.steps:
             self._item(self._steps, "steps", _json(s.to_dict()))
 
-    def epoch_done(self, engine: Engine, epoch: int, cost: float) -> None:
+    def epoch_done(self, epoch: int, cost: float, params: dict) -> None:
         self._item(self._costs, "costs", _json(cost))
 
     def _then(self, ended: str, key: str, f=None) -> None:
@@ -260,24 +260,29 @@ def run(args, out=None) -> int:
 def train(engine: Engine, writer, epochs: int, steps: str) -> None:
     """Run `epochs` epochs, handing each finished pass (where its micro-steps are
     shown) and each epoch's cost to `writer` as they come."""
-    for e in range(epochs):
-        if not engine.status.ok:
-            break
-        stepped = steps == "all" or (steps == "ends" and e in (0, epochs - 1))
-        if stepped:
+    shown = {"all": range(epochs), "ends": {0, epochs - 1}, "none": ()}[steps]
+    e = 0
+    while e < epochs and engine.status.ok:
+        if e in shown:
             before = len(engine.epoch_costs)
             while engine.epoch == e and engine.status.kind != "non-finite":
                 engine.apply_update()
                 writer.pass_done(engine, engine.current_pass, e)
-            closed = len(engine.epoch_costs) > before  # not if it overflowed midway
-            cost = engine.epoch_costs[-1] if closed else None
-        else:
-            costs = engine.train(1)  # the fast path: no micro-step records at all
-            cost = float(costs[0]) if len(costs) else None
-        if cost is not None:
-            writer.epoch_done(engine, e, cost)
-        if stepped or e % FORGET_EVERY == FORGET_EVERY - 1:
-            engine.forget_records()  # written out, and no stepping back: memory stays flat
+            if len(engine.epoch_costs) > before:  # not if it overflowed midway
+                writer.epoch_done(e, engine.epoch_costs[-1], engine.parameters())
+            e += 1
+        else:  # the fast path up to the next shown epoch: no micro-step records at all
+            k = min(FORGET_EVERY, (epochs - 1 if steps == "ends" else epochs) - e)
+            first = e
+
+            def each(cost, params):
+                nonlocal e
+                writer.epoch_done(e, cost, params)
+                e += 1
+
+            engine.train(k, each)
+            e = first + k if engine.status.ok else e
+        engine.forget_records()  # written out, and no stepping back: memory stays flat
 
 
 def _finite_or_null(obj):

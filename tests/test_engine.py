@@ -365,3 +365,30 @@ def test_far_away_points_are_refused():
     with pytest.raises(DatasetError, match="point 4 has x₂"):
         gate("or").with_point(0, -2e6, 1)  # the fifth point
     assert from_points([(1e6, -1e6, 1)]).m == 1
+
+
+@pytest.mark.parametrize("net", ["neuron", "no-bias", "hidden"])
+@pytest.mark.parametrize("mode,kw", [("batch", {}), ("minibatch", {"batch_size": 3})])
+def test_train_reports_every_epochs_cost_and_parameters(net, mode, kw):
+    """The trace prints a line per fast epoch from this hook: it must see what a stepped
+    run has after each epoch, names and all (a hidden layer runs the NumPy kernel)."""
+    def make():
+        if net == "hidden":
+            n = two_layer([[0.1, 0.6], [0.2, 0.4], [0.3, 0.7]], [0, 0, 0],
+                          [[0.1, 0.4, 0.9]], [0])
+        else:
+            n = neuron((0.1, 0.6), None if net == "no-bias" else 0.0)
+        return Engine(n, gate("xor"), lr=1.5, mode=mode, **kw)
+
+    stepped, fast, seen = make(), make(), []
+    for e in (stepped, fast):
+        e.apply_update()  # part-way into the first epoch (one pass in batch mode)
+    fast.train(6, lambda cost, params: seen.append((cost, params)))
+    expected = []
+    for _ in range(6):
+        stepped.run_epoch()
+        expected.append((stepped.epoch_costs[-1], stepped.parameters()))
+    assert len(seen) == 6
+    for (c, p), (c0, p0) in zip(seen, expected):
+        assert c == pytest.approx(c0, abs=1e-12) and p.keys() == p0.keys()
+        assert p == pytest.approx(p0, abs=1e-12)
