@@ -9,6 +9,13 @@ are asked for. `--steps ends` prints the micro-steps of the first and last
 epochs only and `--steps none` (or `--summary`) none at all: the epochs in
 between run on the engine's fast path, with the same costs and parameters
 (to rounding, 1e-12) and the same judgement of the run.
+
+JSON keeps its keys whatever `--steps` says: `epoch_costs` has every epoch,
+while `iterations` and `steps` hold only the passes of the epochs whose
+micro-steps are shown (the first and last with `ends`, none with `none`:
+empty lists); `micro_steps` says which. `status` has `kind`, `title` and
+`message`. A JSON document is read whole, so one that would exceed
+JSON_MAX_BYTES is refused with the ways round it; text has no such limit.
 """
 
 from __future__ import annotations
