@@ -38,23 +38,37 @@ def display_problem(environ=os.environ, platform=sys.platform,
     return None
 
 
+MIN_SIZE, MAX_SIZE = (320, 240), (7680, 4320)  # beyond 8K, Qt cannot allocate the picture
+MAX_STEPS = 100_000  # micro-steps before a screenshot; each one redraws the window
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):  # one line and status 2, no usage dump
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
 def parse_gui_args(argv):
-    p = argparse.ArgumentParser(prog="neuron-lab", description="Neuron Lab: see a neuron learn.")
+    p = _Parser(prog="neuron-lab", description="Neuron Lab: see a neuron learn.")
     p.add_argument("--screenshot", metavar="FILE.png",
                    help="render the window to FILE.png and exit (works offscreen)")
     p.add_argument("--steps", type=int, default=0, metavar="N",
-                   help="with --screenshot: take N micro-steps from the start first")
+                   help=f"with --screenshot: take N micro-steps from the start first "
+                        f"(0 to {MAX_STEPS})")
     p.add_argument("--lesson", metavar="ID",
                    help="start in one of the lessons (e.g. batch, no-bias, xor)")
     p.add_argument("--size", default="1600x1000", metavar="WxH",
-                   help="with --screenshot: window size (default 1600x1000)")
+                   help=f"window size, {MIN_SIZE[0]}x{MIN_SIZE[1]} to {MAX_SIZE[0]}x"
+                        f"{MAX_SIZE[1]} (default 1600x1000)")
     args = p.parse_args(argv)
-    if args.steps < 0:
-        p.error("--steps must be 0 or more")
+    if not 0 <= args.steps <= MAX_STEPS:
+        p.error(f"--steps must be between 0 and {MAX_STEPS}, got {args.steps}")
     try:
         w, h = (int(v) for v in args.size.lower().split("x"))
     except ValueError:
         p.error(f"--size must look like 1600x1000, got {args.size!r}")
+    if not (MIN_SIZE[0] <= w <= MAX_SIZE[0] and MIN_SIZE[1] <= h <= MAX_SIZE[1]):
+        p.error(f"--size must be between {MIN_SIZE[0]}x{MIN_SIZE[1]} and "
+                f"{MAX_SIZE[0]}x{MAX_SIZE[1]}, got {args.size}")
     args.size = (w, h)
     return args
 

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .symbols import MINUS, fmt, sub
+
 _INPUTS = ((0, 0), (0, 1), (1, 0), (1, 1))
 GATES = {
     "or": (0, 1, 1, 1),
@@ -14,6 +16,9 @@ GATES = {
     "nor": (1, 0, 0, 0),
     "xor": (0, 1, 1, 0),
 }
+# Far larger inputs only overflow w·x (the diagram would show ∞) and teach nothing
+COORD_LIMIT = 1e6
+COORD_LIMIT_TEXT = "10⁶"
 GATE_TITLES = {"or": "OR", "and": "AND", "nand": "NAND", "nor": "NOR", "xor": "XOR"}
 
 
@@ -69,6 +74,12 @@ def from_points(points, name: str = "custom") -> Dataset:
         )
     if not np.all(np.isfinite(arr)):
         raise DatasetError("every coordinate and label must be a finite number")
+    far = np.abs(arr[:, :2]) > COORD_LIMIT
+    if far.any():
+        row, col = (int(v) for v in np.argwhere(far)[0])
+        raise DatasetError(
+            f"point {row} has x{sub(col + 1)} = {fmt(arr[row, col])}: coordinates must lie "
+            f"between {MINUS}{COORD_LIMIT_TEXT} and {COORD_LIMIT_TEXT}")
     labels = arr[:, 2]
     bad = ~np.isin(labels, (0.0, 1.0))
     if bad.any():

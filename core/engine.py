@@ -8,21 +8,21 @@ records, so stepping back restores the earlier state exactly.
 from __future__ import annotations
 
 import math
-from collections import deque
 from dataclasses import dataclass, replace
 
 import numpy as np
 
 from . import datasets
 from .datasets import Dataset
-from .fastpath import SATURATED_Z, train_epochs
-from .history import CostHistory
+from .fastpath import SATURATED_Z, movable_columns, train_epochs
+from .history import CostHistory, PassHistory
 from .network import Network, neuron
 from .steps import BACKWARD, FORWARD, UPDATE, Pass, Step, build_pass
-from .watch import NON_FINITE, OK, STUCK, Status, Watch
+from .watch import NON_FINITE, OK, Status, Watch
 
 MODES = ("single", "minibatch", "batch")
-HISTORY_LIMIT = 2000  # passes kept for stepping back
+HISTORY_LIMIT = 2000  # passes kept for stepping back...
+HISTORY_BYTES = 200_000_000  # ...and the memory they may take (estimated), oldest dropped
 
 
 class EngineError(ValueError):
@@ -67,7 +67,7 @@ class Engine:
         self.epoch_costs = CostHistory()
         self.iteration_costs = CostHistory()
         self.book = Book(watch=self._fresh_watch())
-        self._history: deque[tuple[Pass, Book]] = deque(maxlen=HISTORY_LIMIT)
+        self._history = PassHistory(HISTORY_LIMIT, HISTORY_BYTES)
         self._pass: Pass | None = None
         self._pass_book = self.book
         self.cursor = 0
@@ -96,7 +96,7 @@ class Engine:
     def set_learning_rate(self, lr) -> None:
         """Takes effect from the next update (the current pass is rebuilt)."""
         self._lr = check_lr(lr)
-        if self.status is not STUCK and self.status.kind != "non-finite":
+        if self.status.kind not in ("stuck", "non-finite"):
             self.clear_status()  # a smaller step is the cure for overshooting...
         # ...but not for a saturated or overflowed neuron: that needs a reset
         self._rebuild_current()
@@ -224,7 +224,12 @@ class Engine:
         return self.current_pass.indices
 
     def _build(self, indices) -> Pass:
-        return build_pass(self.network, self.dataset.X, self.dataset.Y, indices, self._lr)
+        p = build_pass(self.network, self.dataset.X, self.dataset.Y, indices, self._lr)
+        # σ(±∞) is a plain 0 or 1, so an overflowed z leaves cost and update finite;
+        # the diagram would show ∞ under an "ok" status: count it as overflowed
+        if p.finite and not all(np.all(np.isfinite(s.value)) for s in p.steps[: p.n_forward]):
+            p.finite = False
+        return p
 
     def _sync(self) -> None:
         """Make parameters and counters match the cursor."""
@@ -271,7 +276,7 @@ class Engine:
 
     def _begin_next_pass(self) -> None:
         p = self.current_pass
-        self._history.append((p, self._pass_book))
+        self._history.append(p, self._pass_book)
         self._pass = None  # built lazily from self.book
         self.cursor = 0
 
@@ -337,8 +342,9 @@ class Engine:
         return self.current_step
 
     def _open_pass(self) -> Pass:
-        """The pass to step in: after a finished pass, the next one."""
-        if self.cursor == len(self.current_pass.steps):
+        """The pass to step in: after a finished pass, the next one (none after an
+        overflow: the finished pass stays in view)."""
+        if self.cursor == len(self.current_pass.steps) and self.status.kind != "non-finite":
             self._begin_next_pass()
         return self.current_pass
 
@@ -369,12 +375,14 @@ class Engine:
             guard -= 1
         return self.epoch_costs[-1] if self.epoch_costs else None
 
-    def train(self, epochs: int) -> np.ndarray:
+    def train(self, epochs: int, each=None) -> np.ndarray:
         """The fast path: `epochs` epochs, recording only each epoch's cost.
 
         An unfinished pass is finished first and a part-done epoch counts as
         the first. Stops early at a flagged status (diverged, non-finite).
-        Step-back history does not reach before this call.
+        Step-back history does not reach before this call. `each(cost, params)`,
+        if given, is called after every epoch run on the fast path, with the
+        parameters as a {name: value} dict.
         """
         if isinstance(epochs, bool) or not isinstance(epochs, (int, np.integer)) or epochs < 0:
             raise EngineError(f"the number of epochs must be a whole number ≥ 0, got {epochs!r}")
@@ -389,15 +397,24 @@ class Engine:
         b = self.book
         watch, status, runs = b.watch, b.status, []
         start = b.batch_pos
+        hook = None
+        if each is not None:
+            names = [s.name for s in self.network.slots]
+
+            def hook(cost, values):
+                each(cost, dict(zip(names, values)))
+
         if epochs and status.ok and start:  # finish the part-done epoch
             costs, watch, status = train_epochs(
                 self.network, self.dataset.X, self.dataset.Y, sched[start:], self._lr, 1,
-                watch, carry=b.epoch_sum, m_total=total, sat_cols=self._trained_columns())
+                watch, carry=b.epoch_sum, m_total=total, sat_cols=self._trained_columns(),
+                each=hook)
             runs.append(costs)
             epochs -= 1
         if epochs and status.ok:
             costs, watch, status = train_epochs(
-                self.network, self.dataset.X, self.dataset.Y, sched, self._lr, epochs, watch)
+                self.network, self.dataset.X, self.dataset.Y, sched, self._lr, epochs, watch,
+                each=hook)
             runs.append(costs)
         new = np.concatenate(runs) if runs else np.empty(0)
         self.epoch_costs.extend(new)
@@ -412,15 +429,34 @@ class Engine:
         self.cursor = 0
         return self.epoch_costs[n_before:]
 
+    def forget_records(self) -> None:
+        """Drop the cost curves and the step-back history; parameters, counters and
+        the divergence watch carry on. A long headless run (the trace) writes the
+        costs out as they come and must not hold them all. Not in the middle of a pass.
+        """
+        p = self._pass
+        if p is not None and 0 < self.cursor < len(p.steps):
+            raise EngineError("finish the pass before forgetting the records")
+        self.epoch_costs.clear()
+        self.iteration_costs.clear()
+        self._history.clear()
+        self._pass = None  # the next pass is built from the book, as after a finished one
+        self.cursor = 0
+        self.book = replace(self.book, n_epoch_costs=0, n_iteration_costs=0)
+
     def _trained_columns(self) -> list[int]:
         return sorted({i for batch in self.schedule() for i in batch})
 
     def _saturated(self, state) -> bool:
         """Is the output sigmoid flat (|z| > 36) with `state` on every example that
-        training uses (the chosen one alone, when one example is trained on)?"""
+        training uses (the chosen one alone, when one example is trained on) and
+        that can move a parameter (see fastpath.movable_columns)?"""
         net = self.network.copy()
         net.set_state(state)
-        X = self.dataset.X[:, self._trained_columns()]
+        cols = movable_columns(net, net.features(self.dataset.X), self._trained_columns())
+        if not cols:
+            return False
+        X = self.dataset.X[:, cols]
         with np.errstate(all="ignore"):
             z = net.linears[-1].forward(net.forward(X)[-2])
         return bool(np.all(np.abs(z) > SATURATED_Z))
@@ -439,7 +475,8 @@ class Engine:
         self._pass_book = replace(self._pass_book, status=OK, watch=self._fresh_watch())
 
     def _fresh_watch(self) -> Watch:
-        return Watch(still_ok=self._lr == 0)
+        # several updates an epoch make the epoch cost noisy (see watch.NOISY_FACTOR)
+        return Watch(still_ok=self._lr == 0, noisy=len(self.schedule()) > 1)
 
     def reset(self, network: Network | None = None) -> None:
         """Back to the start: given parameters (default: the tutorial's), epoch 0."""

@@ -21,11 +21,27 @@ from .network import Network
 from .watch import NON_FINITE, OK, Watch
 
 SCALAR_LIMIT = 64  # examples × inputs up to which floats beat NumPy calls
-SATURATED_Z = 36.0  # |z| beyond which σ'(z) < 3e-16: the gradient has vanished
+# |z| beyond which σ'(z) < 2e-9: a step of any sane size moves ŷ by less than the
+# rounding of the cost, which then stops changing (the "stuck" test also needs that)
+SATURATED_Z = 20.0
+
+
+def movable_columns(net: Network, Xf, cols) -> list[int]:
+    """The examples among `cols` whose saturation matters for "stuck".
+
+    A single neuron without a bias has z = 0 on an input of all zeros (OR's
+    (0, 0)) whatever its weights: that example never saturates but cannot move
+    any weight either (its gradient is the input, 0). Leaving it in would hide a
+    neuron frozen on every other example (NAND, α = 10⁶, no bias). With a hidden
+    layer or a bias every example moves something, so all are kept."""
+    cols = list(cols)
+    if net.depth == 1 and not net.has_bias:
+        cols = [i for i in cols if np.any(Xf[:, i] != 0)]
+    return cols
 
 
 def train_epochs(net: Network, X, Y, batches, lr: float, epochs: int, watch: Watch,
-                 carry: float = 0.0, m_total: int | None = None, sat_cols=None):
+                 carry: float = 0.0, m_total: int | None = None, sat_cols=None, each=None):
     """Run `epochs` passes over `batches` (lists of column indices), updating
     `net` in place.
 
@@ -36,16 +52,19 @@ def train_epochs(net: Network, X, Y, batches, lr: float, epochs: int, watch: Wat
     Stops after the first epoch that `watch` flags; costs then ends there.
     "Stuck" is judged on the examples `sat_cols` (default: those of `batches`),
     so that a part-done epoch is judged like a whole one.
+    `each`, if given, is called after every epoch with its cost and the
+    parameters then, a list in the order of `net.slots` (the headless trace
+    prints a line per epoch this way without leaving the kernel).
     """
     if m_total is None:
         m_total = sum(len(b) for b in batches)
     if sat_cols is None:
         sat_cols = sorted({i for b in batches for i in b})
-    sat_cols = list(sat_cols)
     Xf = net.features(X)
+    sat_cols = movable_columns(net, Xf, sat_cols)
     if net.depth == 1 and X.shape[1] * Xf.shape[0] <= SCALAR_LIMIT:
         return _train_neuron_scalar(net, Xf, Y, batches, lr, epochs, watch, carry, m_total,
-                                    sat_cols)
+                                    sat_cols, each)
     bias = net.has_bias
     prepared = []
     for idx in batches:
@@ -59,14 +78,17 @@ def train_epochs(net: Network, X, Y, batches, lr: float, epochs: int, watch: Wat
     fan = [lin.fan_in for lin in net.linears]
     last = len(params) - 1
     costs = np.empty(epochs)
-    tanh, dot = np.tanh, np.dot
+    tanh, dot, isfinite = np.tanh, np.dot, np.isfinite
     status = OK
+    overflow = False  # a forward value (z) left the finite numbers
 
     A_sat = Xf[:, sat_cols]
     if bias:
         A_sat = np.vstack([A_sat, np.ones((1, len(sat_cols)))])
 
     def saturated() -> bool:  # the output's z on every judged example, parameters as now
+        if not sat_cols:
+            return False
         A = A_sat
         for l, P in enumerate(params):
             z = dot(P, A)
@@ -83,7 +105,10 @@ def train_epochs(net: Network, X, Y, batches, lr: float, epochs: int, watch: Wat
                 A, ins, ts = A0, [], []
                 for l, P in enumerate(params):
                     ins.append(A)
-                    t = tanh(dot(P, A) * 0.5)
+                    z = dot(P, A)
+                    if not isfinite(z).all():
+                        overflow = True  # tanh would hide it: σ(∞) is a plain 1
+                    t = tanh(z * 0.5)
                     ts.append(t)
                     if l < last:
                         buf = bufs[l]
@@ -107,7 +132,11 @@ def train_epochs(net: Network, X, Y, batches, lr: float, epochs: int, watch: Wat
                         G = G_prev
             cost = total / m_total
             costs[e] = cost
+            if each is not None:  # with the bias folded in, slot order is each P row-major
+                each(cost, [v for P in params for v in P.ravel().tolist()])
             watch, status = watch.feed(cost, saturated)
+            if overflow:
+                status = NON_FINITE
             if not status.ok:
                 costs = costs[: e + 1]
                 break
@@ -120,7 +149,8 @@ def train_epochs(net: Network, X, Y, batches, lr: float, epochs: int, watch: Wat
     return costs, watch, status
 
 
-def _train_neuron_scalar(net, Xf, Y, batches, lr, epochs, watch, carry, m_total, sat_cols):
+def _train_neuron_scalar(net, Xf, Y, batches, lr, epochs, watch, carry, m_total, sat_cols,
+                         each=None):
     """The same updates as below for one Linear + sigmoid layer, in Python floats."""
     lin = net.linears[0]
     w = [float(v) for v in lin.W[0]]
@@ -133,12 +163,13 @@ def _train_neuron_scalar(net, Xf, Y, batches, lr, epochs, watch, carry, m_total,
     costs = np.empty(epochs)
     tanh, isfinite = math.tanh, math.isfinite
     status = OK
+    overflow = False
 
     sat_rows = [tuple(float(v) for v in Xf[:, i]) for i in sat_cols]
 
     def saturated() -> bool:  # reads w and b as they are when asked
-        return all(abs(b + sum(wj * xj for wj, xj in zip(w, xs))) > SATURATED_Z
-                   for xs in sat_rows)
+        return bool(sat_rows) and all(
+            abs(b + sum(wj * xj for wj, xj in zip(w, xs))) > SATURATED_Z for xs in sat_rows)
 
     for e in range(epochs):
         total = carry
@@ -150,6 +181,8 @@ def _train_neuron_scalar(net, Xf, Y, batches, lr, epochs, watch, carry, m_total,
                 z = b
                 for j in js:
                     z += w[j] * xs[j]
+                if z - z:  # NaN (truthy) only when z is ±∞ or NaN: σ(∞) would hide it
+                    overflow = True
                 t = tanh(0.5 * z)  # Python floats overflow to inf/NaN silently, as NumPy's
                 d = 0.5 * t + (0.5 - y)  # ŷ − y
                 c += d * d
@@ -165,7 +198,11 @@ def _train_neuron_scalar(net, Xf, Y, batches, lr, epochs, watch, carry, m_total,
                 b -= step * gb
         cost = total / m_total
         costs[e] = cost
+        if each is not None:
+            each(cost, [*w, b] if bias else list(w))
         watch, status = watch.feed(cost, saturated)
+        if overflow:
+            status = NON_FINITE
         if not status.ok:
             costs = costs[: e + 1]
             break

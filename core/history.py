@@ -1,7 +1,10 @@
-"""A growable float64 record of costs: 8 bytes an entry instead of a Python
-list's 32, so a million epochs take 8 MB."""
+"""What the engine remembers: a growable float64 record of costs (8 bytes an
+entry instead of a Python list's 32, so a million epochs take 8 MB), and the
+passes kept for stepping back, within a memory budget."""
 
 from __future__ import annotations
+
+from collections import deque
 
 import numpy as np
 
@@ -71,3 +74,64 @@ class CostHistory:
 
     def __repr__(self) -> str:
         return f"CostHistory({self.tolist()!r})" if self._n < 10 else f"CostHistory(n={self._n})"
+
+
+STEP_OVERHEAD = 1500  # bytes of Python objects around one Step's arrays (measured: 1.4 kB)
+PASS_OVERHEAD = 2000  # the Pass, its Book, dicts and parameter matrices' headers
+INDEX_BYTES = 40  # an example's index: a tuple slot and an int object
+
+
+def _arrays(obj, out: dict) -> None:
+    """Collect the memory blocks behind `obj` (arrays, in tuples), each once: a view
+    keeps its whole base alive, so the base is what is counted."""
+    if isinstance(obj, np.ndarray):
+        while isinstance(obj.base, np.ndarray):
+            obj = obj.base
+        out[id(obj)] = obj.nbytes
+    elif isinstance(obj, (tuple, list)):
+        for v in obj:
+            _arrays(v, out)
+
+
+def pass_bytes(p) -> int:
+    """An estimate of the memory one stored pass (core.steps.Pass) holds."""
+    blocks: dict[int, int] = {}
+    for s in p.steps:
+        _arrays((s.value, s.upstream, s.local, s.per_example), blocks)
+        for _template, values in s.lines:
+            _arrays(values, blocks)
+    _arrays((p.state_before, p.state_after, p.y_hat), blocks)
+    return (sum(blocks.values()) + STEP_OVERHEAD * len(p.steps) + PASS_OVERHEAD
+            + INDEX_BYTES * len(p.indices))
+
+
+class PassHistory:
+    """The passes kept for stepping back, newest last, bounded both in number and in
+    estimated bytes: the oldest go first. (A count alone let 2000 passes over 2000
+    points take 1.5 GB.)"""
+
+    def __init__(self, max_passes: int = 2000, max_bytes: int = 200_000_000):
+        self.max_passes, self.max_bytes = max_passes, max_bytes
+        self._items: deque = deque()
+        self.nbytes = 0
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def append(self, p, book) -> None:
+        size = pass_bytes(p)
+        self._items.append((p, book, size))
+        self.nbytes += size
+        while self._items and (len(self._items) > self.max_passes
+                               or self.nbytes > self.max_bytes):
+            self.nbytes -= self._items.popleft()[2]
+
+    def pop(self):
+        """The newest (pass, book)."""
+        p, book, size = self._items.pop()
+        self.nbytes -= size
+        return p, book
+
+    def clear(self) -> None:
+        self._items.clear()
+        self.nbytes = 0

@@ -16,7 +16,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .fastpath import SATURATED_Z, train_epochs
+from .fastpath import SATURATED_Z, movable_columns, train_epochs
 from .network import Network
 from .numerics import sigmoid
 from .watch import NON_FINITE, OK, Status, Watch
@@ -281,6 +281,8 @@ class LRRun:
             if self._bias:
                 A0 = np.vstack([A0, np.ones((1, m))])
             self._A0, self._A0T = A0, np.ascontiguousarray(A0.T)
+            # "stuck" judged on the examples that can move a weight, as the engine does
+            self._A_sat = A0[:, movable_columns(self.net, self.net.features(self.X), range(m))]
             self._y = self.Y[0].copy()
             self._P = np.repeat(np.hstack([lin.W, lin.b]) if self._bias else lin.W.copy(),
                                 L, axis=0)
@@ -319,6 +321,7 @@ class LRRun:
 
     def _advance_vectorized(self, n: int):
         P, A0, A0T, step, y = self._P, self._A0, self._A0T, self._step, self._y
+        A_sat = self._A_sat
         m = self.Y.shape[1]
         tanh, matmul = np.tanh, np.matmul
         stop_at = min(self.epochs, self._e + n)
@@ -337,7 +340,8 @@ class LRRun:
                 for j, i in enumerate(rows.tolist()):
                     self.watches[i], st = self.watches[i].feed(
                         float(cost[j]),
-                        lambda i=i: bool(np.all(np.abs(P[i] @ A0) > SATURATED_Z)))
+                        lambda i=i: A_sat.shape[1] > 0
+                        and bool(np.all(np.abs(P[i] @ A_sat) > SATURATED_Z)))
                     if not st.ok:
                         self.statuses[i], self.lengths[i] = st, e + 1
                         stop.append(i)

@@ -2,6 +2,20 @@
 
 Teachers make worksheets from it; anyone can check the numbers. Text by
 default, or one JSON object with `--format json`.
+
+Output is streamed: each line is written as it is produced, and the cost
+records are dropped once written, so memory stays flat however many epochs
+are asked for. `--steps ends` prints the micro-steps of the first and last
+epochs only and `--steps none` (or `--summary`) none at all: the epochs in
+between run on the engine's fast path, with the same costs and parameters
+(to rounding, 1e-12) and the same judgement of the run.
+
+JSON keeps its keys whatever `--steps` says: `epoch_costs` has every epoch,
+while `iterations` and `steps` hold only the passes of the epochs whose
+micro-steps are shown (the first and last with `ends`, none with `none`:
+empty lists); `micro_steps` says which. `status` has `kind`, `title` and
+`message`. A JSON document is read whole, so one that would exceed
+JSON_MAX_BYTES is refused with the ways round it; text has no such limit.
 """
 
 from __future__ import annotations
@@ -9,13 +23,28 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import re
 import sys
+import tempfile
 
 from . import datasets
 from .datasets import GATES, DatasetError
 from .engine import MODES, Engine, EngineError
 from .network import NetworkError, neuron
+from .symbols import fmt_scalar
+
+PROG = "neuron-lab trace"
+MAX_EPOCHS = 10**9  # text streams in flat memory; beyond this a run would take years
+# A JSON document is read whole by its reader (json.load), so one that would not fit in
+# a reader's memory is refused up front, with the ways round it
+JSON_MAX_BYTES = 200_000_000
+FORGET_EVERY = 1000  # fast-path epochs run at a time, whose cost records are then dropped
+STEPS = ("all", "ends", "none")
+
+
+class OptionError(ValueError):
+    """A bad combination of options; the message names the option."""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -31,28 +60,78 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = _Parser(prog="neuron-lab trace",
+    p = _Parser(prog=PROG,
                 description="Run the neuron headless and print every micro-step.")
     p.add_argument("--dataset", choices=sorted(GATES), default="or")
     p.add_argument("--w", nargs=2, type=float, metavar=("W1", "W2"), default=(0.1, 0.6))
-    p.add_argument("--b", type=float, default=0.0)
+    p.add_argument("--b", type=float, default=None, help="starting bias (default 0)")
     p.add_argument("--no-bias", action="store_true", help="the tutorial's first neuron")
     p.add_argument("--lr", type=float, default=1.0, metavar="ALPHA")
     p.add_argument("--mode", choices=MODES, default="single")
     p.add_argument("--example", type=int, default=None, metavar="I",
                    help="single mode: train on example I alone (0-based)")
-    p.add_argument("--batch-size", type=int, default=2, metavar="K")
-    p.add_argument("--epochs", type=int, default=1, metavar="N")
+    p.add_argument("--batch-size", type=int, default=None, metavar="K",
+                   help="minibatch mode: examples per mini-batch (default 2)")
+    p.add_argument("--epochs", type=int, default=1, metavar="N",
+                   help=f"passes over the data set, 0 to {MAX_EPOCHS}")
+    p.add_argument("--steps", choices=STEPS, default=None,
+                   help="which epochs print their micro-steps: all (default), the first "
+                        "and last (ends), or none; the others print one summary line")
+    p.add_argument("--summary", action="store_true", help="the same as --steps none")
     p.add_argument("--format", choices=("text", "json"), default="text")
     return p
 
 
-def _iteration(engine: Engine, p) -> dict:
+def _finite(name: str, values) -> None:
+    if not all(math.isfinite(v) for v in values):
+        shown = " ".join(fmt_scalar(v, 6) for v in values)
+        what = "finite numbers" if len(values) > 1 else "a finite number"
+        raise OptionError(f"{name} must be {what}, got {shown}")
+
+
+def check_options(args) -> str:
+    """Reject what would be ignored or cannot run, naming the option. Returns the
+    `--steps` choice."""
+    if args.summary and args.steps not in (None, "none"):
+        raise OptionError(f"--summary means --steps none; it cannot go with --steps {args.steps}")
+    steps = "none" if args.summary else (args.steps or "all")
+    if not 0 <= args.epochs <= MAX_EPOCHS:
+        raise OptionError(f"--epochs must be between 0 and {MAX_EPOCHS}, got {args.epochs}")
+    _finite("--w", args.w)
+    if args.b is not None:
+        if args.no_bias:
+            raise OptionError("--b sets the bias, and --no-bias removes it: give one of them")
+        _finite("--b", [args.b])
+    _finite("--lr", [args.lr])
+    if args.lr < 0:
+        raise OptionError(f"--lr must not be negative, got {fmt_scalar(args.lr, 6)}")
+    if args.example is not None and args.mode != "single":
+        raise OptionError("--example applies to --mode single only")
+    if args.batch_size is not None and args.mode != "minibatch":
+        raise OptionError("--batch-size applies to --mode minibatch only")
+    return steps
+
+
+def make_engine(args) -> Engine:
+    ds = datasets.gate(args.dataset)
+    m = ds.m
+    if args.example is not None and not 0 <= args.example < m:
+        raise OptionError(f"--example {args.example} does not exist: {ds.name} has {m} "
+                          f"examples, numbered 0 to {m - 1}")
+    k = 2 if args.batch_size is None else args.batch_size
+    if args.mode == "minibatch" and not 1 <= k <= m:
+        raise OptionError(f"--batch-size must be between 1 and the {m} examples of {ds.name} "
+                          f"({m} is full batch: --mode batch), got {k}")
+    net = neuron(args.w, None if args.no_bias else (args.b or 0.0))
+    return Engine(net, ds, lr=args.lr, mode=args.mode, example=args.example, batch_size=k)
+
+
+def _iteration(engine: Engine, p, epoch: int) -> dict:
     names = [s.name for s in engine.network.slots]
     before = p.params_before
     ws = [n for n in names if n.startswith("w")]
     return {
-        "epoch": engine.epoch,
+        "epoch": epoch,
         "examples": list(p.indices),
         "cost": p.cost,
         "w": [before[n] for n in ws],
@@ -63,51 +142,154 @@ def _iteration(engine: Engine, p) -> dict:
     }
 
 
-def run(args, out=sys.stdout) -> int:
-    try:
-        if args.epochs < 0:
-            raise EngineError(f"--epochs must be 0 or more, got {args.epochs}")
-        if args.example is not None and args.mode != "single":
-            raise EngineError("--example applies to --mode single only")
-        net = neuron(args.w, None if args.no_bias else args.b)
-        engine = Engine(net, datasets.gate(args.dataset), lr=args.lr, mode=args.mode,
-                        example=args.example, batch_size=args.batch_size)
-    except (EngineError, NetworkError, DatasetError) as exc:
-        print(f"neuron-lab trace: error: {exc}", file=sys.stderr)
-        return 2
+def _json(obj) -> str:
+    return json.dumps(_finite_or_null(obj), allow_nan=False)
 
-    iterations, steps, lines = [], [], []
-    for _ in range(args.epochs):
+
+class TextWriter:
+    def __init__(self, out):
+        self.out = out
+
+    def start(self, engine: Engine) -> None:
+        pass
+
+    def pass_done(self, engine: Engine, p, epoch: int) -> None:
+        ex = ", ".join(str(i) for i in p.indices)
+        lines = [f"── epoch {epoch + 1}, examples {ex} ──"]
+        for s in p.steps:
+            tag = {"forward": "fwd", "backward": "bwd", "update": "upd"}[s.phase]
+            lines.extend(f"  [{tag}] {t}" for t in s.text(6))
+        self.out.write("\n".join(lines) + "\n")
+
+    def epoch_done(self, epoch: int, cost: float, params: dict) -> None:
+        params = "  ".join(f"{k} = {fmt_scalar(v, 6)}" for k, v in params.items())
+        self.out.write(f"epoch {epoch + 1}: cost {fmt_scalar(cost, 6)}   {params}\n")
+
+    def finish(self, engine: Engine) -> None:
         if not engine.status.ok:
-            break
-        epoch = engine.epoch
-        while engine.epoch == epoch and engine.status.kind != "non-finite":
-            engine.apply_update()
-            p = engine.current_pass
-            iterations.append(_iteration(engine, p) | {"epoch": epoch})
-            steps.extend(s.to_dict() for s in p.steps)
-            if args.format == "text":
-                ex = ", ".join(str(i) for i in p.indices)
-                lines.append(f"── epoch {epoch + 1}, examples {ex} ──")
-                for s in p.steps:
-                    tag = {"forward": "fwd", "backward": "bwd", "update": "upd"}[s.phase]
-                    lines.extend(f"  [{tag}] {t}" for t in s.text(6))
-        if args.format == "text" and engine.epoch_costs:
-            lines.append(f"epoch {epoch + 1}: cost {engine.epoch_costs[-1]:.6f}   "
-                         + "  ".join(f"{k} = {v:.6f}" for k, v in engine.parameters().items()))
-    status = engine.status
+            self.out.write(f"stopped: {engine.status.message}\n")
+
+
+class JsonWriter:
+    """One JSON object with today's keys, written as it goes. `iterations` streams
+    straight out; `steps` and `epoch_costs`, which come interleaved with it, wait
+    in temporary files rather than in memory."""
+
+    def __init__(self, out, steps: str):
+        self.out, self.steps = out, steps
+        self._steps = tempfile.TemporaryFile("w+", encoding="utf-8")
+        self._costs = tempfile.TemporaryFile("w+", encoding="utf-8")
+        self._n = {"iterations": 0, "steps": 0, "costs": 0}
+
+    def _item(self, f, key: str, text: str) -> None:
+        f.write(("\n  " if self._n[key] == 0 else ",\n  ") + text)
+        self._n[key] += 1
+
+    def start(self, engine: Engine) -> None:
+        head = {"dataset": engine.dataset.name, "mode": engine.mode, "lr": engine.lr,
+                "micro_steps": self.steps}
+        self.out.write("{\n" + "".join(f" {json.dumps(k)}: {_json(v)},\n"
+                                       for k, v in head.items()) + ' "iterations": [')
+
+    def pass_done(self, engine: Engine, p, epoch: int) -> None:
+        self._item(self.out, "iterations", _json(_iteration(engine, p, epoch)))
+        for s in p.steps:
+            self._item(self._steps, "steps", _json(s.to_dict()))
+
+    def epoch_done(self, epoch: int, cost: float, params: dict) -> None:
+        self._item(self._costs, "costs", _json(cost))
+
+    def _then(self, ended: str, key: str, f=None) -> None:
+        """Close the list `ended`, open the list `key` and copy in what waited in `f`."""
+        self.out.write(("\n ]" if self._n[ended] else "]") + f',\n "{key}": [')
+        f.seek(0)
+        while chunk := f.read(1 << 16):
+            self.out.write(chunk)
+
+    def finish(self, engine: Engine) -> None:
+        st = engine.status
+        self._then("iterations", "steps", self._steps)
+        self._then("steps", "epoch_costs", self._costs)
+        status = {"kind": st.kind, "title": st.title, "message": st.message}
+        self.out.write(("\n ]" if self._n["costs"] else "]")
+                       + f',\n "final": {_json(engine.parameters())},\n'
+                       + f' "status": {_json(status)}\n}}\n')
+
+    def close(self) -> None:
+        self._steps.close()
+        self._costs.close()
+
+
+def json_size(engine: Engine, epochs: int, stepped: int) -> int:
+    """About how many bytes the JSON document would take: one pass measured, times
+    the passes whose micro-steps it holds, plus each epoch's cost."""
+    p = engine.current_pass  # built from the starting parameters, not applied
+    per_pass = len(_json(_iteration(engine, p, 0))) + sum(
+        len(_json(s.to_dict())) + 4 for s in p.steps)
+    return stepped * len(engine.schedule()) * per_pass + epochs * 25
+
+
+def stepped_epochs(steps: str, epochs: int) -> int:
+    return {"all": epochs, "ends": min(epochs, 2), "none": 0}[steps]
+
+
+def run(args, out=None) -> int:
+    out = sys.stdout if out is None else out
+    try:
+        steps = check_options(args)
+        engine = make_engine(args)
+    except (OptionError, EngineError, NetworkError, DatasetError) as exc:
+        print(f"{PROG}: error: {exc}", file=sys.stderr)
+        return 2
+    n = args.epochs
     if args.format == "json":
-        doc = {"dataset": engine.dataset.name, "mode": engine.mode, "lr": engine.lr,
-               "iterations": iterations, "steps": steps,
-               "epoch_costs": engine.epoch_costs.tolist(), "final": engine.parameters(),
-               "status": {"kind": status.kind, "message": status.message}}
-        json.dump(_finite_or_null(doc), out, indent=1, allow_nan=False)
-        out.write("\n")
+        size = json_size(engine, n, stepped_epochs(steps, n))
+        if size > JSON_MAX_BYTES:
+            print(f"{PROG}: error: the JSON document would take about {size / 1e6:,.0f} MB "
+                  f"(the limit is {JSON_MAX_BYTES / 1e6:,.0f} MB, as a JSON reader loads it "
+                  "whole): ask for fewer --epochs, --steps ends or none, or --format text, "
+                  "which streams", file=sys.stderr)
+            return 2
+        writer = JsonWriter(out, steps)
     else:
-        out.write("\n".join(lines) + "\n")
-        if not status.ok:
-            out.write(f"stopped: {status.message}\n")
+        writer = TextWriter(out)
+    try:
+        writer.start(engine)
+        train(engine, writer, n, steps)
+        writer.finish(engine)
+        out.flush()
+    finally:
+        if isinstance(writer, JsonWriter):
+            writer.close()
     return 0
+
+
+def train(engine: Engine, writer, epochs: int, steps: str) -> None:
+    """Run `epochs` epochs, handing each finished pass (where its micro-steps are
+    shown) and each epoch's cost to `writer` as they come."""
+    shown = {"all": range(epochs), "ends": {0, epochs - 1}, "none": ()}[steps]
+    e = 0
+    while e < epochs and engine.status.ok:
+        if e in shown:
+            before = len(engine.epoch_costs)
+            while engine.epoch == e and engine.status.kind != "non-finite":
+                engine.apply_update()
+                writer.pass_done(engine, engine.current_pass, e)
+            if len(engine.epoch_costs) > before:  # not if it overflowed midway
+                writer.epoch_done(e, engine.epoch_costs[-1], engine.parameters())
+            e += 1
+        else:  # the fast path up to the next shown epoch: no micro-step records at all
+            k = min(FORGET_EVERY, (epochs - 1 if steps == "ends" else epochs) - e)
+            first = e
+
+            def each(cost, params):
+                nonlocal e
+                writer.epoch_done(e, cost, params)
+                e += 1
+
+            engine.train(k, each)
+            e = first + k if engine.status.ok else e
+        engine.forget_records()  # written out, and no stepping back: memory stays flat
 
 
 def _finite_or_null(obj):
@@ -121,5 +303,29 @@ def _finite_or_null(obj):
     return obj
 
 
+def _quiet_stdout() -> None:
+    """Point stdout at /dev/null, so that Python's own flush at exit meets no closed
+    pipe or full disk (it would print "Exception ignored …"): the Python docs' advice
+    for SIGPIPE."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
 def main(argv=None) -> int:
-    return run(build_parser().parse_args(argv))
+    """Exit status: 0 done, 2 bad options, 1 the output could not be written, 141 the
+    reader went away (`| head`: what a tool killed by SIGPIPE reports), 130 Ctrl-C."""
+    try:
+        return run(build_parser().parse_args(argv))
+    except BrokenPipeError:
+        _quiet_stdout()
+        return 141
+    except OSError as exc:
+        _quiet_stdout()
+        print(f"{PROG}: error: cannot write the output: {exc.strerror or exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        _quiet_stdout()  # what is still buffered would only be half a record
+        return 130

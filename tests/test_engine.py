@@ -118,14 +118,14 @@ def test_minibatch_schedule():
 def test_huge_learning_rate_is_reported_and_stops(lr, mode):
     e = Engine(lr=lr, mode=mode, example=None)
     costs = e.train(1000)
-    assert e.status.kind == "diverged"
-    assert "learning rate" in e.status.message
+    assert e.status.kind == "stuck" and e.status.title == "Stuck"
+    assert e.status.message.startswith("Stuck:") and "learning rate" in e.status.message
     assert len(costs) < 1000 or mode == "single"
     assert np.all(np.isfinite(costs))
     assert e.run_epoch() is None  # stopped there
     assert len(e.train(10)) == 0
     e.set_learning_rate(0.5)  # a smaller α cannot unsaturate the sigmoid...
-    assert e.status.kind == "diverged"
+    assert e.status.kind == "stuck"
     e.reset()  # ...a reset can
     assert e.status.ok
 
@@ -141,15 +141,41 @@ def test_rising_cost_is_reported():
     assert st.kind == "non-finite"
 
 
-def test_non_finite_stops_stepping():
-    e = Engine(dataset=from_points([(1e308, 1e308, 0), (-1e308, 1e308, 1)]), mode="batch",
-               lr=1e308)
-    for _ in range(6):
-        e.apply_update()
-    assert e.status.kind in ("non-finite", "diverged")
-    if e.status.kind == "non-finite":
-        n = e.cursor
-        assert e.step_forward() is None and e.cursor == n  # no step past the overflow
+@pytest.mark.parametrize("case", ["update", "forward"])
+def test_non_finite_stops_stepping(case):
+    if case == "update":  # α·gradient overflows: the parameters become ±∞
+        e = Engine(neuron((0.0, 0.0), 0.0), from_points([(1e6, 1e6, 0), (-1e6, 1e6, 1)]),
+                   mode="batch", lr=1e308)
+    else:  # w·x overflows while cost and update stay finite (σ(∞) = 1, slope 0)
+        e = Engine(neuron((1e303, 1e303), 0.0), from_points([(1e6, 1e6, 0), (0, 0, 1)]),
+                   mode="batch", lr=1.0)
+    e.apply_update()
+    assert e.status.kind == "non-finite" and e.status.title == "Overflowed"
+    assert e.status.message.startswith("Overflowed:")
+    n, it = e.cursor, e.iteration
+    assert e.step_forward() is None and e.cursor == n  # no step past the overflow
+    e.apply_update()
+    assert (e.cursor, e.iteration) == (n, it)
+    assert e.run_epoch() is None and len(e.train(5)) == 0
+
+
+@pytest.mark.parametrize("mode", ["batch", "single"])
+def test_fast_path_reports_a_forward_overflow_like_the_stepped_path(mode):
+    def make():
+        return Engine(neuron((1e303, 1e303), 0.0), from_points([(1e6, 1e6, 0), (0, 0, 1)]),
+                      mode=mode, example=None, lr=1.0)
+
+    fast, stepped = make(), make()
+    fast.train(10)
+    stepped.run_epoch()
+    assert fast.status == stepped.status and fast.status.kind == "non-finite"
+    assert fast.epoch == 1
+    ds = gate("or")
+    big = Engine(two_layer(np.full((3, 2), 1e308), np.full((3, 1), 1e308), [[1, 1, 1]], [0]),
+                 from_points(np.column_stack([np.tile(ds.X.T, (20, 1)), np.tile(ds.Y[0], 20)])),
+                 mode="batch")  # over SCALAR_LIMIT: the NumPy kernel
+    big.train(3)
+    assert big.status.kind == "non-finite"
 
 
 def test_bad_arguments_name_the_problem():
@@ -242,7 +268,7 @@ def test_fast_and_stepped_paths_stop_at_the_same_epoch(mode):
     for _ in range(50):
         b.run_epoch()
     assert a.epoch == b.epoch < 10
-    assert a.status == b.status and a.status.kind == "diverged"
+    assert a.status == b.status and a.status.kind == "stuck"
     assert "saturation" in a.status.message
     np.testing.assert_allclose(a.epoch_costs, b.epoch_costs, atol=1e-12, rtol=0)
 
@@ -270,3 +296,99 @@ def test_a_smaller_rate_clears_an_overshoot_warning():
     assert e.status.kind == "diverged" and "overshoot" in e.status.message
     e.set_learning_rate(0.5)  # the cure for overshooting
     assert e.status.ok
+
+
+def test_each_status_kind_has_its_own_title_and_message():
+    from core import watch
+
+    cases = {watch.OK: ("ok", ""), watch.RISING: ("diverged", "Diverging"),
+             watch.ABOVE_START: ("diverged", "Diverging"), watch.STUCK: ("stuck", "Stuck"),
+             watch.NON_FINITE: ("non-finite", "Overflowed")}
+    for st, (kind, title) in cases.items():
+        assert (st.kind, st.title) == (kind, title)
+        assert st.message.startswith(f"{title}: ") or st.ok
+
+
+@pytest.mark.parametrize("stepped", [False, True])
+def test_no_bias_neuron_frozen_apart_from_the_zero_input_is_stuck(stepped):
+    """NAND, no bias, α = 10⁶: every example saturates except (0, 0), where z = 0
+    whatever the weights, so it moves nothing: the cost freezes at 0.15625."""
+    e = Engine(neuron((0.5, -0.5), None), gate("nand"), lr=1e6, mode="batch")
+    if stepped:
+        for _ in range(50):
+            e.run_epoch()
+    else:
+        e.train(50)
+    assert e.status.kind == "stuck" and e.status.message.startswith("Stuck:")
+    assert e.epoch < 10 and e.epoch_costs[-1] == 0.15625
+
+
+def test_a_no_bias_neuron_on_zero_inputs_alone_is_not_called_stuck():
+    e = Engine(neuron((0.5, -0.5), None), from_points([(0, 0, 1), (0, 0, 1)]), lr=1.0,
+               mode="batch")
+    e.train(50)
+    assert e.status.ok  # nothing can move, but nothing saturated: no huge step to blame
+
+
+@pytest.mark.parametrize("mode,kw", [("minibatch", {"batch_size": 3}),
+                                     ("minibatch", {"batch_size": 1}),
+                                     ("single", {"example": None})])
+@pytest.mark.parametrize("lr", [0.1, 1.0])
+def test_stochastic_wobble_is_not_called_divergence(mode, kw, lr):
+    """XOR, batch size 3, α = 0.1: the epoch cost dips to 0.127 and settles at 0.139 on
+    the cycle the updates go round: noise, not a too-large learning rate."""
+    e = Engine(dataset=gate("xor"), mode=mode, lr=lr, **kw)
+    e.train(3000)
+    assert e.status.ok, (e.epoch, e.status.message)
+
+
+@pytest.mark.parametrize("mode,kw", [("minibatch", {"batch_size": 3}),
+                                     ("minibatch", {"batch_size": 1}),
+                                     ("single", {"example": None}), ("batch", {})])
+@pytest.mark.parametrize("lr", [1e3, 1e6])
+def test_a_far_too_large_rate_is_still_caught_in_every_mode(mode, kw, lr):
+    for name in ("or", "xor"):
+        e = Engine(dataset=gate(name), mode=mode, lr=lr, **kw)
+        e.train(200)
+        assert not e.status.ok and "learning rate" in e.status.message
+
+
+def test_overshooting_in_minibatch_is_still_diverging():
+    e = Engine(dataset=gate("or"), mode="minibatch", batch_size=3, lr=100.0)
+    e.train(200)
+    assert e.status.kind == "diverged" and e.status.message.startswith("Diverging:")
+
+
+def test_far_away_points_are_refused():
+    with pytest.raises(DatasetError, match="x₁ .*between −10⁶ and 10⁶"):
+        from_points([(0, 0, 1), (1e30, 0, 0)])
+    with pytest.raises(DatasetError, match="point 4 has x₂"):
+        gate("or").with_point(0, -2e6, 1)  # the fifth point
+    assert from_points([(1e6, -1e6, 1)]).m == 1
+
+
+@pytest.mark.parametrize("net", ["neuron", "no-bias", "hidden"])
+@pytest.mark.parametrize("mode,kw", [("batch", {}), ("minibatch", {"batch_size": 3})])
+def test_train_reports_every_epochs_cost_and_parameters(net, mode, kw):
+    """The trace prints a line per fast epoch from this hook: it must see what a stepped
+    run has after each epoch, names and all (a hidden layer runs the NumPy kernel)."""
+    def make():
+        if net == "hidden":
+            n = two_layer([[0.1, 0.6], [0.2, 0.4], [0.3, 0.7]], [0, 0, 0],
+                          [[0.1, 0.4, 0.9]], [0])
+        else:
+            n = neuron((0.1, 0.6), None if net == "no-bias" else 0.0)
+        return Engine(n, gate("xor"), lr=1.5, mode=mode, **kw)
+
+    stepped, fast, seen = make(), make(), []
+    for e in (stepped, fast):
+        e.apply_update()  # part-way into the first epoch (one pass in batch mode)
+    fast.train(6, lambda cost, params: seen.append((cost, params)))
+    expected = []
+    for _ in range(6):
+        stepped.run_epoch()
+        expected.append((stepped.epoch_costs[-1], stepped.parameters()))
+    assert len(seen) == 6
+    for (c, p), (c0, p0) in zip(seen, expected):
+        assert c == pytest.approx(c0, abs=1e-12) and p.keys() == p0.keys()
+        assert p == pytest.approx(p0, abs=1e-12)

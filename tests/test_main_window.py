@@ -153,7 +153,7 @@ def test_divergence_is_reported(win, qtbot):
     win.toggle_play(True)
     qtbot.waitUntil(lambda: not win.timer.isActive(), timeout=5000)
     assert "learning rate" in win.problem_text()
-    assert win.session.engine.status.kind == "diverged"
+    assert win.session.engine.status.kind == "stuck"  # saturated: see core.watch.STUCK
     assert win.banner.isVisible() and "saturation" in win.banner.text()  # in full
     win.session.set_learning_rate(0.5)  # not enough: the neuron is still saturated
     assert "saturation" in win.banner.text()

@@ -7,7 +7,11 @@ machine are noisy; the ratio is what counts).
    per-epoch cost recorded) against a plain NumPy loop written the way the
    tutorial's layer classes work (forward, cost, backward, update per epoch).
 2. µs for one whole stepped pass (forward, backward, update, every record built).
-Targets: fast path ≥ 3× faster per epoch; a stepped pass under 1 ms.
+3. The headless trace: 20000 epochs with `--summary` (fast path, one line an
+   epoch) against a few hundred epochs of the full trace (every micro-step),
+   output thrown away as a pipe would take it.
+Targets: fast path ≥ 3× faster per epoch; a stepped pass under 1 ms; 20000
+summary epochs in a few seconds.
 """
 
 from __future__ import annotations
@@ -122,5 +126,34 @@ def main():
               "   (target < 1000 µs)")
 
 
+class _Sink:
+    def write(self, text):
+        pass
+
+    def flush(self):
+        pass
+
+
+def trace_seconds(*args) -> float:
+    from core import trace
+
+    t0 = time.perf_counter()
+    assert trace.run(trace.build_parser().parse_args(list(args)), _Sink()) == 0
+    return time.perf_counter() - t0
+
+
+def bench_trace():
+    print("headless trace (python main.py trace …), output discarded, best of 3")
+    for mode in ("batch", "minibatch", "single"):
+        summary = min(trace_seconds("--mode", mode, "--epochs", "20000", "--summary")
+                      for _ in range(3))
+        full = min(trace_seconds("--mode", mode, "--epochs", "300") for _ in range(3))
+        print(f"  {mode:9}: --summary 20000 epochs {summary:6.2f} s "
+              f"({summary / 20000 * 1e6:5.1f} µs/epoch);  full trace 300 epochs {full:6.2f} s "
+              f"({full / 300 * 1e3:5.2f} ms/epoch, so 20000 would take "
+              f"{full / 300 * 20000:4.0f} s)")
+
+
 if __name__ == "__main__":
     main()
+    bench_trace()
