@@ -90,6 +90,35 @@ def fmt_full(value) -> str:
     return texts[0] if len(texts) == 1 else "[" + ", ".join(texts) + "]"
 
 
+def fmt_short(x: float) -> str:
+    """A number for an entry box: the shortest text that reads back as the same float
+    (0.5, 200, 5×10⁻¹⁰, 1.234567×10⁶), in the app's notation; parse_number reads it."""
+    x = float(x)
+    if math.isnan(x) or math.isinf(x):
+        return fmt_scalar(x)
+    text = repr(abs(x))
+    mantissa, _, exp = text.partition("e")
+    mantissa = mantissa.removesuffix(".0")
+    if not exp and "." not in mantissa and len(mantissa) > 6:  # 1000000 → 1×10⁶
+        digits = mantissa.rstrip("0")
+        exp = str(len(mantissa) - 1)
+        mantissa = digits[0] + ("." + digits[1:] if len(digits) > 1 else "")
+    body = mantissa + (_power(exp) if exp else "")
+    return _signed(x, body) if x != 0 else "0"
+
+
+_PLAIN = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺" + MINUS, "0123456789-+-")
+
+
+def parse_number(text: str) -> float:
+    """A number typed by a learner or written by the app: '0.5', '5e-10', '5×10^-10',
+    '5×10⁻¹⁰', '−0.125', '1,5' (a decimal comma). ValueError if it is none."""
+    t = str(text).strip().translate(_PLAIN)
+    t = t.replace("×10^", "e").replace("x10^", "e").replace("*10^", "e").replace("×10", "e")
+    t = t.replace(",", ".").replace(" ", "").replace("\u202f", "")
+    return float(t)
+
+
 def fmt(value, digits: int = 3, paren: bool = False, exact_int: bool = False,
         max_items: int | None = None) -> str:
     """Format a scalar or a vector (one value per example) for display.

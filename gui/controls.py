@@ -7,7 +7,7 @@ import math
 from PySide6.QtCore import QSignalBlocker, Qt, Signal, Slot
 from PySide6.QtGui import QValidator
 
-from core.symbols import MINUS, fmt_full
+from core.symbols import MINUS, fmt_full, fmt_scalar, fmt_short, parse_number
 from PySide6.QtWidgets import (
     QStyle,
     QStyleOptionSlider,
@@ -120,8 +120,8 @@ class _SaysWhy:
     def validate(self, text, pos):
         state = super().validate(text.replace(MINUS, "-"), pos)
         result = state[0] if isinstance(state, tuple) else state
-        if result == QValidator.State.Invalid and self._number(text) is not None:
-            # a number out of range: let it be typed, and explain it in fixup()
+        if result == QValidator.State.Invalid:
+            # let it be typed, and explain in fixup() why it is refused
             result = QValidator.State.Intermediate
         return result, text, pos
 
@@ -137,7 +137,10 @@ class _SaysWhy:
 
     def fixup(self, text):
         v = self._number(text)
-        if v is not None and not self.minimum() <= v <= self.maximum():
+        if v is None and text.strip():
+            self.rejected.emit(f"“{text.strip()}” is not a number: {self.what} stays at "
+                               f"{self.textFromValue(self.value())}.")
+        elif v is not None and not self.minimum() <= v <= self.maximum():
             lo, hi = self.textFromValue(self.minimum()), self.textFromValue(self.maximum())
             self.rejected.emit(f"{self.what} takes {lo} to {hi}; “{text.strip()}” is outside "
                                f"that, so it stays at {self.textFromValue(self.value())}.")
@@ -152,12 +155,52 @@ class SaysWhySpinBox(_SaysWhy, QSpinBox):
         self.what = what
 
 
-class SaysWhyDoubleSpinBox(_SaysWhy, QDoubleSpinBox):
+class ValueBox(QDoubleSpinBox):
+    """Exact entry of a parameter. It holds the value to the last bit (a spin box
+    otherwise rounds to its decimals, so 0.0004 became 0.000), shows it in the app's one
+    number format (0.000400, 2.64×10⁻¹⁶, the real minus), reads back what it shows and
+    what a learner types (0.25, -1, 5e-3, 5×10⁻³), and says why it refuses a text."""
+
     rejected = Signal(str)
 
     def __init__(self, what: str, parent=None):
         super().__init__(parent)
         self.what = what
+        self.setDecimals(323)  # Qt's maximum: setValue keeps the double as it is
+
+    def _parse(self, text: str):
+        try:
+            v = parse_number(text)
+        except ValueError:
+            return None
+        return v if math.isfinite(v) else None
+
+    def textFromValue(self, value):
+        return fmt_scalar(value, 3)
+
+    def valueFromText(self, text):
+        v = self._parse(text)
+        return self.value() if v is None else v
+
+    def validate(self, text, pos):
+        v = self._parse(text)
+        ok = v is not None and self.minimum() <= v <= self.maximum()
+        # anything may be typed; what cannot be used is explained in fixup()
+        return (QValidator.State.Acceptable if ok else QValidator.State.Intermediate), text, pos
+
+    def fixup(self, text):
+        v = self._parse(text)
+        now = self.textFromValue(self.value())
+        if not text.strip():
+            return text
+        if v is None:
+            self.rejected.emit(f"“{text.strip()}” is not a number: type a value for {self.what} "
+                               f"such as 0.25, −1.5 or 5e−3. It stays at {now}.")
+        else:
+            lo, hi = fmt_scalar(self.minimum(), 0), fmt_scalar(self.maximum(), 0)
+            self.rejected.emit(f"{self.what} takes {lo} to {hi}; “{text.strip()}” is outside "
+                               f"that, so it stays at {now}.")
+        return text
 
 
 class ParameterSlider(QWidget):
@@ -179,10 +222,9 @@ class ParameterSlider(QWidget):
         self.slider.setAccessibleName(name)
         self.slider.setToolTip(f"Drag to change {symbol}; the diagram and plots follow live. "
                                "Hold Shift while dragging for fine steps.")
-        self.spin = SaysWhyDoubleSpinBox(symbol)
+        self.spin = ValueBox(symbol)
         # the slider spans ±10, but training can go further: the box shows the truth
         self.spin.setRange(-SPIN_LIMIT, SPIN_LIMIT)
-        self.spin.setDecimals(3)
         self.spin.setSingleStep(PARAM_STEP * 10)
         self.spin.setAccessibleName(f"{name} exact")
         self.spin.setToolTip(f"Type an exact value for {symbol} (steps of 0.001).")
@@ -247,11 +289,9 @@ class ParameterSlider(QWidget):
         self.valueChanged.emit(self.name, v)
 
 
-def parse_number(text: str) -> float:
-    """A learning rate typed by a learner: '0.5', '5e-10', '5×10^-10', '1,5'."""
-    t = text.strip().replace("×10^", "e").replace("x10^", "e").replace("×10", "e")
-    t = t.replace("−", "-").replace(",", ".").replace(" ", "")
-    return float(t)
+def number_text(v: float) -> str:
+    """A number for an entry box, exact and in the app's notation."""
+    return fmt_short(v)
 
 
 class LearningRateControl(QWidget):
@@ -296,14 +336,14 @@ class LearningRateControl(QWidget):
                 self.slider.setValue(max(self.slider.minimum(), min(self.slider.maximum(), ticks)))
             else:
                 self.slider.setValue(self.slider.minimum())
-            self.edit.setText(f"{lr:g}")
+            self.edit.setText(number_text(lr))
 
     @Slot(int)
     def _from_slider(self, ticks: int):
         lr = float(f"{10 ** (ticks / LR_TICKS_PER_DECADE):.3g}")  # 3 significant digits
         self._value = lr
         with QSignalBlocker(self.edit):
-            self.edit.setText(f"{lr:g}")
+            self.edit.setText(number_text(lr))
         self.valueChanged.emit(lr)
 
     @Slot()

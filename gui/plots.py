@@ -53,7 +53,7 @@ from core.landscape import (
     pixel_centres,
     slice_descent,
 )
-from core.symbols import MINUS, fmt, fmt_scalar, sub
+from core.symbols import MINUS, fmt, fmt_scalar, fmt_short, parse_number, sub
 from gui.labels import Readout
 from gui.palette import PALETTES, Palette
 
@@ -63,7 +63,7 @@ LANDSCAPE_N = 120  # (w₁, w₂) heatmap resolution
 SLICE_N = 241  # samples along the slice
 SLICE_STEPS = 8  # gradient-descent arrows on the slice
 MAX_BUCKETS = 1800  # loss curve: at most ~2 points per bucket are drawn
-DEFAULT_LRS = "5e-10, 0.5, 5, 50"
+DEFAULT_LRS = "5×10⁻¹⁰, 0.5, 5, 50"
 MIN_PLOT_HEIGHT = 170  # px: below this a plot is a strip that shows nothing readable
 
 INK = QColor(30, 30, 30)
@@ -1509,7 +1509,7 @@ def parse_learning_rates(text: str) -> list[float]:
     out = []
     for p in parts:
         try:
-            v = float(p.replace("×10^", "e").replace("*10^", "e"))
+            v = parse_number(p)
         except ValueError:
             raise ValueError(f"“{p}” is not a number. Type learning rates separated by "
                              "commas, e.g. 5e-10, 0.5, 5, 50.") from None
@@ -1639,7 +1639,7 @@ class LearningRateComparison(LivePlot):
 
     # -------------------------------------------------------------- public
     def set_learning_rates(self, lrs):
-        self.lr_edit.setText(", ".join(f"{float(v):g}" for v in lrs))
+        self.lr_edit.setText(", ".join(fmt_short(v) for v in lrs))
 
     def set_epochs(self, n: int):
         self.epochs_box.setValue(int(n))

@@ -369,7 +369,7 @@ def test_parse_learning_rates():
 def test_lr_comparison_equals_separate_runs(qtbot, session):
     w = _shown(qtbot, LearningRateComparison(session), (900, 500))
     w.set_epochs(2000)
-    assert w.lr_edit.text() == "5e-10, 0.5, 5, 50"
+    assert w.lr_edit.text() == "5×10⁻¹⁰, 0.5, 5, 50"
     _compare(qtbot, w)
     curves = w.curves()
     assert list(curves) == [5e-10, 0.5, 5.0, 50.0]

@@ -317,6 +317,33 @@ def test_parameter_boxes_use_the_real_minus(win, qtbot):
     qtbot.keyClicks(spin, "-0.25")  # a typed hyphen still works
     qtbot.keyClick(spin, Qt.Key_Return)
     assert win.session.engine.parameters()["b"] == -0.25 and spin.text() == f"{MINUS}0.250"
-    win.session.set_parameter("b", -1e-9)
-    assert spin.text() == "0.000"
+    win.session.set_parameter("b", -1e-9)  # as the diagram writes it
+    assert spin.text() == f"{MINUS}1.00×10⁻⁹"
     assert "-" not in win.status_text.text()
+
+
+def test_a_parameter_box_keeps_what_is_typed(win, qtbot):
+    spin = win.sliders["w1"].spin
+    spin.setFocus()
+    spin.selectAll()
+    qtbot.keyClicks(spin, "0.0004")
+    qtbot.keyClick(spin, Qt.Key_Return)
+    assert win.session.engine.parameters()["w1"] == 0.0004 and spin.text() == "0.000400"
+    win.session.set_parameter("w1", 2.64e-16)  # as after 5000 XOR epochs
+    assert spin.text() == "2.64×10⁻¹⁶" == win.diagram.value_text("w1").split("= ")[-1]
+    spin.setFocus()
+    spin.selectAll()
+    qtbot.keyClicks(spin, "abc")
+    qtbot.keyClick(spin, Qt.Key_Return)
+    assert "not a number" in win.problem_text() and "abc" in win.problem_text()
+    assert win.session.engine.parameters()["w1"] == 2.64e-16
+
+
+def test_the_learning_rate_box_writes_numbers_like_the_rest(win):
+    edit = win.lr.edit
+    edit.setText("1e6")
+    edit.editingFinished.emit()
+    assert win.session.engine.lr == 1e6 and edit.text() == "1×10⁶"
+    edit.setText("5×10⁻¹⁰")  # what the app writes, it reads
+    edit.editingFinished.emit()
+    assert win.session.engine.lr == 5e-10 and edit.text() == "5×10⁻¹⁰"
