@@ -100,6 +100,9 @@ FRAME_BUDGET_S = 0.008  # full speed: train for at most this long per frame
 
 
 class MainWindow(QMainWindow):
+    # watched by eventFilter, which Qt may call before __init__ has made them
+    _lesson_host = None
+    _banner_host = None
     def __init__(self, session: Session | None = None, parent=None):
         super().__init__(parent)
         self.session = session if session is not None else Session()
@@ -147,7 +150,20 @@ class MainWindow(QMainWindow):
         right.setMinimumWidth(220)
         rl = QVBoxLayout(right)
         rl.setContentsMargins(4, 4, 4, 4)
-        rl.addWidget(self.lesson_text)
+        # A long lesson scrolls in its own box rather than being cut off on a small screen.
+        self.lesson_box = QScrollArea()
+        self.lesson_box.setWidget(self.lesson_text)
+        self.lesson_box.setWidgetResizable(True)
+        self.lesson_box.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.lesson_box.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.lesson_box.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+        self.lesson_box.hide()
+        self.lesson_text.hide()  # setWidget() showed it
+        self.lesson_text.installEventFilter(self)  # the box shows and hides with its text
+        self._lesson_host = right
+        right.installEventFilter(self)
+        self.lesson_box.installEventFilter(self)
+        rl.addWidget(self.lesson_box)
         title = QLabel("<b>What the current step computes</b>")
         title.setWordWrap(True)
         rl.addWidget(title)
@@ -205,14 +221,35 @@ class MainWindow(QMainWindow):
         self._lesson = None
         self.lesson_text.setText(WELCOME)
         self.lesson_text.show()
+        self._fit_lesson_box()
 
     def eventFilter(self, obj, event):
-        if obj is self._banner_host and event.type() == QEvent.Type.Resize:
+        if self._lesson_host is None:
+            return super().eventFilter(obj, event)
+        if obj is self.lesson_text and event.type() in (QEvent.Type.ShowToParent,
+                                                         QEvent.Type.HideToParent):
+            self.lesson_box.setVisible(event.type() == QEvent.Type.ShowToParent)
+            self._fit_lesson_box()
+        elif obj in (self._lesson_host, self.lesson_box) and \
+                event.type() == QEvent.Type.Resize:
+            self._fit_lesson_box()
+        elif obj is self._banner_host and event.type() == QEvent.Type.Resize:
             self._place_banner()
         elif obj is self.banner and event.type() == QEvent.Type.MouseButtonPress:
             self.banner.hide()
             return True
         return super().eventFilter(obj, event)
+
+    def _fit_lesson_box(self):
+        """As tall as the lesson's text, up to 45 % of the column; past that it scrolls."""
+        # from the box's own width: its viewport is resized only after this runs
+        width = self.lesson_box.contentsRect().width() - \
+            self.lesson_box.verticalScrollBar().sizeHint().width()
+        need = self.lesson_text.heightForWidth(max(50, width)) + 2
+        room = int(0.45 * self._lesson_host.height())
+        height = max(40, min(need, room))
+        if height != self.lesson_box.height():
+            self.lesson_box.setFixedHeight(height)
 
     def _place_banner(self):
         host = self._banner_host
@@ -699,6 +736,7 @@ class MainWindow(QMainWindow):
         self._lesson = lesson
         self.lesson_text.setText(lesson.html())
         self.lesson_text.show()
+        self._fit_lesson_box()
 
     def _lesson_setup_left(self) -> str:
         """How the screen has left the lesson's set-up ("" while it holds)."""
@@ -726,6 +764,7 @@ class MainWindow(QMainWindow):
             f"<a href='lesson:{escape(lesson.id)}'>Restart the lesson</a> · "
             "<a href='hide'>Hide</a>")
         self._left_lesson = lesson
+        self._fit_lesson_box()
 
     _left_lesson = None
 

@@ -347,3 +347,18 @@ def test_the_learning_rate_box_writes_numbers_like_the_rest(win):
     edit.setText("5×10⁻¹⁰")  # what the app writes, it reads
     edit.editingFinished.emit()
     assert win.session.engine.lr == 5e-10 and edit.text() == "5×10⁻¹⁰"
+
+
+@pytest.mark.parametrize("size", [(1024, 700), (1600, 1000)])
+def test_a_long_lesson_can_be_read_to_the_end(win, qtbot, size):
+    win.resize(*size)
+    win.start_lesson(lesson(win, "learning-rate"))
+    qtbot.wait(20)
+    box, text = win.lesson_box, win.lesson_text
+    assert box.isVisible()
+    bar = box.verticalScrollBar()
+    # either all of it fits, or the rest is a scroll away (never silently cut off)
+    assert text.height() <= box.viewport().height() + 1 or bar.maximum() > 0
+    bar.setValue(bar.maximum())
+    assert text.heightForWidth(box.viewport().width()) <= box.viewport().height() + bar.maximum() + 2
+    assert win.explain.height() > 100  # the explanation keeps its room
