@@ -451,6 +451,18 @@ class DiagramView(QGraphicsView):
     def _fit(self) -> None:
         self.fitInView(self.sceneRect(), Qt.AspectRatioMode.KeepAspectRatio)
 
+    def set_top_margin(self, px: int) -> None:
+        """Keep the top `px` pixels free (a message shown over them) and fit the
+        diagram in the rest: nothing of it is hidden, and nothing around it moves."""
+        if px != self.viewportMargins().top():
+            self.setViewportMargins(0, px, 0, 0)
+            self._fit()
+
+    def drawn_rect(self):
+        """Where the diagram's items are drawn, in this widget's coordinates."""
+        poly = self.mapFromScene(self.scene().itemsBoundingRect())
+        return poly.boundingRect().translated(self.viewport().pos())
+
     # ------------------------------------------------------------ refresh
     def _label(self, key: str) -> ValueLabel | None:
         if key not in KEYS:

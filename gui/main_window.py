@@ -237,6 +237,7 @@ class MainWindow(QMainWindow):
             self._place_banner()
         elif obj is self.banner and event.type() == QEvent.Type.MouseButtonPress:
             self.banner.hide()
+            self._place_banner()
             return True
         return super().eventFilter(obj, event)
 
@@ -255,8 +256,11 @@ class MainWindow(QMainWindow):
         host = self._banner_host
         w = max(50, host.width() - 16)
         h = self.banner.heightForWidth(w)
-        self.banner.setGeometry(8, 4, w, h if h > 0 else self.banner.sizeHint().height())
+        h = h if h > 0 else self.banner.sizeHint().height()
+        self.banner.setGeometry(8, 4, w, h)
         self.banner.raise_()
+        # the diagram fits itself below the banner instead of being covered by it
+        self.diagram.set_top_margin(h + 8 if not self.banner.isHidden() else 0)
 
     # ------------------------------------------------------------------ parts
     def _act(self, text, slot, keys, tip, icon=None, name=None):
@@ -795,8 +799,7 @@ class MainWindow(QMainWindow):
         if text != self.banner.text() or (text and self.banner.isHidden()):
             self.banner.setText(text)
             self.banner.setVisible(bool(text))
-            if text:
-                self._place_banner()
+            self._place_banner()
 
     # ------------------------------------------------------------ play
     @Slot(bool)

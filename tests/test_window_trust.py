@@ -200,12 +200,24 @@ def test_the_dataset_box_shows_whole_names(win):
         assert fm.horizontalAdvance(box.itemText(i)) < box.width() - 24, box.itemText(i)
 
 
-def test_a_problem_does_not_push_the_diagram(win, qtbot):
+@pytest.mark.parametrize("size", [(1024, 700), (1600, 1000)])
+def test_a_problem_does_not_push_the_diagram(win, qtbot, size):
+    win.resize(*size)
+    win.start_lesson(lesson(win, "batch"))
+    qtbot.wait(20)
     before = win.diagram.geometry()
-    win.show_problem("Something to say, at some length, about what went wrong here.")
+    win.show_problem("Stuck: a huge step pushed the sigmoid into saturation. Its slope is "
+                     "zero, so every gradient vanished while the cost is still high. Lower "
+                     "the learning rate and reset.")
     qtbot.wait(10)
     assert win.banner.isVisible()
-    assert win.diagram.geometry() == before
+    assert win.diagram.geometry() == before  # nothing around the diagram moves…
+    banner = win.banner.geometry()
+    drawn = win.diagram.drawn_rect().translated(win.diagram.pos())
+    assert not banner.intersects(drawn), (banner, drawn)  # …and nothing of it is covered
+    qtbot.mouseClick(win.banner, Qt.LeftButton)  # a click puts it away
+    assert not win.banner.isVisible()
+    assert win.diagram.viewportMargins().top() == 0
 
 
 def test_the_status_bar_never_cuts_a_word(win):
