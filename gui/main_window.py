@@ -731,6 +731,7 @@ class MainWindow(QMainWindow):
         speed = setup.get("speed")
         self.speed.setCurrentIndex(labels.index(speed) if speed in labels else DEFAULT_SPEED)
         self.stop_at.setValue(int(setup.get("stop_at", DEFAULT_STOP_AT)))
+        self._stop_at_before_raise = None
         with QSignalBlocker(self.focus):
             self.focus.setCurrentIndex(0)
         self.diagram.set_focus(None)
@@ -787,7 +788,12 @@ class MainWindow(QMainWindow):
     def reset(self):
         self.toggle_play(False)
         self.clear_problem()
+        if self._stop_at_before_raise is not None:  # undo what Space raised, with the run
+            self.stop_at.setValue(self._stop_at_before_raise)
+            self._stop_at_before_raise = None
         self.session.reset()
+
+    _stop_at_before_raise: int | None = None
 
     def clear_problem(self):
         """A fresh start: an old warning would now mislead."""
@@ -820,6 +826,8 @@ class MainWindow(QMainWindow):
             epoch = self.session.engine.epoch
             if epoch >= self.stop_at.value():
                 more = self.stop_at.value()
+                if self._stop_at_before_raise is None:
+                    self._stop_at_before_raise = more
                 new = min(self.stop_at.maximum(), epoch + more)
                 self.stop_at.setValue(new)
                 # said, not done silently: the learner may have expected nothing to happen

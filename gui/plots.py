@@ -446,6 +446,18 @@ def _insert_gaps(x, y, gaps):
     return np.insert(x, at, g), np.insert(y, at, np.nan)
 
 
+def epoch_cost_words(eng) -> tuple[str, str]:
+    """(title, axis label) of what the loss curve plots, in the landscape's words: an
+    epoch's cost is the mean of the losses its updates descended, each taken before
+    its own update."""
+    if eng.mode == "batch":
+        return f"Cost of all {eng.dataset.m} examples, per epoch", "cost"
+    if eng.mode == "single" and eng.example is not None:
+        return f"L of example {eng.example + 1}, per epoch", "L"
+    what = "losses" if eng.mode == "single" else "batch costs"
+    return f"Mean of each epoch's {what}", "cost"
+
+
 class LossCurvePlot(LivePlot):
     """Cost per epoch (and loss per step in one-example mode), log or linear.
 
@@ -526,6 +538,8 @@ class LossCurvePlot(LivePlot):
         self._has_zero = False
         session.parametersChanged.connect(self._manual_change)
         session.setupChanged.connect(self._setup_changed)
+        set_text(self.plot.getPlotItem(), *epoch_cost_words(self.engine)[:1],
+                 left=epoch_cost_words(self.engine)[1])
         self._mouse_proxy = pg.SignalProxy(self.plot.scene().sigMouseMoved, rateLimit=60,
                                            slot=self._mouse_moved)
 
@@ -599,6 +613,8 @@ class LossCurvePlot(LivePlot):
 
     @Slot()
     def _setup_changed(self):
+        title, axis = epoch_cost_words(self.engine)
+        set_text(self.plot.getPlotItem(), title, left=axis)
         self._prune_breaks(len(self.engine.epoch_costs))
         if self.engine.mode != self._mode:  # the cost means something else now
             self._mode = self.engine.mode

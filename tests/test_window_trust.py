@@ -139,6 +139,8 @@ def test_space_past_the_stop_epoch_says_what_happens(win, qtbot):
     said = win.statusBar().currentMessage()
     assert "6" in said and "3" in said and "Stop at epoch" in said
     assert win.stop_at.value() == 6
+    win.reset()  # the raise belonged to that run
+    assert win.stop_at.value() == 3
 
 
 # ------------------------------------------------------------------ layout
@@ -374,3 +376,12 @@ def test_a_long_lesson_can_be_read_to_the_end(win, qtbot, size):
     bar.setValue(bar.maximum())
     assert text.heightForWidth(box.viewport().width()) <= box.viewport().height() + bar.maximum() + 2
     assert win.explain.height() > 100  # the explanation keeps its room
+
+
+def test_the_loss_curve_names_the_loss_the_landscape_names(win, qtbot):
+    win.start_lesson(lesson(win, "bias"))  # one example: x = (0, 0)
+    title = win.plots.loss.plot.getPlotItem().titleLabel.text
+    assert "L of example 1" in title
+    win.start_lesson(lesson(win, "batch"))
+    title = win.plots.loss.plot.getPlotItem().titleLabel.text
+    assert "Cost of all 4 examples" in title
