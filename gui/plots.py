@@ -1169,6 +1169,8 @@ class LandscapePlot(LivePlot):
         self.colorbar.axis.setLabel("log₁₀ cost", color="#1e1e1e")
         self.colorbar.axis.setTextPen(pg.mkPen(INK))
         real_minus(self.colorbar.axis)
+        # narrower than its plot item's minimum, the view cut off the colour bar's numbers
+        self.map_plot.setMinimumWidth(int(math.ceil(mp.minimumWidth())) + 2)
         self.path = pg.PlotDataItem(pen=_pen(QColor(255, 255, 255), 2))
         self.path_point = pg.PlotDataItem(pen=None, symbol="o", symbolSize=11,
                                           symbolBrush=pg.mkBrush(230, 120, 0),
@@ -1586,8 +1588,9 @@ class LearningRateComparison(LivePlot):
         self.cancel_btn = QPushButton("Cancel")
         self.cancel_btn.setToolTip("Stop the comparison (nothing is drawn)")
         self.cancel_btn.clicked.connect(self.cancel)
-        self.stale_label = QLabel()
-        self.stale_label.setWordWrap(True)
+        # one line beside the options (a row of its own squeezed the plot on a small
+        # screen); elided, with the whole reason in its tooltip
+        self.stale_label = Readout()
         self.stale_label.setStyleSheet("color: #8a4b00; font-weight: bold;")
         self.refresh_btn = QPushButton("Refresh")
         self.refresh_btn.setToolTip("Run the comparison again from the current start")
@@ -1637,17 +1640,15 @@ class LearningRateComparison(LivePlot):
         busy.addWidget(self.log_box)
         busy.addWidget(self.logx_box)
         busy.addStretch(1)
+        busy.addWidget(self.stale_label, 6)
+        busy.addWidget(self.refresh_btn)
         busy.addWidget(self.progress, 3)
         busy.addWidget(self.cancel_btn)
         busy.addWidget(self.menu.button)
-        stale = QHBoxLayout()
-        stale.addWidget(self.stale_label, 1)
-        stale.addWidget(self.refresh_btn)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addLayout(row)
         lay.addLayout(busy)
-        lay.addLayout(stale)
         lay.addWidget(self.plot, 1)
         lay.addWidget(self.message)
         self._show_busy(False)
