@@ -178,7 +178,14 @@ class MainWindow(QMainWindow):
         outer.setStretchFactor(1, 3)
         outer.setStretchFactor(2, 1)
         outer.setSizes([330, 900, 380])
-        self.setCentralWidget(outer)
+        # Below the smallest size the layout is made for (a screen under 1024×700) the
+        # whole window scrolls, rather than squeezing its panels until they overlap.
+        page = QScrollArea()
+        page.setWidget(outer)
+        page.setWidgetResizable(True)
+        page.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.page = page
+        self.setCentralWidget(page)
         self._make_status()
 
         self.timer = QTimer(self)

@@ -251,6 +251,12 @@ def set_text(item: pg.PlotItem, title: str | None = None, **labels):
     if title is not None and cache.get("title") != title:
         cache["title"] = title
         item.setTitle(title, color="#1e1e1e", size="11pt")
+        # a view narrower than its plot item cuts the plot's right side off: a long title
+        # widens the item, so the view grows its minimum to match
+        view = item.getViewWidget()
+        if view is not None:
+            item.layout.activate()
+            view.setMinimumWidth(int(math.ceil(item.minimumWidth())) + 2)
     for side, text in labels.items():
         if cache.get(side) != text:
             cache[side] = text
@@ -446,16 +452,16 @@ def _insert_gaps(x, y, gaps):
     return np.insert(x, at, g), np.insert(y, at, np.nan)
 
 
-def epoch_cost_words(eng) -> tuple[str, str]:
-    """(title, axis label) of what the loss curve plots, in the landscape's words: an
-    epoch's cost is the mean of the losses its updates descended, each taken before
-    its own update."""
+def epoch_cost_words(eng) -> tuple[str, str, str]:
+    """(title, axis label, legend) of what the loss curve plots, in the landscape's
+    words: an epoch's cost is the mean of the losses its updates descended, each taken
+    before its own update. Titles stay short: a long one widens the plot."""
     if eng.mode == "batch":
-        return f"Cost of all {eng.dataset.m} examples, per epoch", "cost"
+        return "Cost per epoch", "cost", f"cost of all {eng.dataset.m} examples"
     if eng.mode == "single" and eng.example is not None:
-        return f"L of example {eng.example + 1}, per epoch", "L"
+        return "L per epoch", "L", f"L of example {eng.example + 1}"
     what = "losses" if eng.mode == "single" else "batch costs"
-    return f"Mean of each epoch's {what}", "cost"
+    return "Cost per epoch", "cost", f"mean of the epoch's {what}"
 
 
 class LossCurvePlot(LivePlot):
@@ -538,8 +544,7 @@ class LossCurvePlot(LivePlot):
         self._has_zero = False
         session.parametersChanged.connect(self._manual_change)
         session.setupChanged.connect(self._setup_changed)
-        set_text(self.plot.getPlotItem(), *epoch_cost_words(self.engine)[:1],
-                 left=epoch_cost_words(self.engine)[1])
+        self._name_loss()
         self._mouse_proxy = pg.SignalProxy(self.plot.scene().sigMouseMoved, rateLimit=60,
                                            slot=self._mouse_moved)
 
@@ -613,12 +618,18 @@ class LossCurvePlot(LivePlot):
 
     @Slot()
     def _setup_changed(self):
-        title, axis = epoch_cost_words(self.engine)
-        set_text(self.plot.getPlotItem(), title, left=axis)
+        self._name_loss()
         self._prune_breaks(len(self.engine.epoch_costs))
         if self.engine.mode != self._mode:  # the cost means something else now
             self._mode = self.engine.mode
             self._manual_change()
+
+    def _name_loss(self):
+        title, axis, legend = epoch_cost_words(self.engine)
+        set_text(self.plot.getPlotItem(), title, left=axis)
+        for sample, label in self.legend.items:
+            if sample.item is self.curve and label.text != legend:
+                label.setText(legend)
 
     def _passes(self) -> int:
         return max(1, len(self.engine.schedule()))

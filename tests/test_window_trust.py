@@ -191,6 +191,11 @@ def test_nothing_clipped_or_overlapping(win, qtbot, size):
     win.resize(*size)
     qtbot.wait(20)
     assert win.width() == size[0]
+    for le in win.lessons:  # every lesson fits the window as it is: no sideways scrolling
+        win.start_lesson(le)
+        qtbot.wait(5)
+        assert not win.page.horizontalScrollBar().isVisible(), le.id
+        assert not win.page.verticalScrollBar().isVisible(), le.id
     assert not _clipped(win), _clipped(win)
     assert not _overlaps(win.controls_panel), _overlaps(win.controls_panel)
 
@@ -379,9 +384,12 @@ def test_a_long_lesson_can_be_read_to_the_end(win, qtbot, size):
 
 
 def test_the_loss_curve_names_the_loss_the_landscape_names(win, qtbot):
+    def said():
+        legend = win.plots.loss.legend
+        return " ".join([win.plots.loss.plot.getPlotItem().titleLabel.text]
+                        + [label.text for _, label in legend.items])
+
     win.start_lesson(lesson(win, "bias"))  # one example: x = (0, 0)
-    title = win.plots.loss.plot.getPlotItem().titleLabel.text
-    assert "L of example 1" in title
+    assert "L per epoch" in said() and "L of example 1" in said()
     win.start_lesson(lesson(win, "batch"))
-    title = win.plots.loss.plot.getPlotItem().titleLabel.text
-    assert "Cost of all 4 examples" in title
+    assert "Cost per epoch" in said() and "cost of all 4 examples" in said()
