@@ -6,11 +6,7 @@ import math
 
 from PySide6.QtCore import QSignalBlocker, Qt, Signal, Slot
 from PySide6.QtGui import QValidator
-
-from core.symbols import MINUS, fmt_full, fmt_scalar, fmt_short, parse_number
 from PySide6.QtWidgets import (
-    QStyle,
-    QStyleOptionSlider,
     QDoubleSpinBox,
     QGridLayout,
     QHBoxLayout,
@@ -18,8 +14,12 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QSlider,
     QSpinBox,
+    QStyle,
+    QStyleOptionSlider,
     QWidget,
 )
+
+from core.symbols import MINUS, fmt_full, fmt_scalar, fmt_short, parse_number
 
 PARAM_RANGE = 10.0  # the widest span of the fixed choices below the auto ones
 PARAM_STEP = 0.001

@@ -5,9 +5,9 @@ import pytest
 
 from core import Engine, feature_cross_neuron, gate, neuron, two_layer
 from core.landscape import (
+    LRRun,
     boundary_grid,
     boundary_line,
-    LRRun,
     compare_learning_rates,
     cost_grid,
     cost_slice,

@@ -1,5 +1,6 @@
 """The window's own controls tell the truth and fit the hand and the screen (issue 7)."""
 
+import pytest
 from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
 from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import (
@@ -13,7 +14,6 @@ from PySide6.QtWidgets import (
     QStyle,
     QStyleOptionSlider,
 )
-import pytest
 
 from gui.main_window import MainWindow
 
@@ -379,7 +379,8 @@ def test_a_long_lesson_can_be_read_to_the_end(win, qtbot, size):
     # either all of it fits, or the rest is a scroll away (never silently cut off)
     assert text.height() <= box.viewport().height() + 1 or bar.maximum() > 0
     bar.setValue(bar.maximum())
-    assert text.heightForWidth(box.viewport().width()) <= box.viewport().height() + bar.maximum() + 2
+    whole = text.heightForWidth(box.viewport().width())
+    assert whole <= box.viewport().height() + bar.maximum() + 2
     assert win.explain.height() > 100  # the explanation keeps its room
 
 
