@@ -35,6 +35,28 @@ def fresh_settings(tmp_path):
     yield
 
 
+def show_widget(qtbot, widget, size=(700, 500)):
+    """Show a widget at a size, wait until it is on screen, and draw it once."""
+    qtbot.addWidget(widget)
+    widget.resize(*size)
+    widget.show()
+    qtbot.waitExposed(widget)
+    widget.refresh()
+    return widget
+
+
+@pytest.fixture
+def win(qtbot):
+    """The main window, shown, as a learner first sees it."""
+    from gui.main_window import MainWindow
+
+    w = MainWindow()
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    return w
+
+
 def pytest_configure(config):
     """Stop at once on the PySide6 release that crashes painting code.
 

@@ -9,19 +9,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractSlider, QLineEdit, QWidget
 
 from core.symbols import fmt_full
-from gui.main_window import SPEEDS, MainWindow
+from gui.main_window import SPEEDS
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 MINUS = "\u2212"
-
-
-@pytest.fixture
-def win(qtbot):
-    w = MainWindow()
-    qtbot.addWidget(w)
-    w.show()
-    qtbot.waitExposed(w)
-    return w
 
 
 def named(win, name, cls=QWidget):

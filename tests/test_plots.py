@@ -4,6 +4,7 @@ import math
 
 import numpy as np
 import pytest
+from conftest import show_widget
 from PySide6.QtCore import QPoint, Qt
 
 from core import Engine, feature_cross_neuron, gate, neuron
@@ -39,18 +40,9 @@ def _compare(qtbot, w):
     assert w.has_result and not w.running
 
 
-def _shown(qtbot, widget, size=(700, 500)):
-    qtbot.addWidget(widget)
-    widget.resize(*size)
-    widget.show()
-    qtbot.waitExposed(widget)
-    widget.refresh()
-    return widget
-
-
 # ------------------------------------------------------------ decision boundary
 def test_boundary_line_intercepts_follow_the_parameters(qtbot, session):
-    w = _shown(qtbot, DecisionBoundaryPlot(session))
+    w = show_widget(qtbot, DecisionBoundaryPlot(session))
     session.set_parameter("w1", 2.0)
     session.set_parameter("w2", 1.5)
     session.set_parameter("b", -1.0)
@@ -64,7 +56,7 @@ def test_boundary_line_intercepts_follow_the_parameters(qtbot, session):
 
 
 def test_boundary_after_training_crosses_at_0462(qtbot, session):
-    w = _shown(qtbot, DecisionBoundaryPlot(session))
+    w = show_widget(qtbot, DecisionBoundaryPlot(session))
     session.set_mode("batch")
     session.train(5000)
     w.refresh()
@@ -76,7 +68,7 @@ def test_boundary_after_training_crosses_at_0462(qtbot, session):
 
 
 def test_boundary_image_follows_y_hat(qtbot, session):
-    w = _shown(qtbot, DecisionBoundaryPlot(session))
+    w = show_widget(qtbot, DecisionBoundaryPlot(session))
     session.set_parameter("w1", 3.0)
     session.set_parameter("b", -1.2)
     w.refresh()
@@ -95,7 +87,7 @@ def test_boundary_image_follows_y_hat(qtbot, session):
 
 
 def test_boundary_without_bias_and_with_feature_cross(qtbot, session):
-    w = _shown(qtbot, DecisionBoundaryPlot(session))
+    w = show_widget(qtbot, DecisionBoundaryPlot(session))
     session.set_bias(False)
     w.refresh()
     assert w.line_intercepts() == pytest.approx((0.0, 0.0), abs=1e-12)
@@ -107,7 +99,7 @@ def test_boundary_without_bias_and_with_feature_cross(qtbot, session):
 
 
 def test_click_adds_and_removes_points(qtbot, session):
-    w = _shown(qtbot, DecisionBoundaryPlot(session))
+    w = show_widget(qtbot, DecisionBoundaryPlot(session))
     ds0 = session.engine.dataset
     assert ds0.m == 4 and ds0.name == "OR"
     assert w.handle_click(0.7, 0.3) == "added"
@@ -130,7 +122,7 @@ def test_click_adds_and_removes_points(qtbot, session):
 
 
 def test_mouse_click_on_the_plot_adds_a_point(qtbot, session):
-    w = _shown(qtbot, DecisionBoundaryPlot(session))
+    w = show_widget(qtbot, DecisionBoundaryPlot(session))
     qtbot.wait(50)
     scene_pt = w.data_to_scene(0.6, 0.8)
     view_pt = w.plot.mapFromScene(scene_pt)
@@ -151,7 +143,7 @@ def test_last_point_cannot_be_removed(qtbot):
 
     s = Session()
     s.set_dataset(from_points([(0.0, 0.0, 0)]))
-    w = _shown(qtbot, DecisionBoundaryPlot(s))
+    w = show_widget(qtbot, DecisionBoundaryPlot(s))
     with qtbot.waitSignal(s.problem):
         w.handle_click(0.0, 0.0)
     assert s.engine.dataset.m == 1
@@ -159,7 +151,7 @@ def test_last_point_cannot_be_removed(qtbot):
 
 # ------------------------------------------------------------ loss curve
 def test_loss_curve_equals_engine_costs(qtbot, session):
-    w = _shown(qtbot, LossCurvePlot(session))
+    w = show_widget(qtbot, LossCurvePlot(session))
     session.set_mode("batch")
     session.train(100)
     w.refresh()
@@ -175,7 +167,7 @@ def test_loss_curve_equals_engine_costs(qtbot, session):
 
 
 def test_loss_curve_log_scale(qtbot, session):
-    w = _shown(qtbot, LossCurvePlot(session))
+    w = show_widget(qtbot, LossCurvePlot(session))
     session.set_mode("batch")
     session.train(300)
     w.set_log(True)
@@ -186,7 +178,7 @@ def test_loss_curve_log_scale(qtbot, session):
 
 
 def test_parameter_change_breaks_the_curve(qtbot, session):
-    w = _shown(qtbot, LossCurvePlot(session))
+    w = show_widget(qtbot, LossCurvePlot(session))
     session.set_mode("batch")
     session.train(50)
     session.set_parameter("w1", 3.0)
@@ -210,7 +202,7 @@ def test_parameter_change_breaks_the_curve(qtbot, session):
 
 def test_loss_per_step_in_single_mode(qtbot, session):
     session.set_mode("single", example=None)  # every example in turn
-    w = _shown(qtbot, LossCurvePlot(session))
+    w = show_widget(qtbot, LossCurvePlot(session))
     for _ in range(8):
         session.apply_update()
     w.refresh()
@@ -223,7 +215,7 @@ def test_loss_per_step_in_single_mode(qtbot, session):
 
 def test_step_back_and_reset_follow_the_engine(qtbot, session):
     session.set_mode("single", example=None)
-    w = _shown(qtbot, LossCurvePlot(session))
+    w = show_widget(qtbot, LossCurvePlot(session))
     for _ in range(6):
         session.apply_update()
     w.refresh()
@@ -269,7 +261,7 @@ def test_peak_decimator_bounded_and_faithful():
 
 
 def test_long_run_is_drawn_with_bounded_points(qtbot, session):
-    w = _shown(qtbot, LossCurvePlot(session))
+    w = show_widget(qtbot, LossCurvePlot(session))
     session.set_mode("batch")
     session.train(30_000)
     w.refresh()
@@ -282,7 +274,7 @@ def test_long_run_is_drawn_with_bounded_points(qtbot, session):
 
 def test_diverging_run_draws_no_garbage(qtbot):
     s = Session(Engine(neuron((0.1, 0.6), 0.0), gate("xor"), lr=1e6, mode="batch"))
-    w = _shown(qtbot, LossCurvePlot(s))
+    w = show_widget(qtbot, LossCurvePlot(s))
     with qtbot.waitSignal(s.problem):
         s.train(100)
     w.refresh()
@@ -297,7 +289,7 @@ def test_diverging_run_draws_no_garbage(qtbot):
 # ------------------------------------------------------------ landscape
 @pytest.mark.parametrize("name", ["w1", "w2", "b"])
 def test_slice_tangent_slope_is_the_gradient(qtbot, session, name):
-    w = _shown(qtbot, LandscapePlot(session), (1000, 500))
+    w = show_widget(qtbot, LandscapePlot(session), (1000, 500))
     session.set_mode("batch")
     session.train(30)
     w.set_parameter_name(name)
@@ -318,7 +310,7 @@ def test_slice_tangent_slope_is_the_gradient(qtbot, session, name):
 
 
 def test_slice_arrows_are_gradient_steps(qtbot, session):
-    w = _shown(qtbot, LandscapePlot(session), (1000, 500))
+    w = show_widget(qtbot, LandscapePlot(session), (1000, 500))
     session.set_mode("batch")  # the arrows descend the whole data set's cost
     w.set_parameter_name("b")
     ds = session.engine.dataset
@@ -339,7 +331,7 @@ def test_slice_arrows_are_gradient_steps(qtbot, session):
 
 
 def test_landscape_map_records_the_descent_path(qtbot, session):
-    w = _shown(qtbot, LandscapePlot(session), (1000, 500))
+    w = show_widget(qtbot, LandscapePlot(session), (1000, 500))
     session.set_mode("batch")
     for _ in range(5):
         session.train(100)
@@ -367,7 +359,7 @@ def test_parse_learning_rates():
 
 
 def test_lr_comparison_equals_separate_runs(qtbot, session):
-    w = _shown(qtbot, LearningRateComparison(session), (900, 500))
+    w = show_widget(qtbot, LearningRateComparison(session), (900, 500))
     w.set_epochs(2000)
     assert w.lr_edit.text() == "5×10⁻¹⁰, 0.5, 5, 50"
     _compare(qtbot, w)
@@ -384,7 +376,7 @@ def test_lr_comparison_equals_separate_runs(qtbot, session):
 
 def test_lr_comparison_flags_a_diverging_rate(qtbot):
     s = Session(Engine(neuron((0.1, 0.6), 0.0), gate("xor"), lr=1.0, mode="batch"))
-    w = _shown(qtbot, LearningRateComparison(s), (900, 500))
+    w = show_widget(qtbot, LearningRateComparison(s), (900, 500))
     w.set_learning_rates([0.5, 1e6])
     w.set_epochs(500)
     _compare(qtbot, w)
@@ -400,7 +392,7 @@ def test_lr_comparison_flags_a_diverging_rate(qtbot):
 
 
 def test_lr_comparison_bad_text_gives_a_message(qtbot, session):
-    w = _shown(qtbot, LearningRateComparison(session), (900, 500))
+    w = show_widget(qtbot, LearningRateComparison(session), (900, 500))
     w.lr_edit.setText("0.5, fast")
     assert w.compare() is False
     assert "“fast” is not a number" in w.message.text()

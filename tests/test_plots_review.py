@@ -7,6 +7,7 @@ from importlib import resources
 
 import numpy as np
 import pytest
+from conftest import show_widget
 from PySide6.QtCore import Qt
 
 from core import Engine, gate, neuron
@@ -29,15 +30,6 @@ BIAS_LESSON = {"dataset": "or", "mode": "single", "example": 0, "bias": True,
                "w1": 0.1, "w2": 0.6, "b": 0.0, "lr": 1.0}
 
 
-def _shown(qtbot, widget, size=(900, 500)):
-    qtbot.addWidget(widget)
-    widget.resize(*size)
-    widget.show()
-    qtbot.waitExposed(widget)
-    widget.refresh()
-    return widget
-
-
 def _compare(qtbot, w):
     with qtbot.waitSignal(w.compared, timeout=20000):
         assert w.compare()
@@ -47,7 +39,7 @@ def _compare(qtbot, w):
 def test_landscape_slices_the_loss_of_the_current_example(qtbot):
     s = Session()
     s.apply_setup(BIAS_LESSON)
-    w = _shown(qtbot, LandscapePlot(s), (1000, 500))
+    w = show_widget(qtbot, LandscapePlot(s), (1000, 500))
     w.set_parameter_name("b")
     for _ in range(12):
         s.step_forward()
@@ -75,7 +67,7 @@ def test_landscape_slices_the_loss_of_the_current_example(qtbot):
 
 def test_landscape_title_names_the_batch_and_the_whole_set(qtbot):
     s = Session()
-    w = _shown(qtbot, LandscapePlot(s), (1000, 500))
+    w = show_widget(qtbot, LandscapePlot(s), (1000, 500))
     s.set_mode("minibatch", batch_size=2)
     w.refresh()
     assert w.loss_title() == "Cost of the batch (examples 1, 2)"
@@ -101,7 +93,7 @@ LESSON3_PLOTS = {"slice": "b", "lrs": [0.5, 5, 50, 200], "tab": "rates"}
 def test_learning_rate_lesson_shows_crawl_stride_and_overshoot(qtbot):
     setup = {**LESSON3_PLOTS, **_lesson("learning-rate")["setup"]}
     s = Session()
-    p = _shown(qtbot, PlotsPanel(s), (1000, 600))
+    p = show_widget(qtbot, PlotsPanel(s), (1000, 600))
     s.apply_setup(setup)
     with qtbot.waitSignal(p.lr_compare.compared, timeout=20000):
         p.apply_lesson(setup)
@@ -129,7 +121,7 @@ def test_learning_rate_lesson_shows_crawl_stride_and_overshoot(qtbot):
 
 def test_apply_lesson_without_plot_keys_changes_nothing(qtbot):
     s = Session()
-    p = _shown(qtbot, PlotsPanel(s), (1000, 600))
+    p = show_widget(qtbot, PlotsPanel(s), (1000, 600))
     p.apply_lesson({"dataset": "or"})
     assert p.tabs.currentIndex() == 0 and not p.lr_compare.running
 
@@ -138,7 +130,7 @@ def test_apply_lesson_without_plot_keys_changes_nothing(qtbot):
 def test_flat_prediction_draws_no_boundary(qtbot):
     s = Session(Engine(neuron((0.1, 0.6), 0.0), gate("xor"), lr=1.0, mode="batch"))
     s.train(5000)
-    w = _shown(qtbot, DecisionBoundaryPlot(s), (600, 600))
+    w = show_widget(qtbot, DecisionBoundaryPlot(s), (600, 600))
     assert w.line_intercepts() == (None, None)
     assert w.boundary_note() == f"no boundary: ŷ ≈ {fmt(0.5)} everywhere"
     s.reset()
@@ -149,7 +141,7 @@ def test_flat_prediction_draws_no_boundary(qtbot):
 # ------------------------------------------------ 4. nothing stale
 def test_comparison_marked_out_of_date_with_one_click_refresh(qtbot):
     s = Session(Engine(neuron((0.1, 0.6), 0.0), gate("or"), lr=1.0, mode="batch"))
-    w = _shown(qtbot, LearningRateComparison(s))
+    w = show_widget(qtbot, LearningRateComparison(s), (900, 500))
     w.set_learning_rates([0.5, 5])
     w.set_epochs(300)
     _compare(qtbot, w)
@@ -171,7 +163,7 @@ def test_comparison_marked_out_of_date_with_one_click_refresh(qtbot):
 
 def test_boundary_readout_follows_the_parameters(qtbot):
     s = Session()
-    w = _shown(qtbot, DecisionBoundaryPlot(s), (600, 600))
+    w = show_widget(qtbot, DecisionBoundaryPlot(s), (600, 600))
     t0 = w.show_value_at(0.5, 0.5)
     net = s.engine.network
     assert t0 == f"x = (0.50, 0.50)   ŷ = {fmt(net.predict(np.array([[0.5], [0.5]]))[0, 0])}"
@@ -185,7 +177,7 @@ def test_boundary_readout_follows_the_parameters(qtbot):
 # ------------------------------------------------ 5. no freeze, and Cancel
 def test_long_comparison_runs_without_blocking_and_cancels(qtbot):
     s = Session(Engine(neuron((0.1, 0.6), 0.0), gate("or"), lr=1.0, mode="batch"))
-    w = _shown(qtbot, LearningRateComparison(s))
+    w = show_widget(qtbot, LearningRateComparison(s), (900, 500))
     w.set_learning_rates([0.1, 0.2, 0.5, 1, 2, 5, 10, 20])
     w.set_epochs(100_000)
     assert w.compare()
@@ -206,7 +198,7 @@ def test_long_comparison_runs_without_blocking_and_cancels(qtbot):
 # ------------------------------------------------ 6. colour is never the only cue
 def test_palette_recolours_and_classes_differ_by_shape(qtbot):
     s = Session()
-    p = _shown(qtbot, PlotsPanel(s), (1000, 600))
+    p = show_widget(qtbot, PlotsPanel(s), (1000, 600))
     b = p.boundary
     for btn in (b.add0, b.add1):
         assert not re.search(r"green|red", btn.text(), re.I)
@@ -247,7 +239,7 @@ def _flat(rng):
 
 def test_every_plot_resets_to_its_default_view(qtbot, tmp_path):
     s = Session(Engine(neuron((0.1, 0.6), 0.0), gate("or"), lr=1.0, mode="batch"))
-    p = _shown(qtbot, PlotsPanel(s), (1100, 650))
+    p = show_widget(qtbot, PlotsPanel(s), (1100, 650))
     s.train(50)
     p.refresh()
     cases = [(p.boundary, p.boundary.vb), (p.loss, p.loss.vb)]
@@ -292,7 +284,7 @@ def test_every_plot_resets_to_its_default_view(qtbot, tmp_path):
 def test_zero_cost_on_a_log_axis_is_shown_and_said(qtbot):
     s = Session()  # OR, one example at a time (example 0): its loss reaches exactly 0
     s.set_learning_rate(1e6)
-    w = _shown(qtbot, LossCurvePlot(s), (700, 400))
+    w = show_widget(qtbot, LossCurvePlot(s), (700, 400))
     w.set_log(True)
     s.apply_update()  # U
     s.run_epoch()  # E
@@ -309,7 +301,7 @@ def test_zero_cost_on_a_log_axis_is_shown_and_said(qtbot):
 # ------------------------------------------------ 9. one story about a stopped run
 def test_stuck_run_is_called_stuck_everywhere(qtbot):
     s = Session(Engine(neuron((0.1, 0.6), 0.0), gate("or"), lr=1e6, mode="batch"))
-    p = _shown(qtbot, PlotsPanel(s), (1000, 600))
+    p = show_widget(qtbot, PlotsPanel(s), (1000, 600))
     s.train(50)
     st = s.engine.status
     assert st.message.startswith("Stuck")
@@ -326,7 +318,7 @@ def test_stuck_run_is_called_stuck_everywhere(qtbot):
 # ------------------------------------------------ 10. usable at 1024 × 700
 def test_plots_keep_a_readable_height_and_the_hint_fits(qtbot):
     s = Session()
-    p = _shown(qtbot, PlotsPanel(s), (1024, 330))
+    p = show_widget(qtbot, PlotsPanel(s), (1024, 330))
     for plot in (p.boundary.plot, p.loss.plot, p.landscape.slice_plot, p.landscape.map_plot,
                  p.lr_compare.plot):
         assert plot.minimumHeight() >= MIN_PLOT_HEIGHT
@@ -347,7 +339,7 @@ def test_plots_keep_a_readable_height_and_the_hint_fits(qtbot):
 # ------------------------------------------------ 11. one number format
 def test_numbers_in_plots_use_fmt(qtbot):
     s = Session(Engine(neuron((0.1, 0.6), 0.0), gate("or"), lr=1.0, mode="batch"))
-    p = _shown(qtbot, PlotsPanel(s), (1000, 600))
+    p = show_widget(qtbot, PlotsPanel(s), (1000, 600))
     p.tabs.setCurrentWidget(p.landscape)
     p.landscape.set_parameter_name("w1")
     g = p.landscape.tangent_slope()

@@ -20,15 +20,6 @@ from gui.main_window import MainWindow
 MINUS = "\u2212"
 
 
-@pytest.fixture
-def win(qtbot):
-    w = MainWindow()
-    qtbot.addWidget(w)
-    w.show()
-    qtbot.waitExposed(w)
-    return w
-
-
 def lesson(win, lesson_id):
     return next(le for le in win.lessons if le.id == lesson_id)
 
