@@ -867,9 +867,8 @@ class MainWindow(QMainWindow):
             return
         if rate is None:  # full speed: as many epochs as fit in the frame budget
             n = min(self._chunk, remaining)
-            t0 = time.perf_counter()
             self.session.train(n)
-            spent = time.perf_counter() - t0
+            spent = self.session.train_seconds
             if spent > 0:  # aim the next chunk at the budget
                 self._chunk = max(1, min(100_000, int(n * FRAME_BUDGET_S / spent)))
         else:

@@ -7,6 +7,8 @@ a message for the learner, so no traceback reaches them.
 
 from __future__ import annotations
 
+import time
+
 from PySide6.QtCore import QObject, Signal, Slot
 
 from core import Engine, datasets, network
@@ -35,6 +37,7 @@ class Session(QObject):
     setupChanged = Signal()  # dataset, mode, bias or learning rate
     datasetChanged = Signal()
     problem = Signal(str)  # a message for the learner (bad input, divergence)
+    train_seconds = 0.0  # how long the last train() took in the engine
 
     def __init__(self, engine: Engine | None = None, parent=None):
         super().__init__(parent)
@@ -93,8 +96,13 @@ class Session(QObject):
         """Fast path (play at high speed); returns the new epoch costs.
 
         The next pass's forward values are shown, so the diagram stays live."""
+        t0 = time.perf_counter()
         costs, ok = self._guard(self.engine.train, epochs)
         self.engine.finish_forward()
+        # the engine's time alone: Play sizes its next chunk by it, and the views'
+        # redraw below must not count (on a busy machine it would shrink the chunk to one
+        # epoch a frame)
+        self.train_seconds = time.perf_counter() - t0
         self.trained.emit()
         self._after_run()
         return costs

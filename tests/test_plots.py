@@ -35,7 +35,7 @@ def session():
 
 def _compare(qtbot, w):
     """Start a comparison and wait for it: it runs a slice at a time on a timer."""
-    with qtbot.waitSignal(w.compared, timeout=20000):
+    with qtbot.waitSignal(w.compared, timeout=60000):
         assert w.compare()
     assert w.has_result and not w.running
 
@@ -399,7 +399,7 @@ def test_lr_comparison_bad_text_gives_a_message(qtbot, session):
     w.lr_edit.setText("0.5, 5")
     w.set_epochs(100)
     qtbot.mouseClick(w.compare_btn, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: w.has_result)
+    qtbot.waitUntil(lambda: w.has_result, timeout=60000)
     assert list(w.curves()) == [0.5, 5.0]
     session.set_parameter("w1", 1.0)
     w.refresh()
@@ -428,7 +428,7 @@ def test_panel_names_and_refresh(qtbot, session):
         _grad(session.engine.network, session.engine.dataset.X, session.engine.dataset.Y,
               p.landscape.parameter_name), rel=1e-9)
     p.tabs.setCurrentWidget(p.lr_compare)  # first visit runs the comparison
-    qtbot.waitUntil(lambda: p.lr_compare.has_result)
+    qtbot.waitUntil(lambda: p.lr_compare.has_result, timeout=60000)
     p.set_auto_refresh(False)
     assert not any(w.auto_refresh for w in p.plots)
     p.refresh(include_hidden=True)

@@ -31,7 +31,7 @@ BIAS_LESSON = {"dataset": "or", "mode": "single", "example": 0, "bias": True,
 
 
 def _compare(qtbot, w):
-    with qtbot.waitSignal(w.compared, timeout=20000):
+    with qtbot.waitSignal(w.compared, timeout=60000):
         assert w.compare()
 
 
@@ -95,7 +95,7 @@ def test_learning_rate_lesson_shows_crawl_stride_and_overshoot(qtbot):
     s = Session()
     p = show_widget(qtbot, PlotsPanel(s), (1000, 600))
     s.apply_setup(setup)
-    with qtbot.waitSignal(p.lr_compare.compared, timeout=20000):
+    with qtbot.waitSignal(p.lr_compare.compared, timeout=60000):
         p.apply_lesson(setup)
     assert p.tabs.currentWidget() is p.lr_compare
     assert p.landscape.parameter_name == "b"
@@ -152,7 +152,7 @@ def test_comparison_marked_out_of_date_with_one_click_refresh(qtbot):
     assert w.stale_label.isVisible() and "data set" in w.stale_label.text()
     assert w.refresh_btn.isVisible()
     assert all(it.opacity() < 1 for it in w._items if it.isVisible())
-    with qtbot.waitSignal(w.compared, timeout=20000):
+    with qtbot.waitSignal(w.compared, timeout=60000):
         qtbot.mouseClick(w.refresh_btn, Qt.MouseButton.LeftButton)
     assert not w.out_of_date and not w.stale_label.isVisible()
     ds = s.engine.dataset
@@ -261,7 +261,7 @@ def test_every_plot_resets_to_its_default_view(qtbot, tmp_path):
     assert _ranges(ls.mvb) == pytest.approx(_flat(want[1]))
     p.tabs.setCurrentWidget(p.lr_compare)
     lc = p.lr_compare
-    qtbot.waitUntil(lambda: lc.has_result, timeout=20000)
+    qtbot.waitUntil(lambda: lc.has_result, timeout=60000)
     want = _flat(lc.default_range())
     lc.vb.scaleBy((0.3, 0.3))
     qtbot.mouseClick(lc.menu.button, Qt.MouseButton.LeftButton)

@@ -385,3 +385,21 @@ def test_the_loss_curve_names_the_loss_the_landscape_names(win, qtbot):
     assert "L per epoch" in said() and "L of example 1" in said()
     win.start_lesson(lesson(win, "batch"))
     assert "Cost per epoch" in said() and "cost of all 4 examples" in said()
+
+
+def test_slow_drawing_does_not_slow_full_speed_training(win):
+    """Full speed sizes each frame's epochs by the engine's time: a slow redraw (a busy
+    machine) must not shrink it to one epoch a frame."""
+    import time
+
+    from gui.main_window import FRAME_MS, SPEEDS
+
+    win.session.set_mode("batch")
+    win.session.trained.connect(lambda: time.sleep(0.02))  # a redraw that takes 20 ms
+    win.speed.setCurrentIndex(len(SPEEDS) - 1)
+    win.toggle_play(True)
+    win.timer.stop()
+    for _ in range(4):
+        win.play_frame(FRAME_MS / 1000)
+    win.toggle_play(False)
+    assert win.session.engine.epoch > 100
