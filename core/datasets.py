@@ -1,4 +1,8 @@
-"""Training sets. Examples are columns, as in the tutorial: X is (2, m), Y is (1, m)."""
+"""Training sets. Examples are columns, as in the tutorial: X is (2, m), Y is (1, m).
+
+The four gates, hand-placed points, sets generated from a seed (`generated`: two blobs,
+circles, moons, a spiral) and a stratified train/test split of any set (`split`).
+"""
 
 from __future__ import annotations
 
@@ -208,8 +212,10 @@ def generated(kind: str, n: int = DEFAULT_POINTS, noise: float | None = None,
 
     Reproducible: the draws come from NumPy's legacy generator np.random.RandomState(seed),
     whose stream NumPy keeps fixed across versions and platforms; the same seed gives the same
-    points on every run. The noise is drawn before anything else as one standard normal per
-    coordinate and scaled, so changing only the noise moves the same points further or less.
+    points on every run (only sin and cos, which some CPUs' vector code rounds differently,
+    could move a coordinate in its last bit from one machine to another). The noise is drawn
+    before anything else, one standard normal per coordinate, then scaled: changing only the
+    noise moves the same points further or less.
     """
     key = _kind(kind)
     n = _whole(n, "the number of points", 1, MAX_POINTS)
