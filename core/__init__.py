@@ -9,10 +9,12 @@ from .datasets import Dataset, DatasetError, from_points, gate
 from .engine import MODES, Engine, EngineError, Status
 from .gradcheck import gradient_check
 from .network import Network, NetworkError, feature_cross_neuron, neuron, two_layer
+from .setup import NetworkSpec, SetupError
 from .steps import Pass, Step
 
 __all__ = [
     "Dataset", "DatasetError", "Engine", "EngineError", "MODES", "Network", "NetworkError",
+    "NetworkSpec", "SetupError",
     "Pass", "Status", "Step", "feature_cross_neuron", "from_points", "gate",
     "gradient_check", "neuron", "two_layer",
 ]
