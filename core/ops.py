@@ -317,10 +317,12 @@ class CrossEntropy(Loss):
     def dz_lines(self, m, zsym, Y, Yhat, dZ):
         if m == 1:
             return (("upstream gradient ∂L/∂L = 1", ()),
-                    (f"for σ with cross-entropy σ′ cancels: ∂L/∂{zsym} = ŷ − y", ()),
+                    (f"local gradient: with a sigmoid output, cross-entropy's ∂L/∂ŷ and σ′ "
+                     f"cancel to ∂L/∂{zsym} = ŷ − y", ()),
                     (f"∂L/∂{zsym} = {{0}} − {{1:i}} = {{2}}", (Yhat[0], Y[0], dZ[0])))
         return (("upstream gradient ∂Cost/∂Cost = 1", ()),
-                (f"for σ with cross-entropy σ′ cancels: ∂Cost/∂{zsym} = (1/m)(ŷ − y)", ()),
+                (f"local gradient: with a sigmoid output, cross-entropy's ∂L/∂ŷ and σ′ "
+                 f"cancel to ∂Cost/∂{zsym} = (1/m)(ŷ − y)", ()),
                 (f"∂Cost/∂{zsym} = (1/{m})({{0}} − {{1:i}}) = {{2}}", (Yhat[0], Y[0], dZ[0])))
 
 

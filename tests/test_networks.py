@@ -156,3 +156,23 @@ def test_bad_choices_say_what_to_change(kw, message):
     with pytest.raises(SetupError, match=message):
         NetworkSpec(**kw)
     assert issubclass(SetupError, ValueError)
+
+
+def test_fast_path_reports_each_epochs_parameters_by_name():
+    spec = NetworkSpec("2-5-3-1", activation="tanh", loss="bce", init="xavier", seed=2)
+    stepped = Engine(spec.build(), gate("xor"), lr=0.7, mode="minibatch", batch_size=3)
+    fast = Engine(spec.build(), gate("xor"), lr=0.7, mode="minibatch", batch_size=3)
+    seen = []
+    fast.train(4, lambda cost, params: seen.append((cost, params)))
+    for cost, params in seen:
+        stepped.run_epoch()
+        assert cost == pytest.approx(stepped.epoch_costs[-1], abs=1e-12)
+        assert params == pytest.approx(stepped.parameters(), abs=1e-12)
+        assert list(params) == [s.name for s in stepped.network.slots]
+
+
+def test_copies_keep_activation_and_loss():
+    net = NetworkSpec("2-3-1", activation="relu", loss="bce").build()
+    twin = net.copy()
+    assert [a.name for a in twin.activations] == ["relu", "sigmoid"]
+    assert twin.loss.name == "bce" and twin.values() == net.values()
