@@ -136,6 +136,7 @@ class Activation:
 
     name = ""
     title = ""  # for a menu: "sigmoid", "tanh", "ReLU"
+    symbol = ""  # on a diagram's node: "σ", "tanh", "ReLU"
 
     def __init_subclass__(cls, **kw):
         super().__init_subclass__(**kw)
@@ -164,7 +165,7 @@ class Sigmoid(Activation):
     but tanh saturates to ±1 instead of overflowing, so z = ±1000 gives exactly 1
     or 0 with no RuntimeWarning. σ'(z) = σ(1 − σ)."""
 
-    name, title = "sigmoid", "sigmoid"
+    name, title, symbol = "sigmoid", "sigmoid", "σ"
 
     def forward(self, z, xp=np):
         return 0.5 + 0.5 * xp.tanh(0.5 * z)
@@ -173,8 +174,8 @@ class Sigmoid(Activation):
         return a * (1.0 - a)
 
     def forward_lines(self, asym, zsym, Z, A):
-        return ((f"{asym} = σ({zsym}) = 1 / (1 + e^(−{zsym}))", ()),
-                (f"{asym} = σ({{0}}) = {{1}}", (Z, A)))
+        return ((f"{asym} = {self.symbol}({zsym}) = 1 / (1 + e^(−{zsym}))", ()),
+                (f"{asym} = {self.symbol}({{0}}) = {{1}}", (Z, A)))
 
     def local_line(self, asym, zsym, A, loc):
         return (f"local gradient ∂{asym}/∂{zsym} = {asym}(1 − {asym}) = "
@@ -184,7 +185,7 @@ class Sigmoid(Activation):
 class Tanh(Activation):
     """tanh(z), zero-centred; tanh'(z) = 1 − tanh²(z)."""
 
-    name, title = "tanh", "tanh"
+    name, title, symbol = "tanh", "tanh", "tanh"
 
     def forward(self, z, xp=np):
         return xp.tanh(z)
@@ -193,9 +194,9 @@ class Tanh(Activation):
         return 1.0 - a * a
 
     def forward_lines(self, asym, zsym, Z, A):
-        return ((f"{asym} = tanh({zsym}) = (e^{zsym} − e^(−{zsym})) / (e^{zsym} + e^(−{zsym}))",
-                 ()),
-                (f"{asym} = tanh({{0}}) = {{1}}", (Z, A)))
+        return ((f"{asym} = {self.symbol}({zsym}) = (e^{zsym} − e^(−{zsym})) / "
+                 f"(e^{zsym} + e^(−{zsym}))", ()),
+                (f"{asym} = {self.symbol}({{0}}) = {{1}}", (Z, A)))
 
     def local_line(self, asym, zsym, A, loc):
         return (f"local gradient ∂{asym}/∂{zsym} = 1 − {asym}² = 1 − {{0:p}}² = {{1}}",
@@ -205,7 +206,7 @@ class Tanh(Activation):
 class ReLU(Activation):
     """max(0, z); its slope is 1 where z > 0 and 0 elsewhere (0 at z = 0 itself)."""
 
-    name, title = "relu", "ReLU"
+    name, title, symbol = "relu", "ReLU", "ReLU"
 
     def forward(self, z, xp=np):
         return xp.maximum(z, 0.0)
@@ -214,7 +215,7 @@ class ReLU(Activation):
         return (a > 0.0) * 1.0
 
     def forward_lines(self, asym, zsym, Z, A):
-        return ((f"{asym} = ReLU({zsym}) = max(0, {zsym})", ()),
+        return ((f"{asym} = {self.symbol}({zsym}) = max(0, {zsym})", ()),
                 (f"{asym} = max(0, {{0}}) = {{1}}", (Z, A)))
 
     def local_line(self, asym, zsym, A, loc):
@@ -241,6 +242,10 @@ class Loss:
     title = ""
     via_yhat = True
 
+    def formula(self, m: int) -> str:
+        """The loss of one example (m = 1) or the cost of m, as a diagram labels it."""
+        raise NotImplementedError
+
     def __init_subclass__(cls, **kw):
         super().__init_subclass__(**kw)
         if cls.name:
@@ -265,6 +270,9 @@ class SquaredError(Loss):
 
     name, title = "mse", "squared error"
 
+    def formula(self, m):
+        return "L = ½(y − ŷ)²" if m == 1 else "Cost = (1/2m) Σ (y − ŷ)²"
+
     def losses(self, Y, Yhat, Z=None, xp=np):
         d = Y - Yhat
         return 0.5 * (d * d)
@@ -277,9 +285,9 @@ class SquaredError(Loss):
 
     def loss_lines(self, m, Y, Yhat, losses, cost):
         if m == 1:
-            return (("L = ½(y − ŷ)²", ()),
+            return ((self.formula(1), ()),
                     ("L = ½({0:i} − {1})² = {2}", (Y[0], Yhat[0], cost)))
-        return ((f"Cost = (1/2m) Σ (y − ŷ)², with m = {m}", ()),
+        return ((f"{self.formula(m)}, with m = {m}", ()),
                 ("losses ½(y − ŷ)² = {0}", (losses,)),
                 (f"Cost = (1/{2 * m}) × Σ (y − ŷ)² = {{0}}", (cost,)))
 
@@ -299,6 +307,10 @@ class CrossEntropy(Loss):
     name, title = "bce", "cross-entropy"
     via_yhat = False
 
+    def formula(self, m):
+        return ("L = −[y log ŷ + (1 − y) log(1 − ŷ)]" if m == 1
+                else "Cost = −(1/m) Σ [y log ŷ + (1 − y) log(1 − ŷ)]")
+
     def losses(self, Y, Yhat, Z, xp=np):
         return xp.maximum(Z, 0.0) - Z * Y + xp.log1p(xp.exp(-xp.abs(Z)))
 
@@ -307,10 +319,10 @@ class CrossEntropy(Loss):
 
     def loss_lines(self, m, Y, Yhat, losses, cost):
         if m == 1:
-            return (("L = −[y log ŷ + (1 − y) log(1 − ŷ)]", ()),
+            return ((self.formula(1), ()),
                     ("L = −[{0:i} log {1} + (1 − {0:i}) log(1 − {1})] = {2}",
                      (Y[0], Yhat[0], cost)))
-        return ((f"Cost = −(1/m) Σ [y log ŷ + (1 − y) log(1 − ŷ)], with m = {m}", ()),
+        return ((f"{self.formula(m)}, with m = {m}", ()),
                 ("losses −[y log ŷ + (1 − y) log(1 − ŷ)] = {0}", (losses,)),
                 (f"Cost = (1/{m}) × Σ losses = {{0}}", (cost,)))
 

@@ -128,3 +128,13 @@ def test_landscape_follows_the_networks_loss():
     assert res.costs[0, 0] == pytest.approx(0.719554, abs=1e-6)
     assert res.costs[0, 1] == pytest.approx(0.618313, abs=1e-6)
     assert math.isfinite(res.costs[1, -1])
+
+
+@pytest.mark.parametrize("loss", ["mse", "bce"])
+@pytest.mark.parametrize("mode,m", [("single", 1), ("batch", 4)])
+def test_a_diagram_label_and_the_explanation_share_the_loss_formula(loss, mode, m):
+    e = Engine(Network([Linear([[0.1, 0.6]], [0.0])], loss=loss), gate("or"), mode=mode)
+    e.finish_forward()
+    first = [s for s in e.steps if s.kind == "loss"][0].text()[0]
+    assert first.startswith(ops.loss(loss).formula(m))
+    assert [a.symbol for a in ops.ACTIVATIONS.values()][:3] == ["σ", "tanh", "ReLU"]
