@@ -1,8 +1,9 @@
 """Neuron Lab's engine: pure NumPy, no Qt (a test makes sure).
 
-A network is built from small pieces (`network`), one gradient-descent
-iteration is a list of micro-step records (`steps`), the `Engine` steps
-through them or trains many epochs on the fast path (`fastpath`).
+A network is built from operations defined once each (`ops`: forward rule, local
+derivative, formula text) and chosen through a checked `setup.NetworkSpec`; one
+gradient-descent iteration is a list of micro-step records (`steps`); the `Engine`
+steps through them or trains many epochs on the fast path (`fastpath`).
 """
 
 from .datasets import Dataset, DatasetError, from_points, gate
