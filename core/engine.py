@@ -448,7 +448,7 @@ class Engine:
         return sorted({i for batch in self.schedule() for i in batch})
 
     def _saturated(self, state) -> bool:
-        """Is the output sigmoid flat (|z| > 36) with `state` on every example that
+        """Is the output sigmoid flat (|z| > SATURATED_Z) with `state` on every example that
         training uses (the chosen one alone, when one example is trained on) and
         that can move a parameter (see fastpath.movable_columns)?"""
         net = self.network.copy()

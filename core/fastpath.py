@@ -1,14 +1,14 @@
 """Many epochs with no records: the per-epoch cost only.
 
-The same maths as the stepped path, rearranged for speed. Two kernels:
+The same maths as the stepped path, from the same operations (`ops`: each
+activation's and loss's forward rule and derivative), arranged for speed. Two
+kernels:
 - a single neuron on a small dataset (the tutorial's case) runs on plain
   Python floats: with four examples a NumPy call costs more than the
   arithmetic it does, so the whole epoch in scalars is several times faster;
-- anything else runs on NumPy with as few calls per update as possible:
-- the bias is folded into the weight matrix against a row of ones, so one
-  matrix product gives the gradients of W and b together;
-- σ(z) = ½ + ½·tanh(z/2), so σ'(z) = σ(1 − σ) = ¼(1 − tanh²(z/2)) and the ¼
-  and 1/m are folded into the step size.
+- anything else runs on NumPy with as few calls per update as possible: the
+  bias is folded into the weight matrix against a row of ones, so one matrix
+  product gives the gradients of W and b together, and 1/m goes into the step.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ import math
 import numpy as np
 
 from .network import Network
+from .ops import SCALAR, SIGMOID
 from .watch import NON_FINITE, OK, Watch
 
 SCALAR_LIMIT = 64  # examples × inputs up to which floats beat NumPy calls
@@ -76,9 +77,11 @@ def train_epochs(net: Network, X, Y, batches, lr: float, epochs: int, watch: Wat
         prepared.append((A0, Y[0, idx].copy(), len(idx), bufs))
     params = [np.hstack([lin.W, lin.b]) if bias else lin.W.copy() for lin in net.linears]
     fan = [lin.fan_in for lin in net.linears]
+    acts = net.activations
+    loss = net.loss
     last = len(params) - 1
     costs = np.empty(epochs)
-    tanh, dot, isfinite = np.tanh, np.dot, np.isfinite
+    dot, isfinite = np.dot, np.isfinite
     status = OK
     overflow = False  # a forward value (z) left the finite numbers
 
@@ -93,7 +96,7 @@ def train_epochs(net: Network, X, Y, batches, lr: float, epochs: int, watch: Wat
         for l, P in enumerate(params):
             z = dot(P, A)
             if l < last:
-                A = np.vstack([0.5 + 0.5 * tanh(0.5 * z), np.ones((int(bias), z.shape[1]))])
+                A = np.vstack([acts[l].forward(z), np.ones((int(bias), z.shape[1]))])
         return bool(np.all(np.abs(z) > SATURATED_Z))
 
     with np.errstate(all="ignore"):
@@ -101,32 +104,28 @@ def train_epochs(net: Network, X, Y, batches, lr: float, epochs: int, watch: Wat
             total = carry
             carry = 0.0
             for A0, y, m, bufs in prepared:
-                # forward: keep tanh(z/2) of every layer and each layer's input
-                A, ins, ts = A0, [], []
+                # forward: keep each layer's input (with its row of ones) and output
+                A, ins, outs = A0, [], []
                 for l, P in enumerate(params):
                     ins.append(A)
                     z = dot(P, A)
                     if not isfinite(z).all():
-                        overflow = True  # tanh would hide it: σ(∞) is a plain 1
-                    t = tanh(z * 0.5)
-                    ts.append(t)
+                        overflow = True  # σ would hide it: σ(∞) is a plain 1
+                    a = acts[l].forward(z)
                     if l < last:
+                        outs.append(a)
                         buf = bufs[l]
-                        np.multiply(t, 0.5, out=buf[: t.shape[0]])
-                        buf[: t.shape[0]] += 0.5
+                        buf[: a.shape[0]] = a
                         A = buf
-                t = ts[last][0]
-                D = t * 0.5 + (0.5 - y)  # ŷ − y
-                c = float(dot(D, D))
-                total += c * 0.5
-                # backward: G = (ŷ − y)·(1 − t²); the ¼ and 1/m go into the step
-                G = (D * (1.0 - t * t))[None, :]
-                step = lr * 0.25 / m
+                yhat, z = a[0], z[0]
+                total += float(loss.losses(y, yhat, z).sum())
+                # backward: ∂L/∂z at the output, then each hidden layer's local slope
+                G = loss.dz(y, yhat)[None, :]
+                step = lr / m
                 for l in range(last, -1, -1):
                     P = params[l]
                     if l:
-                        t_prev = ts[l - 1]
-                        G_prev = dot(P[:, : fan[l]].T, G) * (1.0 - t_prev * t_prev) * 0.25
+                        G_prev = dot(P[:, : fan[l]].T, G) * acts[l - 1].local(outs[l - 1])
                     P -= step * dot(G, ins[l].T)
                     if l:
                         G = G_prev
@@ -151,7 +150,7 @@ def train_epochs(net: Network, X, Y, batches, lr: float, epochs: int, watch: Wat
 
 def _train_neuron_scalar(net, Xf, Y, batches, lr, epochs, watch, carry, m_total, sat_cols,
                          each=None):
-    """The same updates as below for one Linear + sigmoid layer, in Python floats."""
+    """The same updates as above for one Linear + sigmoid layer, in Python floats."""
     lin = net.linears[0]
     w = [float(v) for v in lin.W[0]]
     bias = lin.b is not None
@@ -161,7 +160,8 @@ def _train_neuron_scalar(net, Xf, Y, batches, lr, epochs, watch, carry, m_total,
     rows = [([(tuple(float(v) for v in Xf[:, i]), float(Y[0, i])) for i in idx], len(idx))
             for idx in batches]
     costs = np.empty(epochs)
-    tanh, isfinite = math.tanh, math.isfinite
+    isfinite = math.isfinite
+    sig, losses, dz, S = SIGMOID.forward, net.loss.losses, net.loss.dz, SCALAR
     status = OK
     overflow = False
 
@@ -183,15 +183,14 @@ def _train_neuron_scalar(net, Xf, Y, batches, lr, epochs, watch, carry, m_total,
                     z += w[j] * xs[j]
                 if z - z:  # NaN (truthy) only when z is ±∞ or NaN: σ(∞) would hide it
                     overflow = True
-                t = tanh(0.5 * z)  # Python floats overflow to inf/NaN silently, as NumPy's
-                d = 0.5 * t + (0.5 - y)  # ŷ − y
-                c += d * d
-                g = d * (1.0 - t * t)
+                yhat = sig(z, S)  # Python floats overflow to inf/NaN silently, as NumPy's
+                c += losses(y, yhat, z, S)
+                g = dz(y, yhat)
                 for j in js:
                     gw[j] += g * xs[j]
                 gb += g
-            total += c * 0.5
-            step = lr * 0.25 / m
+            total += c
+            step = lr / m
             for j in js:
                 w[j] -= step * gw[j]
             if bias:

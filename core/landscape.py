@@ -18,7 +18,7 @@ import numpy as np
 
 from .fastpath import SATURATED_Z, movable_columns, train_epochs
 from .network import Network
-from .numerics import sigmoid
+from .ops import SIGMOID
 from .watch import NON_FINITE, OK, Status, Watch
 
 DEFAULT_RANGE = (-0.5, 1.5)
@@ -106,9 +106,9 @@ def boundary_line(w1: float, w2: float, b: float | None,
 
 
 # ------------------------------------------------------------ parameter space
-def _stacked_forward(net: Network, X, overrides: dict[str, np.ndarray]) -> np.ndarray:
-    """ŷ for B parameter sets at once: (B, m). `overrides` maps parameter names to
-    (B,) values; the other parameters keep their values in `net`."""
+def _stacked_forward(net: Network, X, overrides: dict[str, np.ndarray]):
+    """(ŷ, z of the output) for B parameter sets at once, each (B, m). `overrides`
+    maps parameter names to (B,) values; the other parameters keep theirs in `net`."""
     B = len(next(iter(overrides.values())))
     A = net.features(np.asarray(X, dtype=float))
     layers = []
@@ -120,19 +120,19 @@ def _stacked_forward(net: Network, X, overrides: dict[str, np.ndarray]) -> np.nd
         s = net.slot(name)
         arr = layers[s.layer][0 if s.kind == "W" else 1]
         arr[(slice(None), *s.index)] = vals
-    for W, b in layers:
+    for (W, b), act in zip(layers, net.activations):
         if A.ndim == 2:  # inputs shared by every parameter set: one (B·u, f) @ (f, m) product
             Z = (W.reshape(-1, W.shape[2]) @ A).reshape(B, W.shape[1], A.shape[1])
         else:
             Z = np.matmul(W, A)
         if b is not None:
             Z += b
-        A = sigmoid(Z)
-    return A[:, 0, :]
+        A = act.forward(Z)
+    return A[:, 0, :], Z[:, 0, :]
 
 
 def _batch_cost(net: Network, X, Y, overrides: dict[str, np.ndarray]) -> np.ndarray:
-    """Full-batch cost (1/2m) Σ (y − ŷ)² for each of B parameter sets."""
+    """Full-batch cost (the mean of the network's loss) for each of B parameter sets."""
     Y = np.asarray(Y, dtype=float).reshape(1, -1)
     m = Y.shape[1]
     B = len(next(iter(overrides.values())))
@@ -140,8 +140,8 @@ def _batch_cost(net: Network, X, Y, overrides: dict[str, np.ndarray]) -> np.ndar
     with np.errstate(all="ignore"):
         for start in range(0, B, _CHUNK):
             part = {k: v[start : start + _CHUNK] for k, v in overrides.items()}
-            d = Y - _stacked_forward(net, X, part)
-            out[start : start + _CHUNK] = np.sum(d * d, axis=1) / (2 * m)
+            yhat, z = _stacked_forward(net, X, part)
+            out[start : start + _CHUNK] = np.sum(net.loss.losses(Y, yhat, z), axis=1) / m
     return out
 
 
@@ -286,7 +286,8 @@ class LRRun:
             self._y = self.Y[0].copy()
             self._P = np.repeat(np.hstack([lin.W, lin.b]) if self._bias else lin.W.copy(),
                                 L, axis=0)
-            self._step = (lrs * 0.25 / m)[:, None]
+            self._step = (lrs / m)[:, None]
+            self._loss = self.net.loss
             self._active = np.ones(L, dtype=bool)
             self._rows = np.arange(L)
         else:
@@ -323,17 +324,16 @@ class LRRun:
         P, A0, A0T, step, y = self._P, self._A0, self._A0T, self._step, self._y
         A_sat = self._A_sat
         m = self.Y.shape[1]
-        tanh, matmul = np.tanh, np.matmul
+        matmul, loss = np.matmul, self._loss
         stop_at = min(self.epochs, self._e + n)
         with np.errstate(all="ignore"):
             while self._e < stop_at and self._rows.size:
                 e, rows = self._e, self._rows
                 Pa = P[rows]
-                t = tanh(matmul(Pa, A0) * 0.5)
-                D = t * 0.5 + (0.5 - y)
-                c = np.einsum("ij,ij->i", D, D)
-                cost = (c * 0.5) / m
-                G = D * (1.0 - t * t)
+                Z = matmul(Pa, A0)
+                yhat = SIGMOID.forward(Z)  # the fast path's formulas, learning rates stacked
+                cost = loss.losses(y, yhat, Z).sum(axis=1) / m
+                G = loss.dz(y, yhat)
                 P[rows] = Pa - step[rows] * matmul(G, A0T)
                 self.costs[rows, e] = cost
                 stop = []

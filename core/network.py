@@ -1,8 +1,9 @@
-"""The pieces a network is built from, micrograd-style: each piece computes its
-forward value and knows its local derivative. Examples are columns.
+"""A network: an optional feature map, then (Linear, activation) pairs, the last
+one a sigmoid giving ŷ, then a loss. The pieces are the operations of `ops`, each
+with its forward rule and local derivative. Examples are columns.
 
-A network is an optional feature map, then (Linear, Sigmoid) pairs, then the
-squared-error loss. The tutorial's neuron, its feature-cross neuron and its
+Hidden layers use `activation` (sigmoid, tanh or ReLU); the loss is the squared
+error or the cross-entropy. The tutorial's neuron, its feature-cross neuron and its
 2-3-1 network are all instances (see `neuron`, `feature_cross_neuron`,
 `two_layer`).
 """
@@ -13,82 +14,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .numerics import sigmoid
+from . import ops
+from .ops import SIGMOID, FeatureCross, Linear, NetworkError, Sigmoid, SquaredError
 from .symbols import sub, sup
 
-
-class NetworkError(ValueError):
-    """Parameters of the wrong shape or not finite; the message says which."""
-
-
-def _matrix(value, name: str, shape=None) -> np.ndarray:
-    arr = np.array(value, dtype=float, ndmin=2)
-    if shape is not None and arr.shape != shape:
-        raise NetworkError(f"{name} must have shape {shape}, got {arr.shape}")
-    if not np.all(np.isfinite(arr)):
-        raise NetworkError(f"{name} must be finite")
-    return arr
-
-
-class Linear:
-    """Z = W·A + b. Without a bias (the tutorial's first neuron) b is None."""
-
-    def __init__(self, W, b=None):
-        self.W = _matrix(W, "W")
-        if self.W.ndim != 2:
-            raise NetworkError(f"W must be a matrix, got shape {self.W.shape}")
-        self.b = None if b is None else _matrix(b, "b").reshape(-1, 1)
-        if self.b is not None and self.b.shape[0] != self.W.shape[0]:
-            raise NetworkError(
-                f"b needs one entry per unit ({self.W.shape[0]}), got {self.b.shape[0]}"
-            )
-
-    @property
-    def units(self) -> int:
-        return self.W.shape[0]
-
-    @property
-    def fan_in(self) -> int:
-        return self.W.shape[1]
-
-    def forward(self, A):
-        Z = self.W @ A
-        return Z if self.b is None else Z + self.b
-
-    def backward(self, dZ, A_prev):
-        """Gradients of W and b (bias: summed over examples) and of the input."""
-        dW = dZ @ A_prev.T
-        db = None if self.b is None else dZ.sum(axis=1, keepdims=True)
-        return dW, db, self.W.T @ dZ
-
-
-class Sigmoid:
-    def forward(self, Z):
-        return sigmoid(Z)
-
-    @staticmethod
-    def local(A):
-        return A * (1.0 - A)
-
-
-class FeatureCross:
-    """Appends the product x₁·x₂ as a third input (the tutorial's x₃ for XOR)."""
-
-    def forward(self, X):
-        return np.vstack([X, X[0:1] * X[1:2]])
-
-
-class SquaredError:
-    """L = ½(y − ŷ)²; over m examples Cost = (1/2m) Σ (y − ŷ)²."""
-
-    @staticmethod
-    def cost(Y, Yhat) -> float:
-        d = Y - Yhat
-        return float(np.sum(d * d)) / (2 * Y.shape[1])
-
-    @staticmethod
-    def local(Y, Yhat):
-        return -(Y - Yhat) / Y.shape[1]
+__all__ = ["FeatureCross", "Linear", "Network", "NetworkError", "ParamSlot", "Sigmoid",
+           "SquaredError", "feature_cross_neuron", "neuron", "two_layer"]
 
 
 @dataclass(frozen=True)
@@ -103,13 +34,19 @@ class ParamSlot:
 
 
 class Network:
-    def __init__(self, linears, feature_cross: bool = False):
+    def __init__(self, linears, feature_cross: bool = False, activation="sigmoid",
+                 loss="mse"):
         self.linears: list[Linear] = list(linears)
         if not self.linears:
             raise NetworkError("a network needs at least one linear layer")
         self.feature_cross = FeatureCross() if feature_cross else None
-        self.activation = Sigmoid()
-        self.loss = SquaredError()
+        try:
+            self.activation = ops.activation(activation)  # of the hidden layers
+            self.loss = ops.loss(loss)
+        except ValueError as exc:
+            raise NetworkError(str(exc)) from None
+        # the output is always a sigmoid: ŷ is a probability
+        self.activations = [self.activation] * (len(self.linears) - 1) + [SIGMOID]
         fan = 3 if feature_cross else 2
         for i, lin in enumerate(self.linears):
             if lin.fan_in != fan:
@@ -219,58 +156,63 @@ class Network:
         return {s.name: self.get(s.name) for s in self.slots}
 
     def copy(self) -> Network:
-        return Network(
-            [Linear(lin.W, lin.b) for lin in self.linears], feature_cross=bool(self.feature_cross)
-        )
+        return Network([Linear(lin.W, lin.b) for lin in self.linears],
+                       feature_cross=bool(self.feature_cross), activation=self.activation,
+                       loss=self.loss)
 
     # --- whole-batch maths (the reference the stepped records follow) ---------
     def features(self, X):
         return self.feature_cross.forward(X) if self.feature_cross else X
 
+    def forward_z(self, X) -> tuple[list[np.ndarray], list[np.ndarray]]:
+        """(activations [input features, a¹, …, ŷ], pre-activations [z¹, …, z_out])."""
+        acts, zs = [self.features(X)], []
+        for lin, act in zip(self.linears, self.activations):
+            zs.append(lin.forward(acts[-1]))
+            acts.append(act.forward(zs[-1]))
+        return acts, zs
+
     def forward(self, X) -> list[np.ndarray]:
-        """Activations: [input features, a¹, …, ŷ] (Z values are not kept)."""
-        acts = [self.features(X)]
-        for lin in self.linears:
-            acts.append(self.activation.forward(lin.forward(acts[-1])))
-        return acts
+        """Activations: [input features, a¹, …, ŷ]."""
+        return self.forward_z(X)[0]
 
     def predict(self, X):
         return self.forward(X)[-1]
 
     def cost(self, X, Y) -> float:
-        return self.loss.cost(Y, self.predict(X))
+        acts, zs = self.forward_z(X)
+        return self.loss.cost(Y, acts[-1], zs[-1])
 
     def gradients(self, X, Y):
         """(cost, [(dW, db) per layer]) for the examples in X, Y."""
-        acts = self.forward(X)
-        cost = self.loss.cost(Y, acts[-1])
-        dA = self.loss.local(Y, acts[-1])
+        acts, zs = self.forward_z(X)
+        cost = self.loss.cost(Y, acts[-1], zs[-1])
+        dZ = self.loss.dz(Y, acts[-1]) / Y.shape[1]
         grads = []
-        for lin, A, A_prev in zip(
-            reversed(self.linears), reversed(acts[1:]), reversed(acts[:-1])
-        ):
-            dZ = dA * self.activation.local(A)
-            dW, db, dA = lin.backward(dZ, A_prev)
+        for l in range(self.depth - 1, -1, -1):
+            dW, db, dA = self.linears[l].backward(dZ, acts[l])
             grads.append((dW, db))
+            if l:
+                dZ = dA * self.activations[l - 1].local(acts[l])
         grads.reverse()
         return cost, grads
 
 
-def neuron(w=(0.1, 0.6), b: float | None = 0.0) -> Network:
+def neuron(w=(0.1, 0.6), b: float | None = 0.0, loss="mse") -> Network:
     """The tutorial's neuron: z = w₁x₁ + w₂x₂ (+ b), ŷ = σ(z)."""
     w = np.asarray(w, dtype=float).reshape(1, -1)
     if w.shape != (1, 2):
         raise NetworkError(f"the neuron takes two weights, got {w.size}")
-    return Network([Linear(w, None if b is None else [[b]])])
+    return Network([Linear(w, None if b is None else [[b]])], loss=loss)
 
 
-def feature_cross_neuron(w=(0.1, 0.6, 0.2), b: float | None = 0.0) -> Network:
+def feature_cross_neuron(w=(0.1, 0.6, 0.2), b: float | None = 0.0, loss="mse") -> Network:
     w = np.asarray(w, dtype=float).reshape(1, -1)
     if w.shape != (1, 3):
         raise NetworkError(f"the feature-cross neuron takes three weights, got {w.size}")
-    return Network([Linear(w, None if b is None else [[b]])], feature_cross=True)
+    return Network([Linear(w, None if b is None else [[b]])], feature_cross=True, loss=loss)
 
 
-def two_layer(W1, b1, W2, b2) -> Network:
-    """Inputs → hidden sigmoid layer → one sigmoid output (the tutorial's 2-3-1)."""
-    return Network([Linear(W1, b1), Linear(W2, b2)])
+def two_layer(W1, b1, W2, b2, activation="sigmoid", loss="mse") -> Network:
+    """Inputs → hidden layer → one sigmoid output (the tutorial's 2-3-1)."""
+    return Network([Linear(W1, b1), Linear(W2, b2)], activation=activation, loss=loss)

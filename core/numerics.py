@@ -4,13 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from .ops import SIGMOID
+
 
 def sigmoid(z):
-    """Logistic function that never overflows.
-
-    σ(z) = ½(1 + tanh(z/2)) is algebraically the textbook 1/(1 + e^−z), but
-    tanh saturates to ±1 instead of overflowing, so z = ±1000 gives exactly 1
-    or 0 with no RuntimeWarning.
-    """
-    return 0.5 + 0.5 * np.tanh(0.5 * np.asarray(z, dtype=float))
-
+    """Logistic function that never overflows (the formula is `ops.Sigmoid`'s:
+    ½(1 + tanh(z/2)), so z = ±1000 gives exactly 1 or 0 with no RuntimeWarning)."""
+    return SIGMOID.forward(np.asarray(z, dtype=float))

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from .network import Network
-from .symbols import render, sub
+from .ops import FeatureCross, Linear
+from .symbols import render
 
 FORWARD, BACKWARD, UPDATE = "forward", "backward", "update"
 
@@ -82,10 +83,6 @@ class Pass:
     finite: bool = True
 
 
-def _joined(symbols):
-    return " + ".join(symbols)
-
-
 def build_pass(net: Network, X, Y, indices, lr: float) -> Pass:
     """All micro-steps of one iteration on columns `indices` of X, Y.
 
@@ -109,9 +106,9 @@ def build_pass(net: Network, X, Y, indices, lr: float) -> Pass:
         if net.feature_cross:
             A = net.features(Xb)
             add(phase=FORWARD, kind="feature", target="node:x3", symbol="x₃", value=A[2].copy(),
-                lines=(("x₃ = x₁ · x₂ = {0:i} × {1:i} = {2:i}", (Xb[0], Xb[1], A[2])),))
+                lines=(FeatureCross.forward_line(Xb, A),))
         acts, zs = [A], []
-        for l, lin in enumerate(net.linears):
+        for l, (lin, act) in enumerate(zip(net.linears, net.activations)):
             Z = lin.forward(A)
             x_spec = "pi" if l == 0 else "p"  # inputs are data: 0 and 1 print as such
             for i in range(lin.units):
@@ -123,77 +120,72 @@ def build_pass(net: Network, X, Y, indices, lr: float) -> Pass:
                     terms.append(f"{slot.symbol}{xs}")
                     add(phase=FORWARD, kind="product", target=f"edge:{slot.name}",
                         symbol=f"{slot.symbol}{xs}", value=prod, param=slot.name,
-                        lines=((f"{slot.symbol}{xs} = {{0}} × {{1:{x_spec}}} = {{2}}",
+                        lines=((Linear.product_line(slot.symbol, xs, x_spec),
                                 (lin.W[i, j], A[j], prod)),))
                 if lin.b is not None:
                     slot = _slot(net, l, "b", i, 0)
                     terms.append(slot.symbol)
                     add(phase=FORWARD, kind="bias", target=f"edge:{slot.name}", symbol=slot.symbol,
                         value=np.full(m, lin.b[i, 0]), param=slot.name,
-                        lines=((f"{slot.symbol} = {{0}} (the same for every example)"
-                                if m > 1 else f"{slot.symbol} = {{0}}", (lin.b[i, 0],)),))
+                        lines=((Linear.bias_line(slot.symbol, m), (lin.b[i, 0],)),))
                 zsym = net.z_symbol(l, i)
                 vals = [lin.W[i, j] * A[j] for j in range(lin.fan_in)]
                 if lin.b is not None:
                     vals.append(np.full(m, lin.b[i, 0]) if m > 1 else lin.b[i, 0])
-                fields = " + ".join(f"{{{k}:p}}" if k else "{0}" for k in range(len(vals)))
                 add(phase=FORWARD, kind="linear", target=f"node:{net.z_id(l, i)}", symbol=zsym,
-                    value=Z[i].copy(),
-                    lines=((f"{zsym} = {_joined(terms)}", ()),
-                           (f"{zsym} = {fields} = {{{len(vals)}}}", (*vals, Z[i]))))
-            Acur = net.activation.forward(Z)
+                    value=Z[i].copy(), lines=Linear.sum_lines(zsym, terms, vals, Z[i]))
+            Acur = act.forward(Z)
             for i in range(lin.units):
                 asym, zsym = net.a_symbol(l, i), net.z_symbol(l, i)
                 add(phase=FORWARD, kind="activation", target=f"node:{net.a_id(l, i)}", symbol=asym,
-                    value=Acur[i].copy(),
-                    lines=((f"{asym} = σ({zsym}) = 1 / (1 + e^(−{zsym}))", ()),
-                           (f"{asym} = σ({{0}}) = {{1}}", (Z[i], Acur[i]))))
+                    value=Acur[i].copy(), lines=act.forward_lines(asym, zsym, Z[i], Acur[i]))
             zs.append(Z)
             acts.append(Acur)
             A = Acur
         Yhat = A
-        losses = 0.5 * (Yb - Yhat) ** 2
-        cost = net.loss.cost(Yb, Yhat)
-        if single:
-            loss_lines = (("L = ½(y − ŷ)²", ()),
-                          ("L = ½({0:i} − {1})² = {2}", (Yb[0], Yhat[0], cost)))
-        else:
-            loss_lines = ((f"Cost = (1/2m) Σ (y − ŷ)², with m = {m}", ()),
-                          ("losses ½(y − ŷ)² = {0}", (losses[0],)),
-                          (f"Cost = (1/{2 * m}) × Σ (y − ŷ)² = {{0}}", (cost,)))
+        loss = net.loss
+        losses = loss.losses(Yb, Yhat, zs[-1])
+        cost = float(np.sum(losses)) / m
         add(phase=FORWARD, kind="loss", target="node:loss", symbol=Lsym, value=np.float64(cost),
-            per_example=losses[0].copy(), lines=loss_lines)
+            per_example=losses[0].copy(), lines=loss.loss_lines(m, Yb, Yhat, losses[0], cost))
         n_forward = len(steps)
 
         # ---------------- backward ----------------
         add(phase=BACKWARD, kind="seed", target="node:loss", symbol=f"{d}{Lsym}",
             value=np.float64(1.0),
             lines=((f"{d}{Lsym} = 1: the first upstream gradient", ()),))
-        local = net.loss.local(Yb, Yhat)
-        if single:
-            local_line = ("local gradient ∂L/∂ŷ = −(y − ŷ) = −({0:i} − {1}) = {2}",
-                          (Yb[0], Yhat[0], local[0]))
-        else:
-            local_line = ("local gradient ∂Cost/∂ŷ = −(1/m)(y − ŷ) = "
-                          f"−(1/{m})({{0:i}} − {{1}}) = {{2}}", (Yb[0], Yhat[0], local[0]))
-        add(phase=BACKWARD, kind="hop", target="edge:y_hat->loss", symbol=f"{d}ŷ",
-            value=local[0].copy(), upstream=np.float64(1.0), local=local[0].copy(),
-            lines=((f"upstream gradient {d}{Lsym} = 1", ()), local_line,
-                   (f"{d}ŷ = 1 × {{0:p}} = {{1}}", (local[0], local[0]))))
-        dA = local
+        out = net.depth - 1
+        if loss.via_yhat:  # the hop ŷ → L, then σ's local gradient as for any unit
+            local = loss.d_yhat(Yb, Yhat) / m
+            add(phase=BACKWARD, kind="hop", target="edge:y_hat->loss", symbol=f"{d}ŷ",
+                value=local[0].copy(), upstream=np.float64(1.0), local=local[0].copy(),
+                lines=((f"upstream gradient {d}{Lsym} = 1", ()),
+                       loss.d_yhat_line(m, Yb, Yhat, local),
+                       (f"{d}ŷ = 1 × {{0:p}} = {{1}}", (local[0], local[0]))))
+            dA = local
+        else:  # ∂L/∂z straight away: σ′ cancels (see ops.Loss.via_yhat)
+            dA = None
+            dZ_out = loss.dz(Yb, Yhat) / m
+            zsym = net.z_symbol(out, 0)
         grads: dict[str, float] = {}
-        for l in range(net.depth - 1, -1, -1):
+        for l in range(out, -1, -1):
             lin, Acur, A_prev = net.linears[l], acts[l + 1], acts[l]
-            loc = net.activation.local(Acur)
-            dZ = dA * loc
-            for i in range(lin.units):
+            act = net.activations[l]
+            if dA is None:
+                dZ = dZ_out
+                add(phase=BACKWARD, kind="hop", target=f"edge:{net.z_id(l, 0)}->{net.a_id(l, 0)}",
+                    symbol=f"{d}{zsym}", value=dZ[0].copy(), upstream=np.float64(1.0),
+                    local=dZ[0].copy(), lines=loss.dz_lines(m, zsym, Yb, Yhat, dZ))
+            else:
+                loc = act.local(Acur)
+                dZ = dA * loc
+            for i in range(lin.units if dA is not None else 0):
                 asym, zsym = net.a_symbol(l, i), net.z_symbol(l, i)
                 add(phase=BACKWARD, kind="hop",
                     target=f"edge:{net.z_id(l, i)}->{net.a_id(l, i)}", symbol=f"{d}{zsym}",
                     value=dZ[i].copy(), upstream=dA[i].copy(), local=loc[i].copy(),
                     lines=((f"upstream gradient {d}{asym} = {{0}}", (dA[i],)),
-                           (f"local gradient ∂{asym}/∂{zsym} = {asym}(1 − {asym}) = "
-                            "{0}(1 − {0}) = {1}", (Acur[i], loc[i])),
+                           act.local_line(asym, zsym, Acur[i], loc[i]),
                            (f"{d}{zsym} = {{0}} × {{1}} = {{2}}", (dA[i], loc[i], dZ[i]))))
             for i in range(lin.units):
                 zsym = net.z_symbol(l, i)
@@ -218,14 +210,12 @@ def build_pass(net: Network, X, Y, indices, lr: float) -> Pass:
                         slot = _slot(net, l, "W", 0, j)
                         zsym = net.z_symbol(l, 0)
                         lines = ((f"upstream gradient {d}{zsym} = {{0}}", (dZ[0],)),
-                                 (f"local gradient ∂{zsym}/∂{asym} = {slot.symbol} = {{0}}",
-                                  (lin.W[0, j],)),
+                                 Linear.local_a_line(zsym, asym, slot.symbol, lin.W[0, j]),
                                  (f"{d}{asym} = {{0}} × {{1:p}} = {{2}}",
                                   (dZ[0], lin.W[0, j], dA_prev[j])))
                         up, lo = dZ[0].copy(), np.float64(lin.W[0, j])
                     else:
-                        lines = ((f"{d}{asym} = Σₖ {d}zₖ · wₖ{sub(j + 1)} = {{0}}",
-                                  (dA_prev[j],)),)
+                        lines = (Linear.sum_over_units_line(d, asym, j, dA_prev[j]),)
                         up, lo = dZ.copy(), lin.W[:, j].copy()
                     add(phase=BACKWARD, kind="hop",
                         target=f"edge:{net.a_id(l - 1, j)}->{net.z_id(l, 0)}", symbol=f"{d}{asym}",
@@ -266,10 +256,9 @@ def _slot(net: Network, layer: int, kind: str, i: int, j: int):
 def _grad_step(d, zsym, slot, xs, up, loc, per, g, single):
     gsym = f"{d}{slot.symbol}"
     if xs is None:
-        local_line = (f"local gradient ∂{zsym}/∂{slot.symbol} = 1", ())
+        local_line = Linear.local_b_line(zsym, slot.symbol)
     else:
-        spec = ":i" if xs.startswith("x") else ""
-        local_line = (f"local gradient ∂{zsym}/∂{slot.symbol} = {xs} = {{0{spec}}}", (loc,))
+        local_line = Linear.local_w_line(zsym, slot.symbol, xs, loc)
     if single:
         spec = ":i" if xs is None or xs.startswith("x") else ""
         result = (f"{gsym} = {{0}} × {{1{spec}}} = {{2}}", (up, loc, g))

@@ -14,7 +14,10 @@ JSON keeps its keys whatever `--steps` says: `epoch_costs` has every epoch,
 while `iterations` and `steps` hold only the passes of the epochs whose
 micro-steps are shown (the first and last with `ends`, none with `none`:
 empty lists); `micro_steps` says which. `status` has `kind`, `title` and
-`message`. A JSON document is read whole, so one that would exceed
+`message`. Each `iterations` entry also has `params` and `grads`: every parameter
+and its gradient by name (for any network; `w`, `b`, `grad_w` and `grad_b` keep
+their meaning for the neurons), and the head has `network`, the choices made.
+A JSON document is read whole, so one that would exceed
 JSON_MAX_BYTES is refused with the ways round it; text has no such limit.
 """
 
@@ -31,7 +34,9 @@ import tempfile
 from . import datasets
 from .datasets import GATES, DatasetError
 from .engine import MODES, Engine, EngineError
-from .network import NetworkError, neuron
+from .network import NetworkError
+from .ops import ACTIVATIONS, LOSSES
+from .setup import CROSS, INITS, NEURON, NetworkSpec, SetupError
 from .symbols import fmt_scalar
 
 PROG = "neuron-lab trace"
@@ -61,11 +66,26 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog=PROG,
-                description="Run the neuron headless and print every micro-step.")
+                description="Run a network headless and print every micro-step.")
     p.add_argument("--dataset", choices=sorted(GATES), default="or")
-    p.add_argument("--w", nargs=2, type=float, metavar=("W1", "W2"), default=(0.1, 0.6))
+    p.add_argument("--network", default=NEURON, metavar="NET",
+                   help="neuron (default), cross (the feature x3 = x1·x2), or layer sizes "
+                        "with one or two hidden layers of 1 to 8 units: 2-3-1, 2-5-3-1, …")
+    p.add_argument("--activation", choices=list(ACTIVATIONS), default=None,
+                   help="of the hidden units (default sigmoid); the output is a sigmoid")
+    p.add_argument("--loss", choices=list(LOSSES), default="mse",
+                   help="mse: squared error ½(y − ŷ)² (default); bce: cross-entropy")
+    p.add_argument("--init", choices=INITS, default=None,
+                   help="starting parameters: the tutorial's (default; for neuron, cross and "
+                        "2-3-1) or random with --seed: plain (×0.01), xavier (÷√fan-in), "
+                        "he (×√(2/fan-in))")
+    p.add_argument("--seed", type=int, default=None, metavar="N",
+                   help="seed of a random start (default 0)")
+    p.add_argument("--w", nargs="+", type=float, metavar="W", default=None,
+                   help="starting weights of the neuron (two) or the feature cross (three)")
     p.add_argument("--b", type=float, default=None, help="starting bias (default 0)")
-    p.add_argument("--no-bias", action="store_true", help="the tutorial's first neuron")
+    p.add_argument("--no-bias", action="store_true",
+                   help="no biases (the tutorial's first neuron)")
     p.add_argument("--lr", type=float, default=1.0, metavar="ALPHA")
     p.add_argument("--mode", choices=MODES, default="single")
     p.add_argument("--example", type=int, default=None, metavar="I",
@@ -97,7 +117,25 @@ def check_options(args) -> str:
     steps = "none" if args.summary else (args.steps or "all")
     if not 0 <= args.epochs <= MAX_EPOCHS:
         raise OptionError(f"--epochs must be between 0 and {MAX_EPOCHS}, got {args.epochs}")
-    _finite("--w", args.w)
+    init = args.init or "tutorial"
+    layered = args.network.strip().lower() not in (NEURON, CROSS)
+    if args.w is not None:
+        if layered:
+            raise OptionError("--w sets the weights of the neuron or the feature cross; a "
+                              "network of layers starts from --init")
+        if init != "tutorial":
+            raise OptionError(f"--w sets the starting weights and --init {init} draws them: "
+                              "give one of them")
+        n = 3 if args.network.strip().lower() == CROSS else 2
+        if len(args.w) != n:
+            raise OptionError(f"--w takes {n} weights for --network {args.network.strip()}, "
+                              f"got {len(args.w)}")
+        _finite("--w", args.w)
+    if args.b is not None and layered:
+        raise OptionError("--b sets the bias of the neuron or the feature cross; the biases "
+                          "of a network of layers start at 0")
+    if args.seed is not None and init == "tutorial":
+        raise OptionError("--seed applies to a random start: add --init plain, xavier or he")
     if args.b is not None:
         if args.no_bias:
             raise OptionError("--b sets the bias, and --no-bias removes it: give one of them")
@@ -122,8 +160,21 @@ def make_engine(args) -> Engine:
     if args.mode == "minibatch" and not 1 <= k <= m:
         raise OptionError(f"--batch-size must be between 1 and the {m} examples of {ds.name} "
                           f"({m} is full batch: --mode batch), got {k}")
-    net = neuron(args.w, None if args.no_bias else (args.b or 0.0))
+    net = make_spec(args).build()
     return Engine(net, ds, lr=args.lr, mode=args.mode, example=args.example, batch_size=k)
+
+
+def make_spec(args) -> NetworkSpec:
+    """The network the options choose (SetupError for a bad combination)."""
+    params = {}
+    if args.w is not None:
+        params.update({f"w{j + 1}": v for j, v in enumerate(args.w)})
+    if args.b is not None:
+        params["b"] = args.b
+    return NetworkSpec(args.network, bias=not args.no_bias,
+                       activation=args.activation or "sigmoid", loss=args.loss,
+                       init=args.init or "tutorial",
+                       seed=0 if args.seed is None else args.seed, params=params)
 
 
 def _iteration(engine: Engine, p, epoch: int) -> dict:
@@ -139,6 +190,8 @@ def _iteration(engine: Engine, p, epoch: int) -> dict:
         "grad_w": [p.grads[n] for n in ws],
         "grad_b": p.grads.get("b"),
         "y_hat": p.y_hat.tolist(),
+        "params": dict(before),
+        "grads": {n: p.grads[n] for n in names},
     }
 
 
@@ -147,11 +200,17 @@ def _json(obj) -> str:
 
 
 class TextWriter:
-    def __init__(self, out):
-        self.out = out
+    def __init__(self, out, spec: NetworkSpec | None = None):
+        self.out, self.spec = out, spec
 
     def start(self, engine: Engine) -> None:
-        pass
+        if self.spec is not None and self.spec != NetworkSpec():  # today's output as it was
+            d = self.spec.to_dict()
+            seed = "" if d["seed"] is None else f", seed {d['seed']}"
+            hidden = f", hidden {d['activation']}" if self.spec.layered else ""
+            bias = "" if d["bias"] else ", no bias"
+            self.out.write(f"network {d['network']}{hidden}, loss {d['loss']}, "
+                           f"start {d['init']}{seed}{bias}\n")
 
     def pass_done(self, engine: Engine, p, epoch: int) -> None:
         ex = ", ".join(str(i) for i in p.indices)
@@ -175,8 +234,8 @@ class JsonWriter:
     straight out; `steps` and `epoch_costs`, which come interleaved with it, wait
     in temporary files rather than in memory."""
 
-    def __init__(self, out, steps: str):
-        self.out, self.steps = out, steps
+    def __init__(self, out, steps: str, spec: NetworkSpec | None = None):
+        self.out, self.steps, self.spec = out, steps, spec
         self._steps = tempfile.TemporaryFile("w+", encoding="utf-8")
         self._costs = tempfile.TemporaryFile("w+", encoding="utf-8")
         self._n = {"iterations": 0, "steps": 0, "costs": 0}
@@ -188,6 +247,8 @@ class JsonWriter:
     def start(self, engine: Engine) -> None:
         head = {"dataset": engine.dataset.name, "mode": engine.mode, "lr": engine.lr,
                 "micro_steps": self.steps}
+        if self.spec is not None:
+            head["network"] = self.spec.to_dict()
         self.out.write("{\n" + "".join(f" {json.dumps(k)}: {_json(v)},\n"
                                        for k, v in head.items()) + ' "iterations": [')
 
@@ -238,7 +299,8 @@ def run(args, out=None) -> int:
     try:
         steps = check_options(args)
         engine = make_engine(args)
-    except (OptionError, EngineError, NetworkError, DatasetError) as exc:
+        spec = make_spec(args)
+    except (OptionError, SetupError, EngineError, NetworkError, DatasetError) as exc:
         print(f"{PROG}: error: {exc}", file=sys.stderr)
         return 2
     n = args.epochs
@@ -250,9 +312,9 @@ def run(args, out=None) -> int:
                   "whole): ask for fewer --epochs, --steps ends or none, or --format text, "
                   "which streams", file=sys.stderr)
             return 2
-        writer = JsonWriter(out, steps)
+        writer = JsonWriter(out, steps, spec)
     else:
-        writer = TextWriter(out)
+        writer = TextWriter(out, spec)
     try:
         writer.start(engine)
         train(engine, writer, n, steps)

@@ -287,3 +287,146 @@ def test_a_neuron_frozen_except_at_zero_input_is_reported_stuck():
     assert r.returncode == 0
     assert "stopped: Stuck:" in r.stdout
     assert r.stdout.count("\nepoch ") < 10
+
+
+# ------------------------------------------------------------ issue #8: networks
+def trace_json(*args):
+    code, text = run_trace(*args, "--format", "json")
+    assert code == 0
+    return json.loads(text)
+
+
+TOL = 1e-6
+
+
+def test_feature_cross_worked_numbers():
+    d = trace_json("--network", "cross", "--dataset", "xor", "--mode", "batch", "--epochs", "1")
+    it = d["iterations"][0]
+    assert it["cost"] == pytest.approx(0.138332, abs=TOL)
+    assert it["grad_w"] == pytest.approx([0.006910, 0.016258, 0.036525], abs=TOL)
+    assert it["grads"]["w3"] == it["grad_w"][2] and it["params"]["w3"] == 0.2
+    assert it["grad_b"] == pytest.approx(0.017893, abs=TOL)
+    assert d["network"] == {"network": "cross", "bias": True, "activation": "sigmoid",
+                            "loss": "mse", "init": "tutorial", "seed": None}
+    d = trace_json("--network", "cross", "--dataset", "xor", "--mode", "batch",
+                   "--epochs", "5000", "--summary")
+    assert d["epoch_costs"][-1] == pytest.approx(0.001567, abs=TOL)
+
+
+def test_hidden_layer_worked_numbers():
+    d = trace_json("--network", "2-3-1", "--dataset", "xor", "--mode", "batch", "--epochs", "2")
+    first, second = d["iterations"]
+    assert first["y_hat"] == pytest.approx([0.668188, 0.712060, 0.687709, 0.727710], abs=TOL)
+    assert first["cost"] == pytest.approx(0.144559, abs=TOL)
+    g = first["grads"]
+    assert len(g) == 13 and g.keys() == first["params"].keys()
+    assert [g[f"w2_1_{k}"] for k in (1, 2, 3)] == pytest.approx([0.024274, 0.023738, 0.025378],
+                                                                abs=TOL)
+    assert g["b2"] == pytest.approx(0.041559, abs=TOL)
+    assert first["params"]["w1_3_2"] == 0.7
+    g = second["grads"]
+    assert [g[f"w2_1_{k}"] for k in (1, 2, 3)] == pytest.approx([0.022763, 0.022212, 0.023714],
+                                                                abs=TOL)
+    assert g["b2"] == pytest.approx(0.038917, abs=TOL)
+    assert [g[f"b1_{k}"] for k in (1, 2, 3)] == pytest.approx([0.000686, 0.003450, 0.007317],
+                                                              abs=TOL)
+    d = trace_json("--network", "2-3-1", "--dataset", "xor", "--mode", "batch",
+                   "--epochs", "5000", "--summary")
+    assert d["epoch_costs"][-1] == pytest.approx(0.000894, abs=TOL)
+
+
+def test_cross_entropy_worked_numbers():
+    d = trace_json("--loss", "bce", "--dataset", "and", "--example", "0", "--epochs", "2")
+    first, second = d["iterations"]
+    assert first["cost"] == pytest.approx(0.693147, abs=TOL)
+    dz = [s for s in d["steps"] if s["symbol"] == "∂L/∂z"][0]
+    assert dz["value"] == pytest.approx([0.5], abs=TOL)
+    assert dz["text"][-1] == "∂L/∂z = 0.500000 − 0 = 0.500000"
+    assert second["params"]["b"] == pytest.approx(-0.5, abs=TOL)
+    assert second["y_hat"] == pytest.approx([0.377541], abs=TOL)
+    assert second["cost"] == pytest.approx(0.474077, abs=TOL)
+    d = trace_json("--loss", "bce", "--dataset", "and", "--mode", "batch", "--epochs", "2")
+    first, second = d["iterations"]
+    assert [first["cost"], second["cost"]] == pytest.approx([0.719554, 0.618313], abs=TOL)
+    assert second["grad_w"] == pytest.approx([-0.002732, 0.026482], abs=TOL)
+    assert second["grad_b"] == pytest.approx(0.238186, abs=TOL)
+    d = trace_json("--loss", "bce", "--dataset", "and", "--mode", "batch", "--epochs", "5000",
+                   "--summary")
+    assert d["epoch_costs"][-1] == pytest.approx(0.003441, abs=TOL)
+    f = d["final"]
+    assert [f["w1"], f["w2"], f["b"]] == pytest.approx([10.678, 10.678, -16.186], abs=1e-3)
+
+
+def test_saturated_neuron_under_both_losses():
+    """w = (−8, −8), b = −8 on (1, 1), y = 1: |∂L/∂z| ≈ 1 with cross-entropy, ≈ 0 with
+    the squared error."""
+    shown = {}
+    for loss in ("mse", "bce"):
+        d = trace_json("--loss", loss, "--dataset", "and", "--example", "3",
+                       "--w", "-8", "-8", "--b", "-8")
+        shown[loss] = [s for s in d["steps"] if s["symbol"] == "∂L/∂z"][0]["value"][0]
+    assert abs(shown["bce"]) == pytest.approx(1.0, abs=1e-6)
+    assert abs(shown["mse"]) < 1e-9
+
+
+def test_xavier_seed_48_run_as_the_issue_gives_it():
+    args = ("--network", "2-3-1", "--init", "xavier", "--seed", "48", "--dataset", "xor",
+            "--lr", "1", "--mode", "batch", "--epochs", "5000", "--summary")
+    code, text = run_trace(*args)
+    assert code == 0
+    lines = text.splitlines()
+    assert lines[0] == "network 2-3-1, hidden sigmoid, loss mse, start xavier, seed 48"
+    assert lines[1].startswith("epoch 1: cost 0.129265 ")
+    assert lines[-1].startswith("epoch 5000: cost 0.000893 ")
+    d = trace_json(*args)
+    assert d["epoch_costs"][0] == pytest.approx(0.1292651, abs=1e-7)
+    assert d["epoch_costs"][-1] == pytest.approx(0.000893, abs=1e-6)
+    assert d["network"]["seed"] == 48 and len(d["final"]) == 13
+
+
+@pytest.mark.parametrize("net", ["2-1-1", "2-8-1", "2-5-3-1", "2-8-8-1"])
+@pytest.mark.parametrize("act", ["sigmoid", "tanh", "relu"])
+@pytest.mark.parametrize("loss", ["mse", "bce"])
+def test_every_network_traces_with_every_parameter_by_name(net, act, loss):
+    from core import NetworkSpec
+
+    d = trace_json("--network", net, "--activation", act, "--loss", loss, "--init", "he",
+                   "--seed", "5", "--dataset", "xor", "--mode", "minibatch", "--epochs", "3",
+                   "--steps", "ends")
+    names = [s.name for s in NetworkSpec(net, init="he").build().slots]
+    assert all(list(i["params"]) == names == list(i["grads"]) for i in d["iterations"])
+    assert list(d["final"]) == names and len(d["epoch_costs"]) == 3
+    assert all(np.isfinite(i["cost"]) for i in d["iterations"])
+
+
+def test_text_trace_of_a_hidden_layer_names_its_activation():
+    code, text = run_trace("--network", "2-2-1", "--activation", "tanh", "--init", "xavier",
+                           "--dataset", "xor", "--example", "3")
+    assert code == 0
+    assert "a¹₁ = tanh(z¹₁) = (e^z¹₁ − e^(−z¹₁)) / (e^z¹₁ + e^(−z¹₁))" in text
+    assert "local gradient ∂a¹₁/∂z¹₁ = 1 − a¹₁² = 1 − " in text
+    assert "ŷ = σ(z²) = 1 / (1 + e^(−z²))" in text
+
+
+@pytest.mark.parametrize("args,message", [
+    (("--network", "2-9-1", "--init", "he"), "1 to 8 units, not 9"),
+    (("--network", "2-3-3-3-1", "--init", "he"), "at most 2"),
+    (("--network", "3-3-1"), "input layer has 2 units"),
+    (("--network", "triangle"), "choose neuron, cross, or layer sizes"),
+    (("--network", "2-4-1"), "2-3-1 only"),
+    (("--activation", "relu"), "no hidden activation"),
+    (("--activation", "gelu"), "--activation"),
+    (("--loss", "hinge"), "--loss"),
+    (("--init", "lecun"), "--init"),
+    (("--seed", "4"), "--seed applies to a random start"),
+    (("--network", "2-3-1", "--init", "he", "--seed", "-1"), "seed must be between 0"),
+    (("--network", "2-3-1", "--w", "1", "2"), "--w sets the weights of the neuron"),
+    (("--network", "2-3-1", "--b", "1"), "--b sets the bias of the neuron"),
+    (("--network", "cross", "--w", "1", "2"), "--w takes 3 weights"),
+    (("--w", "1", "2", "3"), "--w takes 2 weights"),
+    (("--w", "1", "2", "--init", "xavier"), "give one of them"),
+])
+def test_bad_network_choices_exit_2_with_one_line(args, message):
+    r = trace(*args)
+    assert r.returncode == 2 and r.stdout == "" and "Traceback" not in r.stderr
+    assert len(r.stderr.strip().splitlines()) == 1 and message in r.stderr, r.stderr

@@ -1,9 +1,9 @@
-"""Every worked number of the tutorial (shared/reference/worked-numbers.md, A–C) to 1e-6."""
+"""Every worked number of the tutorial (shared/reference/worked-numbers.md, A–D) to 1e-6."""
 
 import numpy as np
 import pytest
 
-from core import Engine, feature_cross_neuron, gate, neuron, two_layer
+from core import Engine, feature_cross_neuron, from_points, gate, neuron, two_layer
 
 TOL = 1e-6
 
@@ -139,3 +139,58 @@ def test_c_hidden_layer():
     close([cp.grads[f"b1_{k}"] for k in (1, 2, 3)], [0.000686, 0.003450, 0.007317])
     e.reset(tutorial_231())
     close(e.train(5000)[-1], 0.000894)
+
+
+# ------------------------------------------------------------------ D
+def and_bce(**kw):
+    return Engine(neuron((0.1, 0.6), 0.0, loss="bce"), gate("and"), lr=1.0, **kw)
+
+
+def test_d_cross_entropy_one_example():
+    e = and_bce(example=0)
+    e.finish_backward()
+    close(e.current_pass.cost, 0.693147)
+    hop = [s for s in e.steps if s.phase == "backward" and s.kind == "hop"]
+    # ∂L/∂z is shown directly as ŷ − y: no overflow-prone ∂L/∂ŷ hop
+    assert [s.target for s in hop] == ["edge:z->y_hat"]
+    close(hop[0].value, [0.5])
+    assert hop[0].symbol == "∂L/∂z"
+    assert hop[0].text(3)[-1] == "∂L/∂z = 0.500 − 0 = 0.500"
+    e.apply_update()
+    close(e.parameters()["b"], -0.5)
+    e.step_forward()
+    e.finish_forward()
+    close(e.current_pass.y_hat, [0.377541])
+    close(e.current_pass.cost, 0.474077)
+
+
+def test_d_cross_entropy_batch():
+    e = and_bce(mode="batch")
+    e.apply_update()
+    close(e.current_pass.cost, 0.719554)
+    loss = [s for s in e.steps if s.kind == "loss"][0]
+    assert loss.text(6)[-1] == "Cost = (1/4) × Σ losses = 0.719554"
+    e.apply_update()
+    cp = e.current_pass
+    close(cp.cost, 0.618313)
+    close([cp.grads["w1"], cp.grads["w2"]], [-0.002732, 0.026482])
+    close(cp.grads["b"], 0.238186)
+    e.reset(neuron((0.1, 0.6), 0.0, loss="bce"))
+    costs = e.train(5000)
+    close(costs[-1], 0.003441)
+    p = e.parameters()
+    np.testing.assert_allclose([p["w1"], p["w2"], p["b"]], [10.678, 10.678, -16.186], atol=1e-3)
+
+
+def test_d_saturated_neuron_cross_entropy_keeps_its_gradient():
+    """At w = (−8, −8), b = −8 on (1, 1) with y = 1, ŷ ≈ 0: squared error's ∂L/∂z
+    vanishes with σ′, cross-entropy's stays ŷ − y ≈ −1."""
+    ds = from_points([(1, 1, 1)])
+    shown = {}
+    for loss in ("mse", "bce"):
+        e = Engine(neuron((-8, -8), -8.0, loss=loss), ds, example=0)
+        e.finish_backward()
+        dz = [s for s in e.steps if s.symbol == "∂L/∂z"][0]
+        shown[loss] = float(dz.value[0])
+    assert abs(shown["bce"]) == pytest.approx(1.0, abs=1e-6)
+    assert abs(shown["mse"]) < 1e-9

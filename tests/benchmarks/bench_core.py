@@ -7,7 +7,9 @@ machine are noisy; the ratio is what counts).
    per-epoch cost recorded) against a plain NumPy loop written the way the
    tutorial's layer classes work (forward, cost, backward, update per epoch).
 2. µs for one whole stepped pass (forward, backward, update, every record built).
-3. The headless trace: 20000 epochs with `--summary` (fast path, one line an
+3. Networks (issue 8): µs per epoch of the fast path and one stepped pass for the
+   cross-entropy neuron, 2-3-1 and 2-8-8-1 on XOR, full batch.
+4. The headless trace: 20000 epochs with `--summary` (fast path, one line an
    epoch) against a few hundred epochs of the full trace (every micro-step),
    output thrown away as a pipe would take it.
 Targets: fast path ≥ 3× faster per epoch; a stepped pass under 1 ms; 20000
@@ -25,7 +27,7 @@ import numpy as np
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[2]))
 
-from core import Engine, gate, neuron  # noqa: E402
+from core import Engine, NetworkSpec, gate, neuron  # noqa: E402
 
 EPOCHS = 5000
 REPEATS = 7
@@ -126,6 +128,30 @@ def main():
               "   (target < 1000 µs)")
 
 
+def bench_networks():
+    print("networks on XOR, full batch: fast path (best of 3) and one stepped pass (median)")
+    for label, spec in (("neuron, cross-entropy", NetworkSpec(loss="bce")),
+                        ("2-3-1 tutorial, mse", NetworkSpec("2-3-1")),
+                        ("2-3-1 xavier, tanh, bce", NetworkSpec("2-3-1", activation="tanh",
+                                                                loss="bce", init="xavier")),
+                        ("2-8-8-1 he, relu", NetworkSpec("2-8-8-1", activation="relu",
+                                                         init="he"))):
+        def run(spec=spec):
+            Engine(spec.build(), gate("xor"), lr=0.5, mode="batch").train(EPOCHS)
+
+        best = best_of(run, 3)[0]
+        e = Engine(spec.build(), gate("xor"), lr=0.5, mode="batch")
+        e.apply_update()
+        samples = []
+        for _ in range(200):
+            t0 = time.perf_counter()
+            e.apply_update()
+            samples.append(time.perf_counter() - t0)
+        print(f"  {label:24}: {best / EPOCHS * 1e6:6.2f} µs/epoch ({best:5.3f} s for {EPOCHS}); "
+              f"stepped pass {statistics.median(samples) * 1e6:7.1f} µs "
+              f"({len(e.current_pass.steps)} micro-steps)")
+
+
 class _Sink:
     def write(self, text):
         pass
@@ -156,4 +182,5 @@ def bench_trace():
 
 if __name__ == "__main__":
     main()
+    bench_networks()
     bench_trace()
