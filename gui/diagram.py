@@ -533,7 +533,11 @@ class DiagramView(QGraphicsView):
             value = e.network.get(name)
             symbol = "b" if name == "b" else f"w{sub(name[1])}"
             step = shown.get(name)
-            label.set_text(f"{symbol} = {fmt(value, d)}")
+            # once this pass's update set it: where it came from and where it went
+            # (two lines: one would widen the diagram and shrink every text in it)
+            changed = step is not None and step.old != value
+            label.set_text(f"{symbol}: {fmt(step.old, d)}\n→ {fmt(value, d)}" if changed
+                           else f"{symbol} = {fmt(value, d)}")
             label.set_colour(pal.update if step is not None else INK)
             label.set_bold(step is not None)
             was = f" (was {fmt_full(step.old)}){note(step)}" if step is not None else ""
@@ -623,7 +627,7 @@ class DiagramView(QGraphicsView):
                "loss": widest(lambda v: forward_text(L, v, d, stacked), 0.888),
                "grad:loss": backward_text(f"{dd}{L}", 1.0, d, stacked, exact_int=True)}
         for key, sym in (("w1", "w₁"), ("w2", "w₂"), ("b", "b")):
-            out[key] = f"{sym} = {fmt(-8.0, d)}"
+            out[key] = f"{sym}: {fmt(-8.0, d)}\n→ {fmt(-8.0, d)}"  # as after an update
         for key, sym, v in (("prod:w1", "w₁x₁", -8.0), ("prod:w2", "w₂x₂", -8.0),
                             ("prod:b", "b", -8.0), ("z", "z", -8.0), ("y_hat", "ŷ", 0.888)):
             out[key] = widest(lambda a, sym=sym: forward_text(sym, a, d, stacked), v, True,
@@ -693,7 +697,9 @@ class DiagramView(QGraphicsView):
         sig_cx = x_sig + 6 + R_s
         self._add_node("y_hat", "sigma", st, 2 * R_s, 2 * R_s, QPointF(sig_cx, 0))
         x_loss = connection(sig_cx + R_s + 6, "y_hat")
-        lt = "L = ½(y − ŷ)²" if single else "Cost =\n(1/2m) Σ (y − ŷ)²"
+        lt = e.network.loss.formula(n)  # the network's own loss says how it is written
+        if not single:
+            lt = lt.replace(" = ", " =\n", 1)
         lw, lh = _measure(nf, lt)
         # the loss node is its text alone: a small gap, unless the labels under it are wider
         half = max(lw / 2 + 6, W["y"] / 2 + 4)

@@ -108,8 +108,8 @@ def test_backward_pass_and_update(view, session):
     assert view.highlighted() == "edge:b"
     assert view.value_text("b") == "b = 0.000"  # not updated yet
     session.apply_update()
-    assert view.value_text("b") == f"b = {MINUS}0.125"
-    assert view.value_text("w1") == "w₁ = 0.100"
+    assert view.value_text("b") == f"b: 0.000\n→ {MINUS}0.125"  # old → new
+    assert view.value_text("w1") == "w₁ = 0.100"  # unchanged: no arrow
     assert view.highlighted() == "param:b"
     assert "was 0.0" in view.tooltip_text("b")
     # forward values keep their arrow, gradients theirs: colour is not the only cue
@@ -170,8 +170,11 @@ def test_batch_shows_vectors_cost_and_summed_gradients(view, session):
     assert norm(view.value_text("grad:b")) == f"← ∂Cost/∂b = {MINUS}0.037"
     assert norm(view.value_text("grad:y_hat")).startswith("← ∂Cost/∂ŷ = [0.125, −0.089,")
     session.apply_update()
-    assert view.value_text("w1") == "w₁ = 0.148"
+    assert view.value_text("w1") == "w₁: 0.100\n→ 0.148"  # old → new
+    assert view.value_text("w2") == "w₂: 0.600\n→ 0.639"
+    assert view.value_text("b") == "b: 0.000\n→ 0.037"
     session.finish_forward()  # the next pass, with the new parameters
+    assert view.value_text("w1") == "w₁ = 0.148"
     assert norm(view.value_text("loss")) == "Cost = 0.084 →"
 
 
