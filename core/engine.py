@@ -180,10 +180,15 @@ class Engine:
             return probe.cost(self.test_set.X, self.test_set.Y)
 
     def _test_cost_of_values(self, values) -> float:
-        """The test cost with parameters given in slot order (the fast path's)."""
-        state = self.network.get_state()
-        for slot, v in zip(self.network.slots, values):
-            state[slot.layer][0 if slot.kind == "W" else 1][slot.index] = v
+        """The test cost with parameters given in slot order (the fast path's): layer by
+        layer, each unit's weights then its bias, so each layer is a [W | b] block."""
+        vals = np.asarray(values, dtype=float)
+        state, at = [], 0
+        for lin in self.network.linears:
+            cols = lin.fan_in + (lin.b is not None)
+            block = vals[at : at + lin.units * cols].reshape(lin.units, cols)
+            at += block.size
+            state.append((block[:, : lin.fan_in], None if lin.b is None else block[:, lin.fan_in:]))
         return self.test_cost(state)
 
     def set_network(self, network: Network) -> None:
