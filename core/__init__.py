@@ -6,7 +6,7 @@ gradient-descent iteration is a list of micro-step records (`steps`); the `Engin
 steps through them or trains many epochs on the fast path (`fastpath`).
 """
 
-from .datasets import Dataset, DatasetError, from_points, gate
+from .datasets import Dataset, DatasetError, from_points, gate, generated, split
 from .engine import MODES, Engine, EngineError, Status
 from .gradcheck import gradient_check
 from .network import Network, NetworkError, feature_cross_neuron, neuron, two_layer
@@ -16,6 +16,6 @@ from .steps import Pass, Step
 __all__ = [
     "Dataset", "DatasetError", "Engine", "EngineError", "MODES", "Network", "NetworkError",
     "NetworkSpec", "SetupError",
-    "Pass", "Status", "Step", "feature_cross_neuron", "from_points", "gate",
-    "gradient_check", "neuron", "two_layer",
+    "Pass", "Status", "Step", "feature_cross_neuron", "from_points", "gate", "generated",
+    "gradient_check", "neuron", "split", "two_layer",
 ]

@@ -3,6 +3,15 @@
 State is (network parameters, current pass, cursor, bookkeeping). A pass is
 built in full when it starts; stepping only moves the cursor over its
 records, so stepping back restores the earlier state exactly.
+
+An optional held-out test set (`test_set`, `set_test_set`) is never trained on:
+each closed epoch also records `test_costs[e]`, the network's own loss (mse or
+bce) on all of the test set with the parameters at the end of epoch e, after its
+last update: the parameters the window shows and the trace prints once the epoch
+is done. (Epoch e's training cost is the mean of the costs taken before each of
+its updates, so in batch mode it uses the parameters at the epoch's start: the
+test cost is one update later.) The stepped path and the fast path compute it
+with the same function from the same parameters, so they agree to rounding.
 """
 
 from __future__ import annotations
@@ -16,7 +25,7 @@ from . import datasets
 from .datasets import Dataset
 from .fastpath import SATURATED_Z, movable_columns, train_epochs
 from .history import CostHistory, PassHistory
-from .network import Network, neuron
+from .network import Linear, Network, neuron
 from .steps import BACKWARD, FORWARD, UPDATE, Pass, Step, build_pass
 from .watch import NON_FINITE, OK, Status, Watch
 
@@ -42,6 +51,7 @@ class Book:
     status: Status = OK
     watch: Watch = Watch()
     closed_cost: float = math.nan  # the cost of the epoch this pass closed, if it did
+    closed_test: float = math.nan  # and the test cost after it, if there is a test set
 
 
 def check_lr(lr) -> float:
@@ -59,13 +69,16 @@ def check_lr(lr) -> float:
 class Engine:
     def __init__(self, network: Network | None = None, dataset: Dataset | None = None,
                  lr: float = 1.0, mode: str = "single", example: int | None = 0,
-                 batch_size: int = 2):
+                 batch_size: int = 2, test_set: Dataset | None = None):
         self.network = network if network is not None else neuron()
         self.dataset = dataset if dataset is not None else datasets.gate("or")
+        self.test_set = self._check_test_set(test_set)
+        self._probe = self._probe_of = None  # a copy of the network to take the test cost
         self._lr = check_lr(lr)
         self._mode, self._example, self._batch_size = self._check_mode(mode, example, batch_size)
         self.epoch_costs = CostHistory()
         self.iteration_costs = CostHistory()
+        self.test_costs = CostHistory()  # as long as epoch_costs with a test set, else empty
         self.book = Book(watch=self._fresh_watch())
         self._history = PassHistory(HISTORY_LIMIT, HISTORY_BYTES)
         self._pass: Pass | None = None
@@ -129,6 +142,54 @@ class Engine:
         if self._example is not None and self._example >= dataset.m:
             self._example = 0
         self._restart(clear_curves=True)
+
+    @staticmethod
+    def _check_test_set(test_set):
+        if test_set is None:
+            return None
+        if not isinstance(test_set, Dataset):
+            raise EngineError(f"the test set must be a Dataset or None, got {test_set!r}")
+        if test_set.m == 0:
+            raise EngineError("the test set is empty: hold out at least one point, or none")
+        return test_set
+
+    def set_test_set(self, test_set: Dataset | None) -> None:
+        """Hold out `test_set` (None: no test set). The cost curves start afresh, as
+        for a new dataset: test costs on another set would not compare."""
+        test_set = self._check_test_set(test_set)
+        self.settle()
+        self.test_set = test_set
+        self._restart(clear_curves=True)
+
+    def test_cost(self, state=None) -> float:
+        """The network's loss on the whole test set with parameters `state` (default:
+        as now); NaN without a test set. Not finite when the parameters overflowed:
+        a measurement, never a warning."""
+        if self.test_set is None:
+            return math.nan
+        if self._probe_of is not self.network:  # this network's structure, zeroed: a
+            net = self.network                    # copy would refuse overflowed weights
+            self._probe = Network(
+                [Linear(np.zeros_like(lin.W), None if lin.b is None else np.zeros_like(lin.b))
+                 for lin in net.linears], feature_cross=bool(net.feature_cross),
+                activation=net.activation, loss=net.loss)
+            self._probe_of = net
+        probe = self._probe
+        probe.set_state(self.network.get_state() if state is None else state)
+        with np.errstate(all="ignore"):
+            return probe.cost(self.test_set.X, self.test_set.Y)
+
+    def _test_cost_of_values(self, values) -> float:
+        """The test cost with parameters given in slot order (the fast path's): layer by
+        layer, each unit's weights then its bias, so each layer is a [W | b] block."""
+        vals = np.asarray(values, dtype=float)
+        state, at = [], 0
+        for lin in self.network.linears:
+            cols = lin.fan_in + (lin.b is not None)
+            block = vals[at : at + lin.units * cols].reshape(lin.units, cols)
+            at += block.size
+            state.append((block[:, : lin.fan_in], None if lin.b is None else block[:, lin.fan_in:]))
+        return self.test_cost(state)
 
     def set_network(self, network: Network) -> None:
         self._pass = None  # the pass belongs to the old network: nothing of it carries over
@@ -250,10 +311,11 @@ class Engine:
         sched = self.schedule()
         epoch_sum = b.epoch_sum + p.cost * len(p.indices)
         pos, epoch, n_ep = b.batch_pos + 1, b.epoch, b.n_epoch_costs
-        watch, status, closed = b.watch, b.status, math.nan
+        watch, status, closed, closed_test = b.watch, b.status, math.nan, math.nan
         if pos >= len(sched):
             pos, epoch, n_ep = 0, epoch + 1, n_ep + 1
             closed = epoch_sum / sum(len(s) for s in sched)
+            closed_test = self.test_cost(p.state_after)
             watch, flagged = watch.feed(closed, lambda: self._saturated(p.state_after))
             epoch_sum = 0.0
             if status.ok:
@@ -261,17 +323,20 @@ class Engine:
         if not p.finite:
             status = NON_FINITE
         return Book(epoch, b.iteration + 1, pos, epoch_sum, n_ep, b.n_iteration_costs + 1,
-                    status, watch, closed)
+                    status, watch, closed, closed_test)
 
     def _set_book(self, book: Book) -> None:
         """Counters and cost lists as `book` says; the lists grow by the pass's cost."""
         p = self._pass
         self.iteration_costs.truncate(book.n_iteration_costs)
         self.epoch_costs.truncate(book.n_epoch_costs)
+        self.test_costs.truncate(book.n_epoch_costs)
         if book.n_iteration_costs > len(self.iteration_costs):
             self.iteration_costs.append(p.cost)
         if book.n_epoch_costs > len(self.epoch_costs):
             self.epoch_costs.append(book.closed_cost)
+            if self.test_set is not None:
+                self.test_costs.append(book.closed_test)
         self.book = book
 
     def _begin_next_pass(self) -> None:
@@ -311,6 +376,7 @@ class Engine:
         if clear_curves:
             self.epoch_costs.clear()
             self.iteration_costs.clear()
+            self.test_costs.clear()
             self.book = Book(watch=self._fresh_watch())
         else:
             self.book = replace(self.book, batch_pos=0, epoch_sum=0.0, status=OK,
@@ -382,7 +448,8 @@ class Engine:
         the first. Stops early at a flagged status (diverged, non-finite).
         Step-back history does not reach before this call. `each(cost, params)`,
         if given, is called after every epoch run on the fast path, with the
-        parameters as a {name: value} dict.
+        parameters as a {name: value} dict; with a test set, `test_costs[-1]` is
+        then already that epoch's test cost (epoch_costs grows at the end).
         """
         if isinstance(epochs, bool) or not isinstance(epochs, (int, np.integer)) or epochs < 0:
             raise EngineError(f"the number of epochs must be a whole number ≥ 0, got {epochs!r}")
@@ -398,11 +465,13 @@ class Engine:
         watch, status, runs = b.watch, b.status, []
         start = b.batch_pos
         hook = None
-        if each is not None:
-            names = [s.name for s in self.network.slots]
-
+        names = [s.name for s in self.network.slots]
+        if each is not None or self.test_set is not None:
             def hook(cost, values):
-                each(cost, dict(zip(names, values)))
+                if self.test_set is not None:
+                    self.test_costs.append(self._test_cost_of_values(values))
+                if each is not None:
+                    each(cost, dict(zip(names, values)))
 
         if epochs and status.ok and start:  # finish the part-done epoch
             costs, watch, status = train_epochs(
@@ -439,6 +508,7 @@ class Engine:
             raise EngineError("finish the pass before forgetting the records")
         self.epoch_costs.clear()
         self.iteration_costs.clear()
+        self.test_costs.clear()
         self._history.clear()
         self._pass = None  # the next pass is built from the book, as after a finished one
         self.cursor = 0

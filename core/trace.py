@@ -19,6 +19,12 @@ and its gradient by name (for any network; `w`, `b`, `grad_w` and `grad_b` keep
 their meaning for the neurons), and the head has `network`, the choices made.
 A JSON document is read whole, so one that would exceed
 JSON_MAX_BYTES is refused with the ways round it; text has no such limit.
+
+`--dataset` is a gate or a generated set (`--points`, `--noise`, `--data-seed`), of
+which `--test-fraction` holds a part out: each epoch then also has its test cost, the
+loss on the held-out points with the parameters at the epoch's end (see `engine`), on
+its text line and in the JSON list `test_costs` (empty without a test set); the JSON
+head's `data` says how the set was made.
 """
 
 from __future__ import annotations
@@ -37,7 +43,7 @@ from .engine import MODES, Engine, EngineError
 from .network import NetworkError
 from .ops import ACTIVATIONS, LOSSES
 from .setup import CROSS, INITS, NEURON, NetworkSpec, SetupError
-from .symbols import fmt_scalar
+from .symbols import fmt_scalar, fmt_short
 
 PROG = "neuron-lab trace"
 MAX_EPOCHS = 10**9  # text streams in flat memory; beyond this a run would take years
@@ -67,7 +73,20 @@ class _Parser(argparse.ArgumentParser):
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog=PROG,
                 description="Run a network headless and print every micro-step.")
-    p.add_argument("--dataset", choices=sorted(GATES), default="or")
+    p.add_argument("--dataset", choices=[*sorted(GATES), *datasets.GENERATED_TITLES], default="or",
+                   help="a logic gate, or a generated set of points: blobs, circles, moons, "
+                        "spiral")
+    p.add_argument("--points", type=int, default=None, metavar="N",
+                   help=f"generated sets: how many points (default {datasets.DEFAULT_POINTS})")
+    p.add_argument("--noise", type=float, default=None, metavar="X",
+                   help="generated sets: the spread of the points, 0 to 1 (default: "
+                        + ", ".join(f"{k} {v:g}" for k, v in datasets.DEFAULT_NOISE.items()) + ")")
+    p.add_argument("--data-seed", type=int, default=None, metavar="N",
+                   help="generated sets: the seed of the points and of the test split "
+                        "(default 0)")
+    p.add_argument("--test-fraction", type=float, default=None, metavar="F",
+                   help="generated sets: the part held out to measure the test cost, "
+                        "0 to 0.9 (default 0: none)")
     p.add_argument("--network", default=NEURON, metavar="NET",
                    help="neuron (default), cross (the feature x3 = x1·x2), or layer sizes "
                         "with one or two hidden layers of 1 to 8 units: 2-3-1, 2-5-3-1, …")
@@ -117,6 +136,14 @@ def check_options(args) -> str:
     steps = "none" if args.summary else (args.steps or "all")
     if not 0 <= args.epochs <= MAX_EPOCHS:
         raise OptionError(f"--epochs must be between 0 and {MAX_EPOCHS}, got {args.epochs}")
+    if args.dataset in GATES:
+        kinds = ", ".join(datasets.GENERATED_TITLES)
+        for opt, v in (("--points", args.points), ("--noise", args.noise),
+                       ("--data-seed", args.data_seed), ("--test-fraction", args.test_fraction)):
+            if v is not None:
+                raise OptionError(
+                    f"{opt} applies to the generated data sets ({kinds}); "
+                    f"the gate {datasets.GATE_TITLES[args.dataset]} has its four points")
     init = args.init or "tutorial"
     layered = args.network.strip().lower() not in (NEURON, CROSS)
     if args.w is not None:
@@ -150,8 +177,45 @@ def check_options(args) -> str:
     return steps
 
 
+# Which option a DatasetError from `generated` or `split` is about, by how it begins
+_DATA_OPTIONS = (("the number of points", "--points"), ("noise", "--noise"),
+                 ("the seed", "--data-seed"), ("the split seed", "--data-seed"),
+                 ("the test fraction", "--test-fraction"))
+
+
+def make_data(args):
+    """(training set, test set or None) as the options choose; OptionError naming
+    the option for a bad value."""
+    if args.dataset in GATES:
+        return datasets.gate(args.dataset), None
+    seed = 0 if args.data_seed is None else args.data_seed
+    try:
+        ds = datasets.generated(args.dataset, datasets.DEFAULT_POINTS if args.points is None
+                                else args.points, args.noise, seed)
+        return datasets.split(ds, args.test_fraction or 0.0, seed)
+    except DatasetError as exc:
+        msg = str(exc)
+        opt = next((o for start, o in _DATA_OPTIONS if msg.startswith(start)),
+                   "--test-fraction")  # "N points cannot be split…"
+        raise OptionError(f"{opt}: {msg}") from None
+
+
+def data_details(args, engine: Engine) -> dict:
+    """How the data set was made, for the JSON head."""
+    gate = args.dataset in GATES
+    test = engine.test_set
+    return {"kind": args.dataset,
+            "points": engine.dataset.m + (test.m if test is not None else 0),
+            "noise": None if gate else (datasets.DEFAULT_NOISE[args.dataset] if args.noise is None
+                                        else args.noise),
+            "seed": None if gate else (args.data_seed or 0),
+            "test_fraction": args.test_fraction or 0.0,
+            "train_points": engine.dataset.m,
+            "test_points": 0 if test is None else test.m}
+
+
 def make_engine(args) -> Engine:
-    ds = datasets.gate(args.dataset)
+    ds, test = make_data(args)
     m = ds.m
     if args.example is not None and not 0 <= args.example < m:
         raise OptionError(f"--example {args.example} does not exist: {ds.name} has {m} "
@@ -161,7 +225,8 @@ def make_engine(args) -> Engine:
         raise OptionError(f"--batch-size must be between 1 and the {m} examples of {ds.name} "
                           f"({m} is full batch: --mode batch), got {k}")
     net = make_spec(args).build()
-    return Engine(net, ds, lr=args.lr, mode=args.mode, example=args.example, batch_size=k)
+    return Engine(net, ds, lr=args.lr, mode=args.mode, example=args.example, batch_size=k,
+                  test_set=test)
 
 
 def make_spec(args) -> NetworkSpec:
@@ -200,8 +265,8 @@ def _json(obj) -> str:
 
 
 class TextWriter:
-    def __init__(self, out, spec: NetworkSpec | None = None):
-        self.out, self.spec = out, spec
+    def __init__(self, out, spec: NetworkSpec | None = None, data: dict | None = None):
+        self.out, self.spec, self.data = out, spec, data
 
     def start(self, engine: Engine) -> None:
         if self.spec is not None and self.spec != NetworkSpec():  # today's output as it was
@@ -211,6 +276,12 @@ class TextWriter:
             bias = "" if d["bias"] else ", no bias"
             self.out.write(f"network {d['network']}{hidden}, loss {d['loss']}, "
                            f"start {d['init']}{seed}{bias}\n")
+        d = self.data
+        if d is not None and d["kind"] not in GATES:  # a gate's output as it was
+            held = (f"; {d['test_points']} held out to test (fraction "
+                    f"{fmt_short(d['test_fraction'])})" if d["test_points"] else "")
+            self.out.write(f"data {d['kind']}: {d['points']} points, noise "
+                           f"{fmt_short(d['noise'])}, seed {d['seed']}{held}\n")
 
     def pass_done(self, engine: Engine, p, epoch: int) -> None:
         ex = ", ".join(str(i) for i in p.indices)
@@ -220,9 +291,10 @@ class TextWriter:
             lines.extend(f"  [{tag}] {t}" for t in s.text(6))
         self.out.write("\n".join(lines) + "\n")
 
-    def epoch_done(self, epoch: int, cost: float, params: dict) -> None:
+    def epoch_done(self, epoch: int, cost: float, params: dict, test=None) -> None:
         params = "  ".join(f"{k} = {fmt_scalar(v, 6)}" for k, v in params.items())
-        self.out.write(f"epoch {epoch + 1}: cost {fmt_scalar(cost, 6)}   {params}\n")
+        test = "" if test is None else f"   test cost {fmt_scalar(test, 6)}"
+        self.out.write(f"epoch {epoch + 1}: cost {fmt_scalar(cost, 6)}{test}   {params}\n")
 
     def finish(self, engine: Engine) -> None:
         if not engine.status.ok:
@@ -234,11 +306,13 @@ class JsonWriter:
     straight out; `steps` and `epoch_costs`, which come interleaved with it, wait
     in temporary files rather than in memory."""
 
-    def __init__(self, out, steps: str, spec: NetworkSpec | None = None):
-        self.out, self.steps, self.spec = out, steps, spec
+    def __init__(self, out, steps: str, spec: NetworkSpec | None = None,
+                 data: dict | None = None):
+        self.out, self.steps, self.spec, self.data = out, steps, spec, data
         self._steps = tempfile.TemporaryFile("w+", encoding="utf-8")
         self._costs = tempfile.TemporaryFile("w+", encoding="utf-8")
-        self._n = {"iterations": 0, "steps": 0, "costs": 0}
+        self._tests = tempfile.TemporaryFile("w+", encoding="utf-8")
+        self._n = {"iterations": 0, "steps": 0, "costs": 0, "tests": 0}
 
     def _item(self, f, key: str, text: str) -> None:
         f.write(("\n  " if self._n[key] == 0 else ",\n  ") + text)
@@ -249,6 +323,8 @@ class JsonWriter:
                 "micro_steps": self.steps}
         if self.spec is not None:
             head["network"] = self.spec.to_dict()
+        if self.data is not None:
+            head["data"] = self.data
         self.out.write("{\n" + "".join(f" {json.dumps(k)}: {_json(v)},\n"
                                        for k, v in head.items()) + ' "iterations": [')
 
@@ -257,8 +333,10 @@ class JsonWriter:
         for s in p.steps:
             self._item(self._steps, "steps", _json(s.to_dict()))
 
-    def epoch_done(self, epoch: int, cost: float, params: dict) -> None:
+    def epoch_done(self, epoch: int, cost: float, params: dict, test=None) -> None:
         self._item(self._costs, "costs", _json(cost))
+        if test is not None:
+            self._item(self._tests, "tests", _json(test))
 
     def _then(self, ended: str, key: str, f=None) -> None:
         """Close the list `ended`, open the list `key` and copy in what waited in `f`."""
@@ -271,14 +349,16 @@ class JsonWriter:
         st = engine.status
         self._then("iterations", "steps", self._steps)
         self._then("steps", "epoch_costs", self._costs)
+        self._then("costs", "test_costs", self._tests)
         status = {"kind": st.kind, "title": st.title, "message": st.message}
-        self.out.write(("\n ]" if self._n["costs"] else "]")
+        self.out.write(("\n ]" if self._n["tests"] else "]")
                        + f',\n "final": {_json(engine.parameters())},\n'
                        + f' "status": {_json(status)}\n}}\n')
 
     def close(self) -> None:
         self._steps.close()
         self._costs.close()
+        self._tests.close()
 
 
 def json_size(engine: Engine, epochs: int, stepped: int) -> int:
@@ -287,7 +367,8 @@ def json_size(engine: Engine, epochs: int, stepped: int) -> int:
     p = engine.current_pass  # built from the starting parameters, not applied
     per_pass = len(_json(_iteration(engine, p, 0))) + sum(
         len(_json(s.to_dict())) + 4 for s in p.steps)
-    return stepped * len(engine.schedule()) * per_pass + epochs * 25
+    return (stepped * len(engine.schedule()) * per_pass
+            + epochs * (25 if engine.test_set is None else 50))
 
 
 def stepped_epochs(steps: str, epochs: int) -> int:
@@ -300,6 +381,7 @@ def run(args, out=None) -> int:
         steps = check_options(args)
         engine = make_engine(args)
         spec = make_spec(args)
+        data = data_details(args, engine)
     except (OptionError, SetupError, EngineError, NetworkError, DatasetError) as exc:
         print(f"{PROG}: error: {exc}", file=sys.stderr)
         return 2
@@ -312,9 +394,9 @@ def run(args, out=None) -> int:
                   "whole): ask for fewer --epochs, --steps ends or none, or --format text, "
                   "which streams", file=sys.stderr)
             return 2
-        writer = JsonWriter(out, steps, spec)
+        writer = JsonWriter(out, steps, spec, data)
     else:
-        writer = TextWriter(out, spec)
+        writer = TextWriter(out, spec, data)
     try:
         writer.start(engine)
         train(engine, writer, n, steps)
@@ -338,7 +420,8 @@ def train(engine: Engine, writer, epochs: int, steps: str) -> None:
                 engine.apply_update()
                 writer.pass_done(engine, engine.current_pass, e)
             if len(engine.epoch_costs) > before:  # not if it overflowed midway
-                writer.epoch_done(e, engine.epoch_costs[-1], engine.parameters())
+                writer.epoch_done(e, engine.epoch_costs[-1], engine.parameters(),
+                                  _last_test(engine))
             e += 1
         else:  # the fast path up to the next shown epoch: no micro-step records at all
             k = min(FORGET_EVERY, (epochs - 1 if steps == "ends" else epochs) - e)
@@ -346,12 +429,17 @@ def train(engine: Engine, writer, epochs: int, steps: str) -> None:
 
             def each(cost, params):
                 nonlocal e
-                writer.epoch_done(e, cost, params)
+                writer.epoch_done(e, cost, params, _last_test(engine))
                 e += 1
 
             engine.train(k, each)
             e = first + k if engine.status.ok else e
         engine.forget_records()  # written out, and no stepping back: memory stays flat
+
+
+def _last_test(engine: Engine):
+    """The test cost of the epoch just done (the engine has it by then), or None."""
+    return engine.test_costs[-1] if engine.test_set is not None else None
 
 
 def _finite_or_null(obj):

@@ -430,3 +430,129 @@ def test_bad_network_choices_exit_2_with_one_line(args, message):
     r = trace(*args)
     assert r.returncode == 2 and r.stdout == "" and "Traceback" not in r.stderr
     assert len(r.stderr.strip().splitlines()) == 1 and message in r.stderr, r.stderr
+
+
+# ------------------------------------------------- issue #8: generated data, test cost
+def test_generated_data_sets_train_and_say_how_they_were_made():
+    for kind in ("blobs", "circles", "moons", "spiral"):
+        r = trace("--dataset", kind, "--points", "30", "--noise", "0.2", "--data-seed", "7",
+                  "--test-fraction", "0.2", "--epochs", "3", "--summary")
+        assert r.returncode == 0 and r.stderr == "", r.stderr
+        lines = r.stdout.splitlines()
+        assert lines[0] == f"data {kind}: 30 points, noise 0.2, seed 7; 6 held out to test " \
+                           "(fraction 0.2)"
+        epochs = [ln for ln in lines if ln.startswith("epoch ")]
+        assert len(epochs) == 3 and all("   test cost " in ln for ln in epochs)
+    r = trace("--dataset", "moons", "--epochs", "2", "--summary")  # defaults; no test set
+    assert r.stdout.splitlines()[0] == "data moons: 200 points, noise 0.1, seed 0"
+    assert "test cost" not in r.stdout
+
+
+def test_the_json_test_costs_are_the_loss_on_the_held_out_points_after_each_epoch():
+    from core import datasets
+    from core.setup import NetworkSpec
+
+    d = trace_json("--dataset", "circles", "--points", "24", "--data-seed", "3",
+                   "--test-fraction", "0.25", "--network", "2-3-1", "--loss", "bce",
+                   "--mode", "minibatch", "--batch-size", "5", "--lr", "2", "--epochs", "4")
+    assert d["data"] == {"kind": "circles", "points": 24, "noise": 0.05, "seed": 3,
+                         "test_fraction": 0.25, "train_points": 18, "test_points": 6}
+    _, test = datasets.split(datasets.generated("circles", 24, seed=3), 0.25, seed=3)
+    net = NetworkSpec("2-3-1", loss="bce").build()
+    ends = [it["params"] for it in d["iterations"] if it["examples"][0] == 0][1:]
+    ends.append(d["final"])  # each epoch's end: the next epoch's first parameters
+    assert len(ends) == len(d["test_costs"]) == len(d["epoch_costs"]) == 4
+    for params, cost in zip(ends, d["test_costs"]):
+        for name, v in params.items():
+            net.set(name, v)
+        assert cost == pytest.approx(net.cost(test.X, test.Y), rel=1e-12)
+
+
+def test_without_a_test_set_the_json_has_an_empty_test_cost_list():
+    d = trace_json("--epochs", "2")
+    assert d["test_costs"] == [] and d["dataset"] == "OR" and len(d["epoch_costs"]) == 2
+    assert d["data"] == {"kind": "or", "points": 4, "noise": None, "seed": None,
+                         "test_fraction": 0.0, "train_points": 4, "test_points": 0}
+
+
+@pytest.mark.parametrize("mode", MODES_KW[:1] + MODES_KW[2:3] + MODES_KW[4:],
+                         ids=lambda m: "-".join(m))
+def test_summary_and_full_trace_have_the_same_test_costs(mode):
+    common = ("--dataset", "moons", "--points", "20", "--test-fraction", "0.3",
+              "--network", "2-3-1", "--lr", "3", "--epochs", "40", "--mode", *mode)
+    docs = {s: trace_json(*common, "--steps", s) for s in ("all", "ends", "none")}
+    full = docs["all"]["test_costs"]
+    assert len(full) == 40
+    for steps in ("ends", "none"):
+        np.testing.assert_allclose(docs[steps]["test_costs"], full, rtol=0, atol=1e-12)
+    text = {s: run_trace(*common, "--steps", s)[1] for s in ("all", "none")}
+    lines = [ln for ln in text["all"].splitlines() if ln.startswith(("epoch ", "data "))]
+    assert text["none"].splitlines()[1:] == lines
+
+
+@pytest.mark.parametrize("args,message", [
+    (("--points", "50"), "--points applies to the generated data sets"),
+    (("--dataset", "xor", "--noise", "0.1"), "--noise applies to the generated data sets"),
+    (("--dataset", "and", "--data-seed", "1"), "--data-seed applies to the generated"),
+    (("--dataset", "nand", "--test-fraction", "0.25"), "--test-fraction applies to the gen"),
+    (("--dataset", "moons", "--points", "0"), "--points: the number of points must be"),
+    (("--dataset", "moons", "--points", "10001"), "--points: the number of points must be"),
+    (("--dataset", "spiral", "--noise", "-0.1"), "--noise: noise must be a number from 0"),
+    (("--dataset", "spiral", "--noise", "nan"), "--noise: noise must be a number from 0"),
+    (("--dataset", "blobs", "--data-seed", "-1"), "--data-seed: the seed must be"),
+    (("--dataset", "circles", "--test-fraction", "0.95"), "--test-fraction: the test fra"),
+    (("--dataset", "circles", "--test-fraction", "-0.5"), "--test-fraction: the test fra"),
+    (("--dataset", "moons", "--points", "1", "--test-fraction", "0.5"),
+     "--test-fraction: 1 point cannot be split"),
+    (("--dataset", "moons", "--points", "20", "--example", "20"), "--example 20 does not"),
+    (("--dataset", "moons", "--points", "20", "--test-fraction", "0.5", "--example", "10"),
+     "--example 10 does not exist"),
+    (("--dataset", "moons", "--points", "20", "--test-fraction", "0.5", "--mode", "minibatch",
+      "--batch-size", "11"), "--batch-size must be between 1 and the 10 examples"),
+    (("--dataset", "squares",), "--dataset"),
+])
+def test_bad_data_options_exit_2_naming_the_option(args, message):
+    r = trace(*args)
+    assert r.returncode == 2 and r.stdout == ""
+    assert len(r.stderr.strip().splitlines()) == 1 and message in r.stderr, r.stderr
+
+
+def test_ten_thousand_moons_run_without_warnings():
+    r = subprocess.run([sys.executable, "-W", "error", "main.py", "trace", "--dataset", "moons",
+                        "--points", "10000", "--test-fraction", "0.2", "--network", "2-3-1",
+                        "--epochs", "3", "--summary"],
+                       cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0 and r.stderr == ""
+    lines = r.stdout.splitlines()
+    assert lines[1] == "data moons: 10000 points, noise 0.1, seed 0; 2000 held out to test " \
+                       "(fraction 0.2)"
+    assert len([ln for ln in lines if "   test cost " in ln]) == 3
+    d = trace_json("--dataset", "moons", "--points", "10000", "--test-fraction", "0.2",
+                   "--mode", "batch", "--epochs", "2")  # the stepped path too
+    assert len(d["test_costs"]) == 2 and all(isinstance(c, float) for c in d["test_costs"])
+
+
+def test_memory_stays_flat_with_a_test_set():
+    import tracemalloc
+
+    from core import trace as tr
+
+    class Sink:
+        def write(self, text):
+            pass
+
+        def flush(self):
+            pass
+
+    def peak(epochs):
+        tracemalloc.start()
+        try:
+            args = ["--dataset", "blobs", "--points", "8", "--test-fraction", "0.25",
+                    "--summary", "--epochs", str(epochs)]
+            assert tr.run(tr.build_parser().parse_args(args), Sink()) == 0
+            return tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+
+    small, large = peak(500), peak(5000)
+    assert large < 1.5 * small + 100_000, (small, large)
