@@ -107,6 +107,14 @@ def fmt_short(x: float) -> str:
     return _signed(x, body) if x != 0 else "0"
 
 
+def fmt_rate(x: float) -> str:
+    """A learning rate as it was typed or chosen (0.5, 200, 1×10⁶, 5×10⁻¹⁰), the same
+    in the α box, the status bar, the explanation and the plots; a rate with many digits
+    (rare: typed so) falls back to fmt's three significant figures."""
+    text = fmt_short(x)
+    return text if len(text) <= 9 else fmt(x)
+
+
 _PLAIN = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺" + MINUS, "0123456789-+-")
 
 

@@ -14,7 +14,7 @@ from PySide6.QtCore import Slot
 from PySide6.QtGui import QFont, QTextBlockFormat, QTextCursor
 from PySide6.QtWidgets import QLabel, QTextBrowser, QVBoxLayout, QWidget
 
-from core.symbols import fmt
+from core.symbols import fmt_rate
 from core.tutorial_notes import note_for
 
 from .labels import Readout
@@ -110,7 +110,7 @@ class ExplanationPanel(QWidget):
             who = f"{idx[0] + 1} … {idx[-1] + 1} ({len(idx)})" if run else who + ", …"
         noun = "example" if len(p.indices) == 1 else "examples"
         # the header changes once a pass (a per-step counter here would repaint the column)
-        alpha = fmt(e.lr, self.digits, exact_int=True)
+        alpha = fmt_rate(e.lr)
         self.header.setText(f"Pass on {noun} {who} · epoch {e.pass_epoch} · α = {alpha}")
         if revealed:
             text = self._step_html(revealed[-1], large=True, of=len(p.steps))

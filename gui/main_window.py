@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.datasets import GATE_TITLES, from_points
-from core.symbols import fmt
+from core.symbols import fmt, fmt_rate
 
 from .controls import (
     MAX_STOP_AT,
@@ -612,7 +612,7 @@ class MainWindow(QMainWindow):
         phase = {"idle": "ready", "done": "pass complete"}.get(e.phase, f"{e.phase} pass")
         self.status_text.setText(
             f"Epochs done {e.epoch} · updates {e.iteration} · epoch {e.pass_epoch}: {phase} · "
-            f"{loss} · α = {fmt(e.lr, self.digits, exact_int=True)} · {e.dataset.name}")
+            f"{loss} · α = {fmt_rate(e.lr)} · {e.dataset.name}")
         if e.status.ok and not self._problem_sticky:
             self.warning.clear()
             self._show_banner("")

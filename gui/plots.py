@@ -53,7 +53,7 @@ from core.landscape import (
     pixel_centres,
     slice_descent,
 )
-from core.symbols import MINUS, fmt, fmt_scalar, fmt_short, parse_number, sub
+from core.symbols import MINUS, fmt, fmt_rate, fmt_short, parse_number, sub
 from gui.labels import Readout
 from gui.palette import PALETTES, Palette
 
@@ -115,15 +115,8 @@ def status_title(st) -> str:
 
 
 def lr_text(lr: float) -> str:
-    """A learning rate as typed (0.5, 200, not 0.500, 200.000): fmt_scalar with just
-    the decimals it needs; very small or large ones in fmt's own notation."""
-    lr = float(lr)
-    if lr != 0 and not 1e-3 <= abs(lr) < 1e6:
-        return fmt(lr)
-    for d in range(4):
-        if float(f"{lr:.{d}f}") == lr:
-            return fmt_scalar(lr, d)
-    return fmt(lr)
+    """A learning rate as typed (0.5, 200, 5×10⁻¹⁰), as everywhere in the window."""
+    return fmt_rate(lr)
 
 
 def export_plot(widget: QWidget, path: str, item=None):

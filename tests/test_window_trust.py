@@ -403,3 +403,15 @@ def test_slow_drawing_does_not_slow_full_speed_training(win):
         win.play_frame(FRAME_MS / 1000)
     win.toggle_play(False)
     assert win.session.engine.epoch > 100
+
+
+@pytest.mark.parametrize("typed, shown", [("1e6", "1×10⁶"), ("0.5", "0.5"), ("200", "200")])
+def test_one_learning_rate_one_text(win, typed, shown):
+    win.lr.edit.setText(typed)
+    win.lr.edit.editingFinished.emit()
+    assert win.lr.edit.text() == shown
+    assert f"α = {shown} ·" in win.status_text.text()
+    assert win.explain.header.text().endswith(f"α = {shown}")
+    arrows = [win.plots.landscape.lr_box.itemText(i)
+              for i in range(win.plots.landscape.lr_box.count())]
+    assert all("1.00×" not in a and "0.500" not in a for a in arrows)
