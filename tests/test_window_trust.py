@@ -415,3 +415,15 @@ def test_one_learning_rate_one_text(win, typed, shown):
     arrows = [win.plots.landscape.lr_box.itemText(i)
               for i in range(win.plots.landscape.lr_box.count())]
     assert all("1.00×" not in a and "0.500" not in a for a in arrows)
+
+
+def test_a_parameter_box_shows_its_whole_text(win):
+    win.session.set_parameter("b", -1.11e-16)  # as after 5000 XOR epochs
+    spin = win.sliders["b"].spin
+    from PySide6.QtWidgets import QStyle, QStyleOptionSpinBox
+
+    opt = QStyleOptionSpinBox()
+    spin.initStyleOption(opt)
+    field = spin.style().subControlRect(QStyle.ComplexControl.CC_SpinBox, opt,
+                                        QStyle.SubControl.SC_SpinBoxEditField, spin)
+    assert spin.fontMetrics().horizontalAdvance(spin.text()) <= field.width()
