@@ -17,7 +17,7 @@ import math
 import textwrap
 
 import numpy as np
-from PySide6.QtCore import QPointF, QRectF, Qt, Slot
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal, Slot
 from PySide6.QtGui import (
     QBrush,
     QColor,
@@ -340,8 +340,16 @@ def _measure(font: QFont, text: str) -> tuple[float, float]:
 
 
 # ---------------------------------------------------------------------- view
+# the items a click can select a parameter by: its tag, its edge and the values on it
+PARAM_OF = {key: name for name in PARAMS
+            for key in (name, f"prod:{name}", f"grad:{name}")}
+
+
 class DiagramView(QGraphicsView):
     """The neuron's computational graph with the engine's revealed values."""
+
+    # a click on a parameter's tag, edge or values (or the bias node): its name
+    parameterClicked = Signal(str)
 
     def __init__(self, session, parent=None):
         super().__init__(parent)
@@ -368,11 +376,37 @@ class DiagramView(QGraphicsView):
         self.setFrameShape(QGraphicsView.Shape.NoFrame)
         self.setAccessibleName("diagram")
         self.setMinimumSize(320, 160)
+        self.setMouseTracking(True)
 
         for sig in (session.stepped, session.parametersChanged, session.trained,
                     session.setupChanged, session.datasetChanged):
             sig.connect(self.refresh)
         self.refresh()
+
+    # ------------------------------------------------------------ clicks
+    def parameter_at(self, pos) -> str | None:
+        """The parameter drawn at `pos` (viewport coordinates), if any."""
+        for item in self.items(pos):
+            for table in (self._labels, self._arrows, self._backs, self._nodes):
+                for key, it in table.items():
+                    if it is item and key in PARAM_OF:
+                        return PARAM_OF[key]
+        return None
+
+    def mousePressEvent(self, event) -> None:
+        name = self.parameter_at(event.position().toPoint())
+        if name is not None and event.button() == Qt.MouseButton.LeftButton:
+            self.parameterClicked.emit(name)
+            event.accept()
+            return
+        super().mousePressEvent(event)
+
+    def mouseMoveEvent(self, event) -> None:
+        # a hand over what can be clicked
+        over = self.parameter_at(event.position().toPoint()) is not None
+        self.viewport().setCursor(Qt.CursorShape.PointingHandCursor if over
+                                  else Qt.CursorShape.ArrowCursor)
+        super().mouseMoveEvent(event)
 
     # ------------------------------------------------------------ public API
     @property
@@ -414,6 +448,13 @@ class DiagramView(QGraphicsView):
         """The text shown for `key` (one of KEYS), or "" if nothing is shown."""
         label = self._label(key)
         return label.text() if label is not None and label.isVisible() else ""
+
+    def label_rect(self, key: str):
+        """Where the label of `key` is drawn, in viewport coordinates (None if hidden)."""
+        label = self._label(key)
+        if label is None or not label.isVisible():
+            return None
+        return self.mapFromScene(label.sceneBoundingRect()).boundingRect()
 
     def tooltip_text(self, key: str) -> str:
         """The full-precision value shown on hovering `key`, or ""."""

@@ -199,6 +199,7 @@ class MainWindow(QMainWindow):
         s.setupChanged.connect(self._sync_from_engine)
         s.datasetChanged.connect(self._sync_dataset)
         s.problem.connect(self.show_problem)
+        self.diagram.parameterClicked.connect(self.select_parameter)
         self._sync_dataset()
         self._sync_from_engine()
         self._keep_keys = KeepKeys(self)
@@ -558,6 +559,20 @@ class MainWindow(QMainWindow):
         self.batch_size.setEnabled(e.mode == "minibatch")
         self._sync_focus()
         self._update_status()
+
+    @Slot(str)
+    def select_parameter(self, name: str):
+        """A parameter clicked on the diagram: the landscape slices along it and its
+        slider is marked, so the learner sees the same parameter everywhere."""
+        if name not in self.session.engine.parameters():
+            return  # the bias, switched off
+        self.plots.landscape.set_parameter_name(name)
+        for n, sl in self.sliders.items():
+            sl.label.setStyleSheet("font-weight: bold; text-decoration: underline"
+                                   if n == name else "")
+        symbol = self.sliders[name].label.text()
+        self.statusBar().showMessage(f"{symbol} selected: the Loss landscape tab slices the "
+                                     f"cost along {symbol}, and its slider is underlined.", 6000)
 
     @Slot()
     def _fit_spans(self, fresh: bool = False):

@@ -427,3 +427,18 @@ def test_a_parameter_box_shows_its_whole_text(win):
     field = spin.style().subControlRect(QStyle.ComplexControl.CC_SpinBox, opt,
                                         QStyle.SubControl.SC_SpinBoxEditField, spin)
     assert spin.fontMetrics().horizontalAdvance(spin.text()) <= field.width()
+
+
+def test_clicking_a_parameter_on_the_diagram_selects_it(win, qtbot):
+    d = win.diagram
+    for name in ("w1", "b", "w2"):
+        centre = d.label_rect(name).center()  # where the learner sees the tag
+        with qtbot.waitSignal(d.parameterClicked) as sig:
+            qtbot.mouseClick(d.viewport(), Qt.LeftButton, pos=centre)
+        assert sig.args == [name]
+        assert win.plots.landscape.parameter_name == name
+        assert "underline" in win.sliders[name].label.styleSheet()
+        assert all("underline" not in sl.label.styleSheet()
+                   for n, sl in win.sliders.items() if n != name)
+    # an empty spot selects nothing
+    assert d.parameter_at(QPoint(2, 2)) is None
