@@ -1422,7 +1422,11 @@ class LandscapePlot(LivePlot):
         inside = (th >= lo) & (th <= hi)
         seen = np.concatenate([costs[np.isfinite(costs)], steps.costs[inside]])
         bottom, top = float(seen.min()), float(seen.max())
-        span = max(top - bottom, 1e-9)
+        # a flat slice (a weight whose input is 0) gets a readable range, not ticks 10⁻¹⁰
+        # apart
+        span = max(top - bottom, 0.1 * abs(top), 1e-6)
+        mid = (top + bottom) / 2
+        bottom, top = min(bottom, mid - span / 2), max(top, mid + span / 2)
         bottom, top = snap_range(max(0.0, bottom - 0.08 * span), top + 0.08 * span, parts=8)
         bottom = max(bottom, 0.0)
         # the tangent, long enough to read its slope, clipped to the drawn box

@@ -442,3 +442,11 @@ def test_clicking_a_parameter_on_the_diagram_selects_it(win, qtbot):
                    for n, sl in win.sliders.items() if n != name)
     # an empty spot selects nothing
     assert d.parameter_at(QPoint(2, 2)) is None
+
+
+def test_a_flat_slice_has_a_readable_range(win):
+    win.select_parameter("w1")  # x = (0, 0): L does not depend on w₁
+    win.plots.tabs.setCurrentWidget(win.plots.landscape)
+    win.plots.landscape.refresh()
+    (_, _), (bottom, top) = win.plots.landscape.svb.viewRange()
+    assert top - bottom >= 0.01  # ticks a learner can read, not 10⁻¹⁰ apart
