@@ -105,6 +105,7 @@ class _SaysWhy:
     keystroke: out-of-range numbers may be typed, and are then refused with a message."""
 
     what = "This box"
+    hint = ""  # what to type instead, after a refusal
 
     def _number(self, text: str):
         t = text.strip()
@@ -139,7 +140,7 @@ class _SaysWhy:
         v = self._number(text)
         if v is None and text.strip():
             self.rejected.emit(f"“{text.strip()}” is not a number: {self.what} stays at "
-                               f"{self.textFromValue(self.value())}.")
+                               f"{self.textFromValue(self.value())}.{self.hint}")
         elif v is not None and not self.minimum() <= v <= self.maximum():
             lo, hi = self.textFromValue(self.minimum()), self.textFromValue(self.maximum())
             self.rejected.emit(f"{self.what} takes {lo} to {hi}; “{text.strip()}” is outside "
@@ -155,20 +156,21 @@ class SaysWhySpinBox(_SaysWhy, QSpinBox):
         self.what = what
 
 
-class ValueBox(QDoubleSpinBox):
+class ValueBox(_SaysWhy, QDoubleSpinBox):
     """Exact entry of a parameter. It holds the value to the last bit (a spin box
     otherwise rounds to its decimals, so 0.0004 became 0.000), shows it in the app's one
     number format (0.000400, 2.64×10⁻¹⁶, the real minus), reads back what it shows and
     what a learner types (0.25, -1, 5e-3, 5×10⁻³), and says why it refuses a text."""
 
     rejected = Signal(str)
+    hint = " Type a value such as 0.25, −1.5 or 5e−3."
 
     def __init__(self, what: str, parent=None):
         super().__init__(parent)
         self.what = what
         self.setDecimals(323)  # Qt's maximum: setValue keeps the double as it is
 
-    def _parse(self, text: str):
+    def _number(self, text: str):
         try:
             v = parse_number(text)
         except ValueError:
@@ -179,28 +181,14 @@ class ValueBox(QDoubleSpinBox):
         return fmt_scalar(value, 3)
 
     def valueFromText(self, text):
-        v = self._parse(text)
+        v = self._number(text)
         return self.value() if v is None else v
 
     def validate(self, text, pos):
-        v = self._parse(text)
+        v = self._number(text)
         ok = v is not None and self.minimum() <= v <= self.maximum()
         # anything may be typed; what cannot be used is explained in fixup()
         return (QValidator.State.Acceptable if ok else QValidator.State.Intermediate), text, pos
-
-    def fixup(self, text):
-        v = self._parse(text)
-        now = self.textFromValue(self.value())
-        if not text.strip():
-            return text
-        if v is None:
-            self.rejected.emit(f"“{text.strip()}” is not a number: type a value for {self.what} "
-                               f"such as 0.25, −1.5 or 5e−3. It stays at {now}.")
-        else:
-            lo, hi = fmt_scalar(self.minimum(), 0), fmt_scalar(self.maximum(), 0)
-            self.rejected.emit(f"{self.what} takes {lo} to {hi}; “{text.strip()}” is outside "
-                               f"that, so it stays at {now}.")
-        return text
 
 
 class ParameterSlider(QWidget):
@@ -291,11 +279,6 @@ class ParameterSlider(QWidget):
         self.valueChanged.emit(self.name, v)
 
 
-def number_text(v: float) -> str:
-    """A number for an entry box, exact and in the app's notation."""
-    return fmt_short(v)
-
-
 class LearningRateControl(QWidget):
     """α on a logarithmic slider (10⁻⁴ … 100) plus exact entry (any α ≥ 0)."""
 
@@ -338,14 +321,14 @@ class LearningRateControl(QWidget):
                 self.slider.setValue(max(self.slider.minimum(), min(self.slider.maximum(), ticks)))
             else:
                 self.slider.setValue(self.slider.minimum())
-            self.edit.setText(number_text(lr))
+            self.edit.setText(fmt_short(lr))
 
     @Slot(int)
     def _from_slider(self, ticks: int):
         lr = float(f"{10 ** (ticks / LR_TICKS_PER_DECADE):.3g}")  # 3 significant digits
         self._value = lr
         with QSignalBlocker(self.edit):
-            self.edit.setText(number_text(lr))
+            self.edit.setText(fmt_short(lr))
         self.valueChanged.emit(lr)
 
     @Slot()

@@ -790,10 +790,7 @@ class MainWindow(QMainWindow):
             "so its text no longer describes the screen.</i><br>"
             f"<a href='lesson:{escape(lesson.id)}'>Restart the lesson</a> · "
             "<a href='hide'>Hide</a>")
-        self._left_lesson = lesson
         self._fit_lesson_box()
-
-    _left_lesson = None
 
     @Slot(str)
     def _lesson_link(self, link: str):

@@ -114,11 +114,6 @@ def status_title(st) -> str:
     return {"non-finite": "Overflowed"}.get(st.kind, st.kind.capitalize())
 
 
-def lr_text(lr: float) -> str:
-    """A learning rate as typed (0.5, 200, 5×10⁻¹⁰), as everywhere in the window."""
-    return fmt_rate(lr)
-
-
 def export_plot(widget: QWidget, path: str, item=None):
     """Save a plot as PNG (the plot item, or the whole widget) or SVG (by the name's
     ending). SVG goes through Qt's own generator: pyqtgraph's SVGExporter cannot
@@ -1271,7 +1266,7 @@ class LandscapePlot(LivePlot):
                 self.lr_box.setCurrentIndex(i)
                 break
         else:
-            self.lr_box.addItem(f"α = {lr_text(lr)}", float(lr))
+            self.lr_box.addItem(f"α = {fmt_rate(lr)}", float(lr))
             self.lr_box.setCurrentIndex(self.lr_box.count() - 1)
         self.refresh()
 
@@ -1451,7 +1446,7 @@ class LandscapePlot(LivePlot):
         moved = th[-1] - th[0]
         off = sum(1 for t in th if not lo <= t <= hi)
         msg = (f"{what}: ∂{lsym}/∂{sym} = {fmt(g)} at {sym} = {fmt(theta)} (the tangent's "
-               f"slope). {len(th) - 1} steps of α = {lr_text(lr)} move {sym} by {fmt(moved)}.")
+               f"slope). {len(th) - 1} steps of α = {fmt_rate(lr)} move {sym} by {fmt(moved)}.")
         if not steps.finite:
             msg += " A step left the finite numbers: the descent diverged."
         elif off:
@@ -1838,7 +1833,7 @@ class LearningRateComparison(LivePlot):
                 dx, dy = np.arange(y.size, dtype=float), y
             it.setData(dx + 1.0, np.maximum(dy, LOG_FLOOR))
             self._curves[lr] = y
-            name = f"α = {lr_text(lr)}"
+            name = f"α = {fmt_rate(lr)}"
             if st.ok:
                 if y.size:
                     name += f": {fmt(y[-1])}"
@@ -1847,10 +1842,10 @@ class LearningRateComparison(LivePlot):
                 word = status_title(st)
                 self._flags[lr] = word
                 name += f": {word} at epoch {n}"
-                notes.append(f"α = {lr_text(lr)}: {st.message}")
+                notes.append(f"α = {fmt_rate(lr)}: {st.message}")
             above = int(np.sum(y[1:] > y[0] * (1 + 1e-9))) if y.size else 0
             if above and st.ok:
-                notes.append(f"α = {lr_text(lr)} overshoots: cost above the start for "
+                notes.append(f"α = {fmt_rate(lr)} overshoots: cost above the start for "
                              f"{above} epoch{'s' if above > 1 else ''}.")
             self.legend.addItem(it, name)
         if any(y.size and np.any(y == 0.0) for y in self._curves.values()):
@@ -1873,8 +1868,8 @@ class LearningRateComparison(LivePlot):
         with np.errstate(all="ignore"):
             yhat = net.predict(ds.X)
         if not np.all((yhat > 0.5) == (ds.Y > 0.5)):
-            return [f"The largest α, {lr_text(big)}, ends lowest in these epochs."]
-        return [f"Why α = {lr_text(big)} wins: {ds.name}'s classes can be split by a line, "
+            return [f"The largest α, {fmt_rate(big)}, ends lowest in these epochs."]
+        return [f"Why α = {fmt_rate(big)} wins: {ds.name}'s classes can be split by a line, "
                 "so its cost keeps falling as the weights grow. There is no minimum to "
                 "overshoot in the long run; large steps just get there faster."]
 
