@@ -338,21 +338,21 @@ class CrossEntropy(Loss):
                 (f"∂Cost/∂{zsym} = (1/{m})({{0}} − {{1:i}}) = {{2}}", (Yhat[0], Y[0], dZ[0])))
 
 
-def activation(name) -> Activation:
-    """The activation called `name` (or the object itself); ValueError naming the choices."""
-    if isinstance(name, Activation):
+def _lookup(name, kind: type, registry: dict, what: str):
+    """The registered operation called `name` (or the object itself); ValueError naming
+    the choices."""
+    if isinstance(name, kind):
         return name
     try:
-        return ACTIVATIONS[str(name).lower()]
+        return registry[str(name).lower()]
     except KeyError:
-        raise ValueError(f"unknown activation {name!r}; choose one of "
-                         f"{', '.join(ACTIVATIONS)}") from None
+        raise ValueError(f"unknown {what} {name!r}; choose one of "
+                         f"{', '.join(registry)}") from None
+
+
+def activation(name) -> Activation:
+    return _lookup(name, Activation, ACTIVATIONS, "activation")
 
 
 def loss(name) -> Loss:
-    if isinstance(name, Loss):
-        return name
-    try:
-        return LOSSES[str(name).lower()]
-    except KeyError:
-        raise ValueError(f"unknown loss {name!r}; choose one of {', '.join(LOSSES)}") from None
+    return _lookup(name, Loss, LOSSES, "loss")
