@@ -45,6 +45,34 @@ def show_widget(qtbot, widget, size=(700, 500)):
     return widget
 
 
+def run_comparison(qtbot, w):
+    """Start a learning-rate comparison and wait for it: it runs a slice at a time on a
+    timer."""
+    with qtbot.waitSignal(w.compared, timeout=60000):
+        assert w.compare()
+    assert w.has_result and not w.running
+
+
+def assert_shown_gradients_match(engine, passes: int, close):
+    """Over `passes` passes, every parameter gradient the learner is shown (the pass's
+    param_grad steps) agrees, by `close(shown, numeric)`, with a central difference on
+    that pass's examples; then the update is applied."""
+    from core import gradient_check
+
+    ds = engine.dataset
+    for _ in range(passes):
+        engine.finish_backward()
+        cols = list(engine.current_pass.indices)
+        shown = {s.param: float(s.value) for s in engine.current_pass.steps
+                 if s.kind == "param_grad"}
+        numeric = {c.name: c.numeric for c in
+                   gradient_check(engine.network.copy(), ds.X[:, cols], ds.Y[:, cols])}
+        assert shown.keys() == numeric.keys()
+        for name, g in shown.items():
+            assert close(g, numeric[name]), name
+        engine.apply_update()
+
+
 @pytest.fixture
 def win(qtbot):
     """The main window, shown, as a learner first sees it."""

@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+from conftest import assert_shown_gradients_match
 
 from core import Engine, feature_cross_neuron, from_points, gradient_check, neuron, two_layer
 from core.numerics import sigmoid
@@ -42,17 +43,8 @@ def test_stepped_records_match_finite_differences(seed, mode, kind):
     rng = np.random.default_rng(100 + seed)
     net, ds = random_network(rng, kind), random_dataset(rng)
     e = Engine(net, ds, lr=0.3, mode=mode, example=None, batch_size=int(rng.integers(1, 4)))
-    for _ in range(3):
-        e.finish_backward()
-        p = e.current_pass
-        cols = list(p.indices)
-        shown = {s.param: float(s.value) for s in p.steps if s.kind == "param_grad"}
-        numeric = {c.name: c.numeric for c in
-                   gradient_check(e.network.copy(), ds.X[:, cols], ds.Y[:, cols])}
-        assert shown.keys() == numeric.keys()
-        for name in shown:
-            assert shown[name] == pytest.approx(numeric[name], abs=1e-8, rel=1e-6), name
-        e.apply_update()
+    assert_shown_gradients_match(
+        e, 3, lambda g, n: g == pytest.approx(n, abs=1e-8, rel=1e-6))
 
 
 def test_sigmoid_is_stable_at_extremes():

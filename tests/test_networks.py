@@ -5,6 +5,7 @@ import itertools
 
 import numpy as np
 import pytest
+from conftest import assert_shown_gradients_match
 
 from core import Engine, NetworkSpec, SetupError, from_points, gate, gradient_check
 from core.setup import parse_network
@@ -45,17 +46,7 @@ def test_stepped_records_match_finite_differences(shape, act, loss):
     """The gradients the learner is shown, one pass at a time."""
     net, ds = random_case(7, shape, act, loss)
     e = Engine(net, ds, lr=0.2, mode="minibatch", batch_size=2)
-    for _ in range(2):
-        e.finish_backward()
-        p = e.current_pass
-        cols = list(p.indices)
-        shown = {s.param: float(s.value) for s in p.steps if s.kind == "param_grad"}
-        numeric = {c.name: c.numeric for c in
-                   gradient_check(e.network.copy(), ds.X[:, cols], ds.Y[:, cols])}
-        assert shown.keys() == numeric.keys()
-        for name, g in shown.items():
-            assert _close(g, numeric[name]), name
-        e.apply_update()
+    assert_shown_gradients_match(e, 2, _close)
 
 
 @pytest.mark.parametrize("mode,kw", [("batch", {}), ("single", {"example": None}),

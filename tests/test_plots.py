@@ -4,7 +4,7 @@ import math
 
 import numpy as np
 import pytest
-from conftest import show_widget
+from conftest import run_comparison, show_widget
 from PySide6.QtCore import QPoint, Qt
 
 from core import Engine, feature_cross_neuron, gate, neuron
@@ -31,13 +31,6 @@ def _grad(net, X, Y, name):
 @pytest.fixture
 def session():
     return Session()
-
-
-def _compare(qtbot, w):
-    """Start a comparison and wait for it: it runs a slice at a time on a timer."""
-    with qtbot.waitSignal(w.compared, timeout=60000):
-        assert w.compare()
-    assert w.has_result and not w.running
 
 
 # ------------------------------------------------------------ decision boundary
@@ -362,7 +355,7 @@ def test_lr_comparison_equals_separate_runs(qtbot, session):
     w = show_widget(qtbot, LearningRateComparison(session), (900, 500))
     w.set_epochs(2000)
     assert w.lr_edit.text() == "5×10⁻¹⁰, 0.5, 5, 50"
-    _compare(qtbot, w)
+    run_comparison(qtbot, w)
     curves = w.curves()
     assert list(curves) == [5e-10, 0.5, 5.0, 50.0]
     for lr, y in curves.items():
@@ -379,7 +372,7 @@ def test_lr_comparison_flags_a_diverging_rate(qtbot):
     w = show_widget(qtbot, LearningRateComparison(s), (900, 500))
     w.set_learning_rates([0.5, 1e6])
     w.set_epochs(500)
-    _compare(qtbot, w)
+    run_comparison(qtbot, w)
     assert w.flags() == {1e6: "Diverging"}  # the status' own word, as the banner says
     for y in w.curves().values():
         assert np.all(np.isfinite(y))

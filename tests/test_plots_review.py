@@ -7,7 +7,7 @@ from importlib import resources
 
 import numpy as np
 import pytest
-from conftest import show_widget
+from conftest import run_comparison, show_widget
 from PySide6.QtCore import Qt
 
 from core import Engine, gate, neuron
@@ -28,11 +28,6 @@ from gui.session import Session
 
 BIAS_LESSON = {"dataset": "or", "mode": "single", "example": 0, "bias": True,
                "w1": 0.1, "w2": 0.6, "b": 0.0, "lr": 1.0}
-
-
-def _compare(qtbot, w):
-    with qtbot.waitSignal(w.compared, timeout=60000):
-        assert w.compare()
 
 
 # ------------------------------------------------ 1. the landscape's loss
@@ -144,7 +139,7 @@ def test_comparison_marked_out_of_date_with_one_click_refresh(qtbot):
     w = show_widget(qtbot, LearningRateComparison(s), (900, 500))
     w.set_learning_rates([0.5, 5])
     w.set_epochs(300)
-    _compare(qtbot, w)
+    run_comparison(qtbot, w)
     assert not w.out_of_date and not w.refresh_btn.isVisible()
     s.set_gate("xor")
     w.refresh()
@@ -191,7 +186,7 @@ def test_long_comparison_runs_without_blocking_and_cancels(qtbot):
     assert "cancelled" in w.message.text() and w.curves() == {}
     # and a short one still ends with its curves
     w.set_epochs(200)
-    _compare(qtbot, w)
+    run_comparison(qtbot, w)
     assert len(w.curves()) == 8 and not w.progress.isVisible()
 
 
@@ -219,7 +214,7 @@ def test_palette_recolours_and_classes_differ_by_shape(qtbot):
     lc = p.lr_compare
     lc.set_learning_rates([0.5, 5, 50])
     lc.set_epochs(100)
-    _compare(qtbot, lc)
+    run_comparison(qtbot, lc)
     p.set_palette("colorblind")
     pens = [it.opts["pen"] for it in lc._items if it.isVisible()]
     assert len({pen.style() for pen in pens}) == 3
@@ -311,7 +306,7 @@ def test_stuck_run_is_called_stuck_everywhere(qtbot):
     lc = p.lr_compare
     lc.set_learning_rates([1e6])
     lc.set_epochs(50)
-    _compare(qtbot, lc)
+    run_comparison(qtbot, lc)
     assert lc.flags() == {1e6: "Stuck"}
 
 
