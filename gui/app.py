@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import time
 
 
 def app_icon():
@@ -16,6 +17,7 @@ def app_icon():
 
 def run(screenshot: str | None = None, steps: int = 0, size=(1600, 1000),
         lesson: str | None = None) -> int:
+    from PySide6.QtCore import QEventLoop
     from PySide6.QtWidgets import QApplication
 
     from .main_window import MainWindow
@@ -39,11 +41,10 @@ def run(screenshot: str | None = None, steps: int = 0, size=(1600, 1000),
             win.session.step_forward()
         win.show()
         app.processEvents()
-        import time
-
         deadline = time.monotonic() + 30  # a lesson may start a comparison: show it done
         while win.plots.lr_compare.running and time.monotonic() < deadline:
-            app.processEvents()
+            # sleep until the comparison's timer fires rather than spin
+            app.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents)
         app.processEvents()
         if not win.grab().save(screenshot):
             print(f"neuron-lab: could not write {screenshot}", file=sys.stderr)
