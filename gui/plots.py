@@ -443,13 +443,13 @@ def _insert_gaps(x, y, gaps):
 def epoch_cost_words(eng) -> tuple[str, str, str]:
     """(title, axis label, legend) of what the loss curve plots, in the landscape's
     words: an epoch's cost is the mean of the losses its updates descended, each taken
-    before its own update. Titles stay short: a long one widens the plot."""
+    before its own update. Title and legend stay short: a long one widens the plot, or
+    is cut off in a narrow one."""
     if eng.mode == "batch":
-        return "Cost per epoch", "cost", f"cost of all {eng.dataset.m} examples"
+        return "Cost per epoch", "cost", f"all {eng.dataset.m} examples"
     if eng.mode == "single" and eng.example is not None:
-        return "L per epoch", "L", f"L of example {eng.example + 1}"
-    what = "losses" if eng.mode == "single" else "batch costs"
-    return "Cost per epoch", "cost", f"mean of the epoch's {what}"
+        return "L per epoch", "L", f"example {eng.example + 1}"
+    return "Cost per epoch", "cost", "mean over the epoch"
 
 
 class LossCurvePlot(LivePlot):
@@ -494,7 +494,9 @@ class LossCurvePlot(LivePlot):
         self.plot.scene().sigMouseClicked.connect(self._scene_clicked)
         self.plot.setToolTip("Drag or wheel to pan and zoom; double-click or Reset view to "
                              "follow the curve again")
-        self.legend = pi.addLegend(offset=(-10, 10), labelTextColor=INK,
+        # close to the corner: the plot is about 150 px wide in a 1024 px window, and the
+        # view box cuts off what sticks out
+        self.legend = pi.addLegend(offset=(-2, 8), labelTextColor=INK,
                                    brush=pg.mkBrush(255, 255, 255, 200))
         self.iter_curve = pg.PlotDataItem(pen=_pen(QColor(120, 160, 220), 1), connect="finite",
                                           name="loss per step")

@@ -382,9 +382,14 @@ def test_the_loss_curve_names_the_loss_the_landscape_names(win, qtbot):
                         + [label.text for _, label in legend.items])
 
     win.start_lesson(lesson(win, "bias"))  # one example: x = (0, 0)
-    assert "L per epoch" in said() and "L of example 1" in said()
+    assert "L per epoch" in said() and "example 1" in said()
     win.start_lesson(lesson(win, "batch"))
-    assert "Cost per epoch" in said() and "cost of all 4 examples" in said()
+    assert "Cost per epoch" in said() and "all 4 examples" in said()
+    legend = win.plots.loss.legend  # whole, inside its plot, at the narrowest window
+    win.resize(1024, 700)
+    QApplication.processEvents()
+    assert win.plots.loss.plot.getPlotItem().vb.sceneBoundingRect().contains(
+        legend.sceneBoundingRect())
 
 
 def test_slow_drawing_does_not_slow_full_speed_training(win):
