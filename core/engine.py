@@ -26,7 +26,7 @@ from .datasets import Dataset
 from .fastpath import SATURATED_Z, movable_columns, train_epochs
 from .history import CostHistory, PassHistory
 from .network import Linear, Network, neuron
-from .steps import BACKWARD, FORWARD, UPDATE, Pass, Step, build_pass
+from .steps import BACKWARD, FORWARD, STRIDES, UPDATE, Pass, Step, build_pass, stops
 from .watch import NON_FINITE, OK, Status, Watch
 
 MODES = ("single", "minibatch", "batch")
@@ -52,6 +52,12 @@ class Book:
     watch: Watch = Watch()
     closed_cost: float = math.nan  # the cost of the epoch this pass closed, if it did
     closed_test: float = math.nan  # and the test cost after it, if there is a test set
+
+
+def check_stride(by) -> str:
+    if by not in STRIDES:
+        raise EngineError(f"unknown stride {by!r}; choose one of {', '.join(STRIDES)}")
+    return by
 
 
 def check_lr(lr) -> float:
@@ -385,25 +391,31 @@ class Engine:
                                 n_iteration_costs=len(self.iteration_costs))
 
     # ---------------------------------------------------------------- stepping
-    def step_forward(self) -> Step | None:
-        """Reveal one micro-step; after a finished pass, start the next."""
+    def step_forward(self, by: str = "step") -> Step | None:
+        """Reveal one micro-step (or, `by` "node", "layer" or "pass", the rest of the
+        current node, layer or phase: see steps.stops); after a finished pass, start
+        the next."""
+        check_stride(by)
         if self.status.kind == "non-finite":
             return None
         p = self._open_pass()
-        self.cursor += 1
+        self.cursor = next(n for n in stops(p, by) if n > self.cursor)
         self._sync()
         return p.steps[self.cursor - 1]
 
-    def step_back(self) -> Step | None:
-        """Undo one micro-step exactly; at a pass's start, go back into the previous one."""
-        if self.cursor <= 1 and self._history:
-            # a pass's first step came straight after the previous pass's end
+    def step_back(self, by: str = "step") -> Step | None:
+        """Undo one micro-step (or stride `by`) exactly; at a pass's start, go back into
+        the previous one."""
+        check_stride(by)
+        earlier = [0] + [n for n in stops(self.current_pass, by) if n < self.cursor]
+        if earlier[-1] == 0 and self._history:
+            # a pass's first stride came straight after the previous pass's end
             self._pass, self._pass_book = self._history.pop()
             self.cursor = len(self._pass.steps)
         elif self.cursor == 0:
             return None
         else:
-            self.cursor -= 1
+            self.cursor = earlier[-1]
         self._sync()
         return self.current_step
 

@@ -16,6 +16,7 @@ from .ops import FeatureCross, Linear
 from .symbols import render
 
 FORWARD, BACKWARD, UPDATE = "forward", "backward", "update"
+STRIDES = ("step", "node", "layer", "pass")  # how far one press of Step forward goes
 
 
 @dataclass(frozen=True, eq=False)
@@ -32,6 +33,8 @@ class Step:
     param: str | None = None  # parameter name for param_grad and update steps
     old: float | None = None  # update steps: value before
     index: int = 0  # position in its pass
+    layer: int = -1  # the layer it belongs to (-1: the feature map; depth: the loss)
+    unit: int = 0  # the unit of that layer (for a hop back to a previous layer: that unit)
 
     def text(self, digits: int = 3, max_items: int | None = None) -> list[str]:
         """The explanation with numbers at `digits` decimals; vectors longer than
@@ -105,7 +108,7 @@ def build_pass(net: Network, X, Y, indices, lr: float) -> Pass:
         A = Xb
         if net.feature_cross:
             A = net.features(Xb)
-            add(phase=FORWARD, kind="feature", target="node:x3", symbol="x₃", value=A[2].copy(),
+            add(phase=FORWARD, kind="feature", target="node:x3", layer=-1, symbol="x₃", value=A[2].copy(),
                 lines=(FeatureCross.forward_line(Xb, A),))
         acts, zs = [A], []
         for l, (lin, act) in enumerate(zip(net.linears, net.activations)):
@@ -118,7 +121,7 @@ def build_pass(net: Network, X, Y, indices, lr: float) -> Pass:
                     xs = net.a_prev_symbol(l, j)
                     prod = lin.W[i, j] * A[j]
                     terms.append(f"{slot.symbol}{xs}")
-                    add(phase=FORWARD, kind="product", target=f"edge:{slot.name}",
+                    add(phase=FORWARD, kind="product", target=f"edge:{slot.name}", layer=l, unit=i,
                         symbol=f"{slot.symbol}{xs}", value=prod, param=slot.name,
                         lines=((Linear.product_line(slot.symbol, xs, x_spec),
                                 (lin.W[i, j], A[j], prod)),))
@@ -126,6 +129,7 @@ def build_pass(net: Network, X, Y, indices, lr: float) -> Pass:
                     slot = _slot(net, l, "b", i, 0)
                     terms.append(slot.symbol)
                     add(phase=FORWARD, kind="bias", target=f"edge:{slot.name}", symbol=slot.symbol,
+                        layer=l, unit=i,
                         value=np.full(m, lin.b[i, 0]), param=slot.name,
                         lines=((Linear.bias_line(slot.symbol, m), (lin.b[i, 0],)),))
                 zsym = net.z_symbol(l, i)
@@ -133,11 +137,13 @@ def build_pass(net: Network, X, Y, indices, lr: float) -> Pass:
                 if lin.b is not None:
                     vals.append(np.full(m, lin.b[i, 0]) if m > 1 else lin.b[i, 0])
                 add(phase=FORWARD, kind="linear", target=f"node:{net.z_id(l, i)}", symbol=zsym,
+                    layer=l, unit=i,
                     value=Z[i].copy(), lines=Linear.sum_lines(zsym, terms, vals, Z[i]))
             Acur = act.forward(Z)
             for i in range(lin.units):
                 asym, zsym = net.a_symbol(l, i), net.z_symbol(l, i)
                 add(phase=FORWARD, kind="activation", target=f"node:{net.a_id(l, i)}", symbol=asym,
+                    layer=l, unit=i,
                     value=Acur[i].copy(), lines=act.forward_lines(asym, zsym, Z[i], Acur[i]))
             zs.append(Z)
             acts.append(Acur)
@@ -147,17 +153,19 @@ def build_pass(net: Network, X, Y, indices, lr: float) -> Pass:
         losses = loss.losses(Yb, Yhat, zs[-1])
         cost = float(np.sum(losses)) / m
         add(phase=FORWARD, kind="loss", target="node:loss", symbol=Lsym, value=np.float64(cost),
+            layer=net.depth,
             per_example=losses[0].copy(), lines=loss.loss_lines(m, Yb, Yhat, losses[0], cost))
         n_forward = len(steps)
 
         # ---------------- backward ----------------
-        add(phase=BACKWARD, kind="seed", target="node:loss", symbol=f"{d}{Lsym}",
+        add(phase=BACKWARD, kind="seed", target="node:loss", symbol=f"{d}{Lsym}", layer=net.depth,
             value=np.float64(1.0),
             lines=((f"{d}{Lsym} = 1: the first upstream gradient", ()),))
         out = net.depth - 1
         if loss.via_yhat:  # the hop ŷ → L, then σ's local gradient as for any unit
             local = loss.d_yhat(Yb, Yhat) / m
             add(phase=BACKWARD, kind="hop", target="edge:y_hat->loss", symbol=f"{d}ŷ",
+                layer=net.depth,
                 value=local[0].copy(), upstream=np.float64(1.0), local=local[0].copy(),
                 lines=((f"upstream gradient {d}{Lsym} = 1", ()),
                        loss.d_yhat_line(m, Yb, Yhat, local),
@@ -174,6 +182,7 @@ def build_pass(net: Network, X, Y, indices, lr: float) -> Pass:
             if dA is None:
                 dZ = dZ_out
                 add(phase=BACKWARD, kind="hop", target=f"edge:{net.z_id(l, 0)}->{net.a_id(l, 0)}",
+                    layer=l,
                     symbol=f"{d}{zsym}", value=dZ[0].copy(), upstream=np.float64(1.0),
                     local=dZ[0].copy(), lines=loss.dz_lines(m, zsym, Yb, Yhat, dZ))
             else:
@@ -181,7 +190,7 @@ def build_pass(net: Network, X, Y, indices, lr: float) -> Pass:
                 dZ = dA * loc
             for i in range(lin.units if dA is not None else 0):
                 asym, zsym = net.a_symbol(l, i), net.z_symbol(l, i)
-                add(phase=BACKWARD, kind="hop",
+                add(phase=BACKWARD, kind="hop", layer=l, unit=i,
                     target=f"edge:{net.z_id(l, i)}->{net.a_id(l, i)}", symbol=f"{d}{zsym}",
                     value=dZ[i].copy(), upstream=dA[i].copy(), local=loc[i].copy(),
                     lines=((f"upstream gradient {d}{asym} = {{0}}", (dA[i],)),
@@ -195,13 +204,15 @@ def build_pass(net: Network, X, Y, indices, lr: float) -> Pass:
                     per = dZ[i] * A_prev[j]
                     g = float(np.sum(per))
                     grads[slot.name] = g
-                    add(**_grad_step(d, zsym, slot, xs, dZ[i], A_prev[j], per, g, single))
+                    add(**_grad_step(d, zsym, slot, xs, dZ[i], A_prev[j], per, g, single),
+                        layer=l, unit=i)
                 if lin.b is not None:
                     slot = _slot(net, l, "b", i, 0)
                     per = dZ[i].copy()
                     g = float(np.sum(per))
                     grads[slot.name] = g
-                    add(**_grad_step(d, zsym, slot, None, dZ[i], np.ones(m), per, g, single))
+                    add(**_grad_step(d, zsym, slot, None, dZ[i], np.ones(m), per, g, single),
+                        layer=l, unit=i)
             if l > 0:
                 dA_prev = lin.W.T @ dZ
                 for j in range(lin.fan_in):
@@ -217,7 +228,7 @@ def build_pass(net: Network, X, Y, indices, lr: float) -> Pass:
                     else:
                         lines = (Linear.sum_over_units_line(d, asym, j, dA_prev[j]),)
                         up, lo = dZ.copy(), lin.W[:, j].copy()
-                    add(phase=BACKWARD, kind="hop",
+                    add(phase=BACKWARD, kind="hop", layer=l, unit=j,
                         target=f"edge:{net.a_id(l - 1, j)}->{net.z_id(l, 0)}", symbol=f"{d}{asym}",
                         value=dA_prev[j].copy(), upstream=up, local=lo, lines=lines)
                 dA = dA_prev
@@ -234,6 +245,7 @@ def build_pass(net: Network, X, Y, indices, lr: float) -> Pass:
             new = old - lr * g
             arr[slot.index] = new
             add(phase=UPDATE, kind="update", target=f"param:{slot.name}", symbol=slot.symbol,
+                layer=slot.layer, unit=slot.index[0],
                 value=np.float64(new), param=slot.name, old=old,
                 lines=((f"{slot.symbol} ← {slot.symbol} − α · {d}{slot.symbol}", ()),
                        (f"{slot.symbol} = {{0}} − {{1:i}} × {{2:p}} = {{3}}", (old, lr, g, new))))
@@ -244,6 +256,41 @@ def build_pass(net: Network, X, Y, indices, lr: float) -> Pass:
     return Pass(indices=idx, state_before=before, state_after=after, steps=steps, cost=cost,
                 y_hat=Yhat[0].copy(), grads=grads, params_before=net.values(), lr=lr,
                 n_forward=n_forward, n_backward=n_backward, finite=finite)
+
+
+def _group(step: Step, by: str):
+    """Which stride of kind `by` a record belongs to: consecutive records of one
+    group are revealed together."""
+    if by == "pass":  # the forward pass, the backward pass, the update
+        return step.phase
+    if by == "layer":
+        return (step.phase, step.layer)
+    # by node: the products, bias and sum of a unit are its z; each activation on its own;
+    # backward: a unit's ∂z, its parameters' gradients, each ∂a sent back; updates per unit
+    if step.phase == FORWARD:
+        part = "z" if step.kind in ("product", "bias", "linear") else step.kind
+    elif step.kind == "seed" or step.target == "edge:y_hat->loss":
+        part = "loss"
+    elif step.kind == "hop" and step.target.startswith("edge:z"):
+        part = "dz"
+    elif step.kind == "hop":
+        part = "da"
+    else:
+        part = step.kind
+    return (step.phase, part, step.layer, step.unit)
+
+
+def stops(p: Pass, by: str = "step") -> list[int]:
+    """The cursor positions (1 … len(p.steps)) at which a stride of kind `by`
+    ends: every record for "step"; the last record of each node, layer or
+    phase ("pass") otherwise."""
+    if by not in STRIDES:
+        raise ValueError(f"unknown stride {by!r}; choose one of {', '.join(STRIDES)}")
+    steps = p.steps
+    if by == "step":
+        return list(range(1, len(steps) + 1))
+    keys = [_group(s, by) for s in steps]
+    return [i + 1 for i in range(len(steps)) if i + 1 == len(steps) or keys[i + 1] != keys[i]]
 
 
 def _slot(net: Network, layer: int, kind: str, i: int, j: int):
