@@ -226,4 +226,16 @@ class NetworkSpec:
         return net
 
 
-__all__ = ["INITS", "NetworkSpec", "SetupError", "parse_network"]
+def spec_of(net: Network) -> NetworkSpec:
+    """The spec that builds `net` as it is now (its current values as the start)."""
+    if net.depth == 1:
+        kind = CROSS if net.feature_cross else NEURON
+    else:
+        kind = (INPUTS, *(lin.units for lin in net.linears))
+    init = "tutorial" if not isinstance(kind, tuple) or kind in TUTORIAL else "xavier"
+    activation = net.activation.name if net.depth > 1 else "sigmoid"
+    return NetworkSpec(network=kind, bias=net.has_bias, activation=activation,
+                       loss=net.loss.name, init=init, params=net.values())
+
+
+__all__ = ["INITS", "NetworkSpec", "SetupError", "parse_network", "spec_of"]

@@ -8,16 +8,20 @@ a message for the learner, so no traceback reaches them.
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass, replace
 
 from PySide6.QtCore import QObject, Signal, Slot
 
-from core import Engine, datasets, network
+from core import Engine, datasets
 from core.datasets import DatasetError
 from core.engine import EngineError
 from core.network import NetworkError
+from core.setup import NetworkSpec, SetupError, spec_of
 
 START = {"w1": 0.1, "w2": 0.6, "b": 0.0}  # the tutorial's starting point
 START_LR = 1.0
+GATE_KEYS = tuple(datasets.GATES)
+NEURON_KEYS = ("w1", "w2", "b")  # a lesson may set the single neuron's parameters by name
 
 
 def tutorial_engine(bias: bool = True) -> Engine:
@@ -25,8 +29,24 @@ def tutorial_engine(bias: bool = True) -> Engine:
 
     The bias is on at launch (the tutorial's figures with b); the switch turns it
     off for the tutorial's first, bias-less neuron."""
-    return Engine(network.neuron((START["w1"], START["w2"]), START["b"] if bias else None),
-                  datasets.gate("or"), lr=START_LR, mode="single", example=0)
+    return Engine(NetworkSpec(bias=bias).build(), datasets.gate("or"), lr=START_LR,
+                  mode="single", example=0)
+
+
+@dataclass(frozen=True)
+class DataChoice:
+    """Where the training points came from: a gate, a generated shape, or the learner's
+    hand (kind "custom"), and the part held out as a test set."""
+
+    kind: str = "or"
+    points: int = datasets.DEFAULT_POINTS
+    noise: float | None = None
+    seed: int = 0
+    test_fraction: float = 0.0
+
+    @property
+    def generated(self) -> bool:
+        return self.kind in datasets.GENERATED_TITLES
 
 
 class Session(QObject):
@@ -36,20 +56,34 @@ class Session(QObject):
     trained = Signal()  # epochs ran on the fast path
     setupChanged = Signal()  # dataset, mode, bias or learning rate
     datasetChanged = Signal()
+    networkChanged = Signal()  # another network: other parameters, another diagram
     problem = Signal(str)  # a message for the learner (bad input, divergence)
     train_seconds = 0.0  # how long the last train() took in the engine
 
     def __init__(self, engine: Engine | None = None, parent=None):
         super().__init__(parent)
         self.engine = engine if engine is not None else tutorial_engine()
-        self.start_values = dict(START)
-        self._bias = self.engine.network.has_bias
+        # what Reset returns to: the network as it starts (its starting parameters)
+        self.spec = spec_of(self.engine.network)
+        self.data = DataChoice(kind=self._kind_of(self.engine.dataset))
+
+    @staticmethod
+    def _kind_of(ds) -> str:
+        for key, title in datasets.GATE_TITLES.items():
+            if ds.name == title:
+                return key
+        return "custom"
+
+    @property
+    def start_values(self) -> dict[str, float]:
+        """The starting value of every parameter (what Reset gives)."""
+        return self.spec.build().values()
 
     # ------------------------------------------------------------ helpers
     def _guard(self, fn, *args):
         try:
             return fn(*args), True
-        except (EngineError, DatasetError, NetworkError, ValueError) as exc:
+        except (EngineError, DatasetError, NetworkError, SetupError, ValueError) as exc:
             self.problem.emit(str(exc))
             return None, False
 
@@ -109,40 +143,53 @@ class Session(QObject):
 
     @Slot()
     def reset(self):
-        """The starting parameters, epoch 0, keeping dataset, mode, bias and α."""
-        v = self.start_values
-        net = network.neuron((v["w1"], v["w2"]), v["b"] if self._bias else None)
-        self.engine.reset(net)
+        """The starting parameters, epoch 0, keeping network, dataset, mode and α."""
+        self.engine.reset(self.spec.build())
         self.parametersChanged.emit()
         self.stepped.emit()
 
     def apply_setup(self, setup: dict):
-        """Start afresh from a lesson's setup (dataset, mode, bias, parameters, α)."""
+        """Start afresh from a lesson's setup: network, data, mode, parameters, α.
+
+        Keys (all optional): network, bias, activation, loss, init, seed, params (a dict
+        by parameter name; w1, w2 and b may also be given on their own), dataset (a gate
+        or a generated shape), points, noise, data_seed, test_fraction, mode, example,
+        batch_size, lr. Nothing changes unless all of them are valid."""
         bias = bool(setup.get("bias", True))
-        start = {"w1": float(setup.get("w1", START["w1"])),
-                 "w2": float(setup.get("w2", START["w2"])), "b": float(setup.get("b", 0.0))}
+        params = {k: float(setup[k]) for k in NEURON_KEYS if k in setup
+                  and (bias or k != "b")}
+        params.update(setup.get("params") or {})
         mode = setup.get("mode", "single")
         example = setup.get("example", 0) if mode == "single" else None
+        data = DataChoice(kind=str(setup.get("dataset", "or")).lower(),
+                          points=setup.get("points", datasets.DEFAULT_POINTS),
+                          noise=setup.get("noise"), seed=setup.get("data_seed", 0),
+                          test_fraction=setup.get("test_fraction", 0.0))
 
         def build():  # a whole new engine, swapped in only if every setting is valid
-            return Engine(network.neuron((start["w1"], start["w2"]), start["b"] if bias else None),
-                          datasets.gate(setup.get("dataset", "or")),
-                          lr=float(setup.get("lr", START_LR)), mode=mode, example=example,
-                          batch_size=int(setup.get("batch_size", self.engine.batch_size)))
+            spec = NetworkSpec(network=setup.get("network", "neuron"), bias=bias,
+                               activation=setup.get("activation", "sigmoid"),
+                               loss=setup.get("loss", "mse"), init=setup.get("init", "tutorial"),
+                               seed=setup.get("seed", 0), params=params)
+            train, test = self._make_data(data)
+            engine = Engine(spec.build(), train, lr=float(setup.get("lr", START_LR)),
+                            mode=mode, example=example,
+                            batch_size=int(setup.get("batch_size", self.engine.batch_size)),
+                            test_set=test)
+            return engine, spec
 
-        engine, ok = self._guard(build)
+        made, ok = self._guard(build)
         if ok:
-            self.engine = engine
-            self._bias = bias
-            self.start_values = start
-        for sig in (self.datasetChanged, self.setupChanged, self.parametersChanged,
-                    self.stepped):
+            self.engine, self.spec = made
+            self.data = data
+        for sig in (self.networkChanged, self.datasetChanged, self.setupChanged,
+                    self.parametersChanged, self.stepped):
             sig.emit()
 
     # ------------------------------------------------------------ settings
     def set_parameter(self, name: str, value: float):
-        if name == "b" and not self._bias:
-            return
+        if name not in self.engine.parameters():
+            return  # e.g. b with the bias off: nothing to set
         if self.engine.parameters().get(name) == value:
             return  # equality guard: no feedback loop between slider and spin box
         _, ok = self._guard(self.engine.set_parameter, name, value)
@@ -163,39 +210,88 @@ class Session(QObject):
             self.stepped.emit()
 
     def set_bias(self, on: bool):
-        if on == self._bias:
+        """Biases on or off, keeping the weights as they are (a new bias starts at 0, as
+        in the tutorial)."""
+        if on == self.bias:
             return
-        self.engine.settle()
-        p = self.engine.parameters()
-        b = 0.0 if on else None  # the tutorial starts the bias at zero
-
-        def rebuild():
-            self.engine.set_network(network.neuron((p["w1"], p["w2"]), b))
-
-        _, ok = self._guard(rebuild)
-        if not ok:  # e.g. weights that overflowed: the switch stays as it was
-            self.setupChanged.emit()
-            return
-        self._bias = on
-        self.setupChanged.emit()
-        self.parametersChanged.emit()
-        self.stepped.emit()
+        self.set_network(self.spec.replace(bias=bool(on)), keep=True)
 
     @property
     def bias(self) -> bool:
-        return self._bias
+        return self.engine.network.has_bias
+
+    def set_network(self, spec: NetworkSpec, keep: bool = False) -> bool:
+        """Another network (or the same one with another loss, activation, start…): it
+        becomes what Reset returns to. `keep`: carry over the current value of every
+        parameter the new network also has (a loss or a bias switched, say).
+        False, with a message, if it cannot be built; nothing changes then."""
+        self.engine.settle()
+        current = self.engine.parameters()
+
+        def build():
+            net = spec.build()
+            if keep:
+                for name, v in current.items():
+                    if name in net.values():
+                        net.set(name, v)
+            self.engine.set_network(net)
+
+        _, ok = self._guard(build)
+        if ok:
+            self.spec = spec
+            self.networkChanged.emit()
+            self.parametersChanged.emit()
+        self.setupChanged.emit()  # a refused switch puts its control back
+        self.stepped.emit()
+        return ok
+
+    # ------------------------------------------------------------ data
+    @staticmethod
+    def _make_data(data: DataChoice):
+        """(training set, test set or None) for a choice of data."""
+        if data.generated:
+            ds = datasets.generated(data.kind, data.points, data.noise, data.seed)
+        elif data.kind in GATE_KEYS:
+            ds = datasets.gate(data.kind)
+        else:
+            raise DatasetError(f"unknown dataset {data.kind!r}; choose a gate "
+                               f"({', '.join(GATE_KEYS)}) or a shape "
+                               f"({', '.join(datasets.GENERATED_TITLES)})")
+        return datasets.split(ds, data.test_fraction, data.seed)
+
+    def set_data(self, data: DataChoice) -> bool:
+        """A gate or a generated set, split into training and test points as asked."""
+        made, ok = self._guard(self._make_data, data)
+        if ok:
+            train, test = made
+
+            def swap():
+                self.engine.set_dataset(train)
+                self.engine.set_test_set(test)
+
+            _, ok = self._guard(swap)
+        if ok:
+            self.data = data
+            self.datasetChanged.emit()
+            self.setupChanged.emit()
+            self.stepped.emit()
+        return ok
+
+    def set_data_option(self, **changes) -> bool:
+        """Change one setting of the current data (points, noise, seed, test fraction)."""
+        return self.set_data(replace(self.data, **changes))
 
     def set_dataset(self, dataset):
+        """Train on `dataset` (points placed by hand, or edited); a test set is kept."""
         _, ok = self._guard(self.engine.set_dataset, dataset)
         if ok:
+            self.data = replace(self.data, kind=self._kind_of(dataset))
             self.datasetChanged.emit()
             self.setupChanged.emit()
             self.stepped.emit()
 
     def set_gate(self, name: str):
-        ds, ok = self._guard(datasets.gate, name)
-        if ok:
-            self.set_dataset(ds)
+        self.set_data(DataChoice(kind=str(name).lower()))
 
     def add_point(self, x1: float, x2: float, y: int):
         ds, ok = self._guard(self.engine.dataset.with_point, x1, x2, y)
