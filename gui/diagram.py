@@ -515,6 +515,8 @@ class DiagramView(QGraphicsView):
         """Show the engine's state: texts, colours, visibility; the scene is rebuilt
         only when its structure changed."""
         e = self.session.engine
+        if e.network.depth != 1 or e.network.feature_cross:
+            return  # another network: the window shows the network diagram instead
         n = len(e.indices)
         structure = (e.network.has_bias, n, self._digits, self._palette, e.dataset)
         if structure != self._structure:

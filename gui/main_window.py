@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.datasets import GATE_TITLES, from_points
+from core.datasets import GENERATED_TITLES, from_points
 from core.symbols import fmt, fmt_rate
 
 from .controls import (
@@ -42,8 +42,10 @@ from .controls import (
     auto_span,
 )
 from .diagram import DiagramView
+from .setup_panel import DataPanel, NetworkPanel
 from .explain import ExplanationPanel
 from .labels import Readout
+from .session import DataChoice
 from .lessons import LessonError, load_lessons
 from .plots import PlotsPanel
 from .session import Session
@@ -95,6 +97,12 @@ WELCOME = (
     "back. <b>F</b> and <b>B</b> finish the forward and backward pass, <b>U</b> applies the "
     "update, <b>Space</b> plays. <a href='lesson:first'>Start the first lesson</a> · "
     "<a href='hide'>Hide</a>")
+MAX_SLIDERS = 4  # more parameters than this: one slider for the parameter picked
+STRIDE_NAMES = (("one computation", "step"), ("node", "node"), ("layer", "layer"),
+                ("phase", "pass"))
+BIAS_TEXT = "Bias b (the tutorial starts without one)"
+
+EXAMPLE_LIST_MAX = 1000
 FRAME_MS = 16  # redraw at display rate, whatever the training speed
 FRAME_BUDGET_S = 0.008  # full speed: train for at most this long per frame
 
@@ -198,6 +206,7 @@ class MainWindow(QMainWindow):
         s.trained.connect(self._sync_from_engine)
         s.setupChanged.connect(self._sync_from_engine)
         s.datasetChanged.connect(self._sync_dataset)
+        s.networkChanged.connect(self._network_changed)
         s.problem.connect(self.show_problem)
         self.diagram.parameterClicked.connect(self.select_parameter)
         self._sync_dataset()
@@ -403,6 +412,16 @@ class MainWindow(QMainWindow):
             self.speed.addItem(label)
         self.speed.setCurrentIndex(DEFAULT_SPEED)
         form.addRow("Speed", self.speed)
+        self.stride = QComboBox()
+        self.stride.setAccessibleName("step by")
+        self.stride.setToolTip("How far Step forward and Step back go: one computation, a "
+                               "whole node (unit), a whole layer, or a whole phase (forward "
+                               "pass, backward pass, update)")
+        for label, key in STRIDE_NAMES:
+            self.stride.addItem(label, key)
+        self.stride.activated.connect(
+            lambda i: self.session.set_stride(self.stride.itemData(i)))
+        form.addRow("Step by", self.stride)
         self.stop_at = SaysWhySpinBox("Stop at epoch")
         self.stop_at.setGroupSeparatorShown(True)
         self.stop_at.setKeyboardTracking(False)  # the value counts once typed, not per digit
@@ -417,12 +436,19 @@ class MainWindow(QMainWindow):
 
         box = QGroupBox("Parameters")
         g = QVBoxLayout(box)
-        self.sliders = {n: ParameterSlider(n, sym) for n, sym in
-                        (("w1", "w₁"), ("w2", "w₂"), ("b", "b"))}
-        for sl in self.sliders.values():
-            sl.valueChanged.connect(self.session.set_parameter)
-            sl.slider.sliderReleased.connect(self._fit_spans)
-            g.addWidget(sl)
+        # a network with many parameters gets one slider, for the parameter picked here
+        # (or clicked on the diagram); a small one gets a slider each
+        self.param_pick = QComboBox()
+        self.param_pick.setAccessibleName("parameter")
+        self.param_pick.setToolTip("The parameter the slider below edits; clicking an edge "
+                                   "or a node of the diagram picks it too")
+        self.param_pick.activated.connect(
+            lambda i: self.select_parameter(self.param_pick.itemData(i)))
+        g.addWidget(self.param_pick)
+        self.slider_box = QVBoxLayout()
+        g.addLayout(self.slider_box)
+        self.sliders = {}
+        self._selected = None
         row = QHBoxLayout()
         row.addWidget(QLabel("Slider span"))
         self.span = QComboBox()
@@ -436,7 +462,7 @@ class MainWindow(QMainWindow):
         self.span.activated.connect(lambda _i: self._fit_spans(fresh=True))
         row.addWidget(self.span, 1)
         g.addLayout(row)
-        self.bias_box = QCheckBox("Bias b (the tutorial starts without one)")
+        self.bias_box = QCheckBox(BIAS_TEXT)
         self.bias_box.setAccessibleName("bias")
         self.bias_box.setToolTip("Add or remove the bias node b")
         self.bias_box.toggled.connect(self.session.set_bias)
@@ -449,20 +475,12 @@ class MainWindow(QMainWindow):
         g.addWidget(self.lr)
         lay.addWidget(box)
 
-        box = QGroupBox("Data and mode")
-        form = QFormLayout(box)
-        self.dataset = QComboBox()
-        self.dataset.setAccessibleName("dataset")
-        for key, title in GATE_TITLES.items():
-            self.dataset.addItem(f"{title} gate", key)
-        self.dataset.addItem("Your own points", "custom")
-        self.dataset.setItemData(self.dataset.count() - 1,
-                                 "Place points by clicking on the Decision boundary plot",
-                                 Qt.ItemDataRole.ToolTipRole)
-        self.dataset.setToolTip("The data set to learn; choose “Your own points” and click on "
-                                "the Decision boundary plot to place points")
+        self.network_panel = NetworkPanel(self.session)
+        lay.insertWidget(1, self.network_panel)  # after Step through, before Parameters
+        box = self.data_panel = DataPanel(self.session)
+        form = box.form
+        self.dataset = box.dataset
         self.dataset.activated.connect(self._dataset_chosen)
-        form.addRow("Dataset", self.dataset)
         self.mode = QComboBox()
         self.mode.setAccessibleName("mode")
         for label, key in (("One example", "single"), ("Mini-batch", "minibatch"),
@@ -485,8 +503,7 @@ class MainWindow(QMainWindow):
         self.focus.setToolTip("In a pass over several examples, show one example's values")
         self.focus.activated.connect(self._focus_chosen)
         form.addRow("Show", self.focus)
-        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        for combo in (self.dataset, self.mode, self.example, self.focus, self.speed):
+        for combo in (self.mode, self.example, self.focus, self.speed, self.stride):
             # a long entry elides in the closed box instead of pushing the panel wider
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
             combo.setMinimumContentsLength(10)
@@ -499,12 +516,13 @@ class MainWindow(QMainWindow):
             for w in panel.findChildren(cls):
                 w.setFocusPolicy(Qt.TabFocus)
         # after typing a value and pressing Enter, hand the keys back to the shortcuts
-        for edit in (*(sl.spin for sl in self.sliders.values()), self.lr.edit,
-                     self.stop_at, self.batch_size):
+        for edit in (self.lr.edit, self.stop_at, self.batch_size,
+                     *self.data_panel.generated_rows(), self.network_panel.seed):
             edit.editingFinished.connect(self._release_keyboard)
-        for box in (*(sl.spin for sl in self.sliders.values()), self.stop_at,
-                    self.batch_size):
+        for box in (self.stop_at, self.batch_size, self.data_panel.points,
+                    self.network_panel.seed):
             box.rejected.connect(self.show_problem)
+        self._make_sliders()
         # On a small screen the controls scroll rather than overlap or clip.
         scroll = QScrollArea()
         scroll.setWidget(panel)
@@ -552,7 +570,11 @@ class MainWindow(QMainWindow):
         with QSignalBlocker(self.mode), QSignalBlocker(self.example), \
                 QSignalBlocker(self.batch_size):
             self.mode.setCurrentIndex(self.mode.findData(e.mode))
-            self.example.setCurrentIndex(e.dataset.m if e.example is None else e.example)
+            ex = self.example.findData(-1 if e.example is None else e.example)
+            if ex < 0:  # an example past the list's end
+                self.example.addItem(f"{e.example + 1}", e.example)
+                ex = self.example.count() - 1
+            self.example.setCurrentIndex(ex)
             if self.batch_size.value() != e.batch_size:  # an equal set still repaints
                 self.batch_size.setValue(e.batch_size)
         self.example.setEnabled(e.mode == "single")
@@ -560,19 +582,83 @@ class MainWindow(QMainWindow):
         self._sync_focus()
         self._update_status()
 
-    @Slot(str)
-    def select_parameter(self, name: str):
-        """A parameter clicked on the diagram: the landscape slices along it and its
-        slider is marked, so the learner sees the same parameter everywhere."""
-        if name not in self.session.engine.parameters():
-            return  # the bias, switched off
-        self.plots.landscape.set_parameter_name(name)
+    def _make_sliders(self):
+        """Sliders made from the network's parameters: one each for a small network,
+        else one for the parameter picked (in the list above it, or on the diagram)."""
+        net = self.session.engine.network
+        slots = net.slots
+        with QSignalBlocker(self.param_pick):
+            self.param_pick.clear()
+            for slot in slots:
+                self.param_pick.addItem(slot.symbol, slot.name)
+        many = len(slots) > MAX_SLIDERS
+        self.param_pick.setVisible(many)
+        names = [s.name for s in slots]
+        if self._selected not in names:
+            self._selected = None
+        if many:
+            shown = [self._selected or names[0]]
+        else:
+            shown = [n for n in names] if net.has_bias else names + ["b"] * (net.depth == 1)
+        if list(self.sliders) != shown:
+            for sl in self.sliders.values():
+                self.slider_box.removeWidget(sl)
+                sl.deleteLater()
+            self.sliders = {}
+            symbols = {s.name: s.symbol for s in slots} | {"b": "b"}
+            for name in shown:
+                sl = ParameterSlider(name, symbols[name])
+                sl.valueChanged.connect(self.session.set_parameter)
+                sl.slider.sliderReleased.connect(self._fit_spans)
+                sl.spin.editingFinished.connect(self._release_keyboard)
+                sl.spin.rejected.connect(self.show_problem)
+                sl.slider.setFocusPolicy(Qt.TabFocus)
+                self.slider_box.addWidget(sl)
+                self.sliders[name] = sl
+        if many:
+            with QSignalBlocker(self.param_pick):
+                self.param_pick.setCurrentIndex(self.param_pick.findData(shown[0]))
+        self.bias_box.setText(BIAS_TEXT if net.depth == 1 and not net.feature_cross
+                              else "Biases (one per unit)")
+        self._mark_selected()
+
+    def _network_changed(self):
+        self._make_sliders()
+        # a big network stepped one computation at a time takes hundreds of presses
+        stride = "step" if self.session.engine.network.depth == 1 else "node"
+        self.session.set_stride(stride)
+        with QSignalBlocker(self.stride):
+            self.stride.setCurrentIndex(self.stride.findData(stride))
+
+    def _mark_selected(self):
         for n, sl in self.sliders.items():
             sl.label.setStyleSheet("font-weight: bold; text-decoration: underline"
-                                   if n == name else "")
-        symbol = self.sliders[name].label.text()
+                                   if n == self._selected else "")
+
+    @Slot(str)
+    def select_parameter(self, name: str):
+        """A parameter clicked on the diagram (or picked in the list): the landscape
+        slices along it and its slider is marked (or, in a big network, becomes the
+        slider), so the learner sees the same parameter everywhere."""
+        params = self.session.engine.parameters()
+        if name not in params:
+            return  # the bias, switched off
+        self._selected = name
+        self.plots.landscape.set_parameter_name(name)
+        if len(params) > MAX_SLIDERS:
+            self._make_sliders()
+            self.sliders[name].set_value(params[name])
+            self._fit_spans()
+        self._mark_selected()
+        for d in self._diagrams():
+            if hasattr(d, "set_selected"):
+                d.set_selected(name)
+        symbol = self.session.engine.network.slot(name).symbol
         self.statusBar().showMessage(f"{symbol} selected: the Loss landscape tab slices the "
                                      f"cost along {symbol}, and its slider is underlined.", 6000)
+
+    def _diagrams(self):
+        return [self.diagram]
 
     @Slot()
     def _fit_spans(self, fresh: bool = False):
@@ -583,7 +669,7 @@ class MainWindow(QMainWindow):
         chosen = self.span.currentData()
         if chosen is None:
             values = self.session.engine.parameters().values()
-            current = None if fresh else self.sliders["w1"].span
+            current = None if fresh else next(iter(self.sliders.values())).span
             # dragged to an end and let go: the span grows so the drag can go on
             at_end = any(sl.isEnabled() and sl.slider.value() in
                          (sl.slider.minimum(), sl.slider.maximum())
@@ -608,13 +694,13 @@ class MainWindow(QMainWindow):
     def _sync_dataset(self):
         ds = self.session.engine.dataset
         with QSignalBlocker(self.dataset), QSignalBlocker(self.example):
-            key = ds.name.lower() if ds.name.lower() in GATE_TITLES else "custom"
-            self.dataset.setCurrentIndex(self.dataset.findData(key))
+            self.dataset.setCurrentIndex(self.dataset.findData(self.session.data.kind))
             self.example.clear()
-            for i, (x1, x2, y) in enumerate(ds.points):
+            # a list of 10 000 examples helps nobody: the first ones, then cycling
+            for i, (x1, x2, y) in enumerate(ds.points[:EXAMPLE_LIST_MAX]):
                 x = fmt((x1, x2), 2, exact_int=True).strip("[]")
-                self.example.addItem(f"{i + 1}: x = ({x}), y = {y}")
-            self.example.addItem("Cycle through all")
+                self.example.addItem(f"{i + 1}: x = ({x}), y = {y}", i)
+            self.example.addItem("Cycle through all", -1)
         with QSignalBlocker(self.batch_size):  # a clamp here is no choice of the learner's
             self.batch_size.setMaximum(max(1, ds.m))
 
@@ -680,14 +766,18 @@ class MainWindow(QMainWindow):
             ds = self.session.engine.dataset
             if ds.name != "custom":
                 self.session.set_dataset(from_points(ds.points, name="custom"))
+        elif key in GENERATED_TITLES:  # a shape keeps the learner's size, seed and test part
+            d = self.session.data
+            self.session.set_data(DataChoice(kind=key, points=d.points, seed=d.seed,
+                                             test_fraction=d.test_fraction))
         else:
             self.session.set_gate(key)
 
     @Slot()
     def _mode_chosen(self, *_):
         mode = self.mode.currentData()
-        ex = self.example.currentIndex()
-        example = None if ex < 0 or ex >= self.session.engine.dataset.m else ex
+        ex = self.example.currentData()
+        example = None if ex is None or ex < 0 or ex >= self.session.engine.dataset.m else ex
         self.session.set_mode(mode, example, self.batch_size.value())
 
     @Slot(int)

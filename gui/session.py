@@ -14,7 +14,7 @@ from PySide6.QtCore import QObject, Signal, Slot
 
 from core import Engine, datasets
 from core.datasets import DatasetError
-from core.engine import EngineError
+from core.engine import EngineError, check_stride
 from core.network import NetworkError
 from core.setup import NetworkSpec, SetupError, spec_of
 
@@ -93,15 +93,22 @@ class Session(QObject):
             self.problem.emit(st.message)
 
     # ------------------------------------------------------------ stepping
+    stride = "step"  # how far Step forward / Step back go: see core.steps.STRIDES
+
+    def set_stride(self, by: str):
+        _, ok = self._guard(check_stride, by)
+        if ok:
+            self.stride = by
+
     @Slot()
     def step_forward(self):
-        self.engine.step_forward()
+        self.engine.step_forward(self.stride)
         self.stepped.emit()
         self._after_run()
 
     @Slot()
     def step_back(self):
-        self.engine.step_back()
+        self.engine.step_back(self.stride)
         self.stepped.emit()
 
     @Slot()
