@@ -40,6 +40,12 @@ def display_problem(environ=os.environ, platform=sys.platform,
 
 MIN_SIZE, MAX_SIZE = (320, 240), (7680, 4320)  # beyond 8K, Qt cannot allocate the picture
 MAX_STEPS = 100_000  # micro-steps before a screenshot; each one redraws the window
+MAX_EPOCHS = 1_000_000
+# set-up key (Session.apply_setup) ← command-line option
+SETUP_OPTIONS = (("network", "network"), ("activation", "activation"), ("loss", "loss"),
+                 ("init", "init"), ("seed", "seed"), ("dataset", "dataset"),
+                 ("points", "points"), ("noise", "noise"), ("data_seed", "data_seed"),
+                 ("test_fraction", "test_fraction"), ("mode", "mode"), ("lr", "lr"))
 
 
 class _Parser(argparse.ArgumentParser):
@@ -59,7 +65,40 @@ def parse_gui_args(argv):
     p.add_argument("--size", default="1600x1000", metavar="WxH",
                    help=f"window size, {MIN_SIZE[0]}x{MIN_SIZE[1]} to {MAX_SIZE[0]}x"
                         f"{MAX_SIZE[1]} (default 1600x1000)")
+    g = p.add_argument_group("the set-up (as in the window's Network and Data sections)")
+    g.add_argument("--network", help="neuron (default), cross, or layer sizes such as 2-3-1")
+    g.add_argument("--activation", choices=("sigmoid", "tanh", "relu"),
+                   help="the hidden units' activation")
+    g.add_argument("--loss", choices=("mse", "bce"), help="squared error or cross-entropy")
+    g.add_argument("--init", choices=("tutorial", "plain", "xavier", "he"),
+                   help="the starting parameters")
+    g.add_argument("--seed", type=int, help="the random start's seed")
+    g.add_argument("--dataset", help="a gate (or, and, nand, nor, xor) or a shape (blobs, "
+                                     "circles, moons, spiral)")
+    g.add_argument("--points", type=int, help="how many points a shape has")
+    g.add_argument("--noise", type=float, help="a shape's noise")
+    g.add_argument("--data-seed", type=int, help="a shape's seed")
+    g.add_argument("--test-fraction", type=float, help="the part held out as a test set")
+    g.add_argument("--mode", choices=("single", "minibatch", "batch"))
+    g.add_argument("--lr", type=float, help="the learning rate α")
+    g.add_argument("--by", choices=("step", "node", "layer", "pass"), default="step",
+                   help="with --steps: how far each step goes (default: one computation)")
+    g.add_argument("--epochs", type=int, default=0,
+                   help=f"with --screenshot: train this many epochs first (0 to {MAX_EPOCHS})")
     args = p.parse_args(argv)
+    if not 0 <= args.epochs <= MAX_EPOCHS:
+        p.error(f"--epochs must be between 0 and {MAX_EPOCHS}, got {args.epochs}")
+    args.setup = {key: getattr(args, attr) for key, attr in SETUP_OPTIONS
+                  if getattr(args, attr) is not None}
+    if args.setup and args.lesson:
+        p.error("--lesson sets up the window itself: give a lesson or set-up options, "
+                "not both")
+    if args.setup:
+        from gui.session import check_setup
+
+        problem = check_setup(args.setup)
+        if problem:
+            p.error(problem)
     if not 0 <= args.steps <= MAX_STEPS:
         p.error(f"--steps must be between 0 and {MAX_STEPS}, got {args.steps}")
     try:
@@ -88,7 +127,8 @@ def main(argv=None) -> int:
         return 1
     from gui.app import run
 
-    return run(screenshot=args.screenshot, steps=args.steps, size=args.size, lesson=args.lesson)
+    return run(screenshot=args.screenshot, steps=args.steps, size=args.size, lesson=args.lesson,
+               setup=args.setup, by=args.by, epochs=args.epochs)
 
 
 if __name__ == "__main__":

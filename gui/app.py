@@ -16,7 +16,8 @@ def app_icon():
 
 
 def run(screenshot: str | None = None, steps: int = 0, size=(1600, 1000),
-        lesson: str | None = None) -> int:
+        lesson: str | None = None, setup: dict | None = None, by: str = "step",
+        epochs: int = 0) -> int:
     from PySide6.QtCore import QEventLoop
     from PySide6.QtWidgets import QApplication
 
@@ -36,7 +37,12 @@ def run(screenshot: str | None = None, steps: int = 0, size=(1600, 1000),
             print(f"neuron-lab: no lesson {lesson!r}; the lessons are {ids}", file=sys.stderr)
             return 2
         win.start_lesson(found[0])
+    if setup:
+        win.session.apply_setup(setup)
     if screenshot:
+        if epochs:
+            win.session.train(epochs)
+        win.session.set_stride(by)
         for _ in range(steps):
             win.session.step_forward()
         win.show()

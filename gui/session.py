@@ -49,6 +49,35 @@ class DataChoice:
         return self.kind in datasets.GENERATED_TITLES
 
 
+def check_setup(setup: dict) -> str:
+    """What is wrong with a set-up (Session.apply_setup's keys), or "" if nothing."""
+    try:
+        _spec_of_setup(setup)
+        Session._make_data(_data_of_setup(setup))
+        Engine(lr=float(setup.get("lr", START_LR)), mode=setup.get("mode", "single"),
+               example=0 if setup.get("mode", "single") == "single" else None)
+    except (EngineError, DatasetError, NetworkError, SetupError, ValueError, TypeError) as exc:
+        return str(exc)
+    return ""
+
+
+def _spec_of_setup(setup: dict) -> NetworkSpec:
+    bias = bool(setup.get("bias", True))
+    params = {k: float(setup[k]) for k in NEURON_KEYS if k in setup and (bias or k != "b")}
+    params.update(setup.get("params") or {})
+    return NetworkSpec(network=setup.get("network", "neuron"), bias=bias,
+                       activation=setup.get("activation", "sigmoid"),
+                       loss=setup.get("loss", "mse"), init=setup.get("init", "tutorial"),
+                       seed=setup.get("seed", 0), params=params)
+
+
+def _data_of_setup(setup: dict) -> DataChoice:
+    return DataChoice(kind=str(setup.get("dataset", "or")).lower(),
+                      points=setup.get("points", datasets.DEFAULT_POINTS),
+                      noise=setup.get("noise"), seed=setup.get("data_seed", 0),
+                      test_fraction=setup.get("test_fraction", 0.0))
+
+
 class Session(QObject):
     # what changed, so that each view redraws only what it must
     stepped = Signal()  # the cursor moved (micro-step, pass, epoch)
@@ -162,22 +191,12 @@ class Session(QObject):
         by parameter name; w1, w2 and b may also be given on their own), dataset (a gate
         or a generated shape), points, noise, data_seed, test_fraction, mode, example,
         batch_size, lr. Nothing changes unless all of them are valid."""
-        bias = bool(setup.get("bias", True))
-        params = {k: float(setup[k]) for k in NEURON_KEYS if k in setup
-                  and (bias or k != "b")}
-        params.update(setup.get("params") or {})
         mode = setup.get("mode", "single")
         example = setup.get("example", 0) if mode == "single" else None
-        data = DataChoice(kind=str(setup.get("dataset", "or")).lower(),
-                          points=setup.get("points", datasets.DEFAULT_POINTS),
-                          noise=setup.get("noise"), seed=setup.get("data_seed", 0),
-                          test_fraction=setup.get("test_fraction", 0.0))
+        data = _data_of_setup(setup)
 
         def build():  # a whole new engine, swapped in only if every setting is valid
-            spec = NetworkSpec(network=setup.get("network", "neuron"), bias=bias,
-                               activation=setup.get("activation", "sigmoid"),
-                               loss=setup.get("loss", "mse"), init=setup.get("init", "tutorial"),
-                               seed=setup.get("seed", 0), params=params)
+            spec = _spec_of_setup(setup)
             train, test = self._make_data(data)
             engine = Engine(spec.build(), train, lr=float(setup.get("lr", START_LR)),
                             mode=mode, example=example,

@@ -43,3 +43,37 @@ def test_a_huge_screenshot_exits_2_without_starting_qt(tmp_path):
     assert r.returncode == 2 and not out.exists()
     assert r.stderr.strip().splitlines() == [
         "neuron-lab: error: --size must be between 320x240 and 7680x4320, got 50000x50000"]
+
+
+@pytest.mark.parametrize("argv,says", [
+    (["--network", "2-9-1"], "1 to 8 units"),
+    (["--network", "cross", "--activation", "tanh"], "no hidden activation"),
+    (["--network", "2-5-3-1", "--init", "tutorial"], "2-3-1 only"),
+    (["--dataset", "spirals"], "unknown dataset 'spirals'"),
+    (["--dataset", "moons", "--points", "0"], "number of points"),
+    (["--dataset", "moons", "--test-fraction", "1.5"], "test fraction"),
+    (["--lr", "-1"], "learning rate"),
+    (["--network", "2-3-1", "--lesson", "xor"], "not both"),
+    (["--epochs", "-3"], "--epochs"),
+])
+def test_a_bad_set_up_is_refused_in_one_line(argv, says, capsys):
+    with pytest.raises(SystemExit) as exc:
+        main.parse_gui_args(["--screenshot", "x.png", *argv])
+    assert exc.value.code == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and says in err[0]
+
+
+def test_a_set_up_reaches_the_window(qtbot):
+    """--network and the data options set the window up as its own controls would."""
+    from gui.main_window import MainWindow
+
+    args = main.parse_gui_args(["--network", "2-3-1", "--dataset", "xor", "--mode", "batch",
+                                "--init", "xavier", "--seed", "48"])
+    win = MainWindow()
+    qtbot.addWidget(win)
+    win.session.apply_setup(args.setup)
+    assert win.network_panel.network.currentData() == "2-3-1"
+    assert win.network_panel.seed.value() == 48
+    win.act_fwd_pass.trigger()
+    assert win.session.engine.current_pass.cost == pytest.approx(0.1292651, abs=5e-8)
