@@ -178,6 +178,8 @@ class Sigmoid(Activation):
                 (f"{asym} = {self.symbol}({{0}}) = {{1}}", (Z, A)))
 
     def local_line(self, asym, zsym, A, loc):
+        if np.size(A) > 1:  # a vector substituted twice would bury the result
+            return (f"local gradient ∂{asym}/∂{zsym} = {asym}(1 − {asym}) = {{0}}", (loc,))
         return (f"local gradient ∂{asym}/∂{zsym} = {asym}(1 − {asym}) = "
                 "{0}(1 − {0}) = {1}", (A, loc))
 
@@ -199,6 +201,8 @@ class Tanh(Activation):
                 (f"{asym} = {self.symbol}({{0}}) = {{1}}", (Z, A)))
 
     def local_line(self, asym, zsym, A, loc):
+        if np.size(A) > 1:
+            return (f"local gradient ∂{asym}/∂{zsym} = 1 − {asym}² = {{0}}", (loc,))
         return (f"local gradient ∂{asym}/∂{zsym} = 1 − {asym}² = 1 − {{0:p}}² = {{1}}",
                 (A, loc))
 
