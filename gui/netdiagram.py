@@ -20,7 +20,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from PySide6.QtCore import QEvent, QPointF, QRect, QRectF, Qt, Signal, Slot
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QRectF, Qt, Signal, Slot
 from PySide6.QtGui import (
     QColor,
     QFontMetricsF,
@@ -408,6 +408,7 @@ class NetworkDiagram(QGraphicsView):
         self._heat: dict[str, np.ndarray] = {}
         self._grid = None
         self._dirty = True
+        self._clicked = False
         self._hl_target: str | None = None
         self._nodes: dict = {}
         self._units: dict[str, UnitItem] = {}
@@ -550,6 +551,17 @@ class NetworkDiagram(QGraphicsView):
                 out.append((tag.key, tag.text(), rect, tag.px() * scale))
         return out
 
+    def anchor(self, key: str) -> QPoint:
+        """Where node or edge `key` is drawn (its centre, an edge's middle), in viewport
+        coordinates: for clicking and hovering it."""
+        if key in self._edges:
+            p = self._edges[key].point_at(0.5)
+        elif key in self._units or key in self._nodes:
+            p = (self._units.get(key) or self._nodes[key]).pos()
+        else:
+            raise KeyError(f"no node or edge {key!r}")
+        return self.mapFromScene(p)
+
     def parameter_at(self, pos) -> str | None:
         """The parameter drawn at `pos` (viewport coordinates): an edge's weight; a unit's
         bias (else its first incoming weight)."""
@@ -570,10 +582,18 @@ class NetworkDiagram(QGraphicsView):
     def mousePressEvent(self, event) -> None:
         name = self.parameter_at(event.position().toPoint())
         if name is not None and event.button() == Qt.MouseButton.LeftButton:
+            self._clicked = True
             self.parameterClicked.emit(name)
             event.accept()
             return
         super().mousePressEvent(event)
+
+    def mouseReleaseEvent(self, event) -> None:
+        if self._clicked:  # the press was ours: so is its release
+            self._clicked = False
+            event.accept()
+            return
+        super().mouseReleaseEvent(event)
 
     def mouseMoveEvent(self, event) -> None:
         pos = event.position().toPoint()
@@ -756,7 +776,7 @@ class NetworkDiagram(QGraphicsView):
                 x, rows = 8.0, rows + 1
             placed.append((tag, x, rows))
             x += tw + 16
-        line_h = self._legend[0].size()[1]
+        line_h = self._legend[0].size()[1] + 3
         y_leg = h - rows * line_h - 4
         for tag, x, row in placed:
             tag.setPos(x, y_leg + (row - 1) * line_h)
@@ -1198,7 +1218,7 @@ class NetworkDiagram(QGraphicsView):
         if self._selected is not None:
             for key, p in self._param_of.items():
                 if p == self._selected and key in prio:
-                    prio[key] = max(prio[key], 80 if key in self._edge_layer else 60)
+                    prio[key] = max(prio[key], 88 if key in self._edge_layer else 60)
         if self._hover is not None and self._hover in prio:
             prio[self._hover] = 90
         prio["step"] = 100 if labels["step"].text() else 0
@@ -1215,16 +1235,17 @@ class NetworkDiagram(QGraphicsView):
                 r = QRectF(x, y, tw, th)
                 if not bounds.contains(r):
                     continue
-                if any(r.intersects(p) for p in placed):
+                if any(r.adjusted(-2, -2, 2, 2).intersects(p) for p in placed):
                     continue
                 if any(r.intersects(n) for n in nodes if not n.isEmpty()):
                     continue
                 ok = r
                 break
-            if ok is None and key == "step":  # the current step always shows: last resort
+            if ok is None and prio[key] >= 80:  # what was asked for shows: last resort
                 for x, y in self._candidates(key, tw, th):
                     r = QRectF(x, y, tw, th)
-                    if bounds.contains(r) and not any(r.intersects(p) for p in placed):
+                    if bounds.contains(r) and not any(r.adjusted(-2, -2, 2, 2).intersects(p)
+                                                      for p in placed):
                         ok = r
                         break
             if ok is None:
@@ -1255,7 +1276,8 @@ class NetworkDiagram(QGraphicsView):
             for t in (0.5, 0.35, 0.65, 0.25, 0.75):
                 p = e.point_at(t)
                 out += [(p.x() - tw / 2, p.y() - th - 3), (p.x() - tw / 2, p.y() + 3)]
-            return out
+            return (out + self._around(self._key_of_item(e.dest), tw, th)
+                    + self._around(self._key_of_item(e.source), tw, th))
         if key in ("x1", "x2"):
             n = self._nodes[key]
             c, (w, h) = n.pos(), n.size()
