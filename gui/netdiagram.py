@@ -44,7 +44,8 @@ NOTE_PX = 12
 GRID = 24  # heatmap resolution (cells per side)
 POS_W, NEG_W = QColor("#2f6db5"), QColor("#e0722b")  # weight sign, as TF Playground's
 IDLE = QColor("#b0b0b0")
-MAX_ROW = 4  # a batch row shows this many values, then "…" and the last
+MAX_ROW = 4  # a batch row shows up to this many values; a longer one its ends and a count
+FN = {"sigmoid": "σ", "tanh": "tanh", "relu": "ReLU"}
 
 
 def row_text(arr, digits: int, exact_int: bool = False) -> str:
@@ -53,7 +54,7 @@ def row_text(arr, digits: int, exact_int: bool = False) -> str:
     if arr.size <= MAX_ROW:
         return vector_text(arr, digits, exact_int=exact_int, column=False)
     ints = exact_int and bool(np.all(arr == np.round(arr)))
-    parts = [fmt(v, digits, exact_int=ints) for v in arr[: MAX_ROW - 1]]
+    parts = [fmt(v, digits, exact_int=ints) for v in arr[:2]]
     return f"[{', '.join(parts)}, …, {fmt(arr[-1], digits, exact_int=ints)}] ({arr.size})"
 
 
@@ -163,16 +164,22 @@ class UnitItem(QGraphicsItem):
         if self._hl:  # shape as well as colour: a dashed dark outline
             painter.setPen(QPen(INK, 1.5, Qt.PenStyle.DashLine))
             painter.drawRoundedRect(r.adjusted(-5, -5, 5, 5), 7, 7)
-        # the symbol on a small white tag, legible over any heatmap
+        # the symbol on a small white tag, legible over any heatmap, if it fits
         painter.setFont(self._font)
         fm = QFontMetricsF(self._font)
         tw, th = fm.horizontalAdvance(self.text) + 6, fm.height()
+        if tw > self._s - 6:  # a small unit: its heatmap is what shows, the symbol on hover
+            self._paint_bias(painter, pal)
+            return
         tag = QRectF(-tw / 2, -th / 2, tw, th)
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(QColor(255, 255, 255, 215))
         painter.drawRoundedRect(tag, 3, 3)
         painter.setPen(INK)
         painter.drawText(tag, Qt.AlignmentFlag.AlignCenter, self.text)
+        self._paint_bias(painter, pal)
+
+    def _paint_bias(self, painter: QPainter, pal) -> None:
         if self._bias:
             br = self.bias_rect()
             if self._bias_hl:
@@ -792,13 +799,17 @@ class NetworkDiagram(QGraphicsView):
         lw = max(fm.horizontalAdvance(t) for t in lines) + 16
         lh = fm.lineSpacing() * len(lines) + 10
         loss.resize(lw, lh)
-        left = 8 + self._input_label_w + 20
-        right = w - 8 - lw / 2
-        gap = (right - left) / (len(cols) - 1)
-        s = max(18.0, min(48.0, row_h * 0.5, gap * 0.32))
+        # the inputs' values to their left (a long batch row goes under them instead)
+        left = 8 + min(self._input_label_w, 0.16 * w) + 20
+        s0 = min(48.0, row_h * 0.6)
+        # the loss right of the output unit, its formula whole; the units share the rest
+        out_x = w - 8 - lw - 40 - s0 / 2
+        gap = (out_x - left) / (len(cols) - 2)
+        s = max(18.0, min(s0, gap * 0.32))
         self._unit_size = s
         cross = "x3" in self._nodes
-        for c, col in enumerate(cols):
+        small = min(34.0, s + 4)
+        for c, col in enumerate(cols[:-1]):
             x = left + c * gap
             k = len(col) + (1 if c == 0 and cross else 0)
             step = self._area.height() / k
@@ -807,14 +818,13 @@ class NetworkDiagram(QGraphicsView):
                 y = self._area.top() + (r + 0.5) * step
                 if isinstance(item, UnitItem):
                     item.resize(s)
-                elif item is not loss:
-                    item.resize(min(34.0, s + 4), min(34.0, s + 4))
+                else:
+                    item.resize(small, small)
                 item.setPos(x, y)
-        mid = self._area.center().y()
-        loss.setPos(right, mid)
+        loss.setPos(out_x + s / 2 + 40 + lw / 2, self._area.center().y())
         if cross:
             x3 = self._nodes["x3"]
-            x3.resize(min(34.0, s + 4), min(34.0, s + 4))
+            x3.resize(small, small)
             x3.setPos(left + 0.45 * gap, self._area.top() + 2.5 * self._area.height() / 3)
         for edge in self._edges.values():
             edge.adjust()
@@ -928,9 +938,8 @@ class NetworkDiagram(QGraphicsView):
                 elif b.name == self._selected:
                     lines.append((f"{b.symbol} = {fmt(bv, d)}", INK, False))
             self._labels[key].set_lines(lines)
-            tips[key] = "\n".join([f"{net.a_symbol(l, i)} = σ({net.z_symbol(l, i)})" if out
-                                   else f"{net.a_symbol(l, i)} = {net.activation.name}"
-                                   f"({net.z_symbol(l, i)})"] + tip)
+            fn = "σ" if out else FN[net.activation.name]
+            tips[key] = "\n".join([f"{net.a_symbol(l, i)} = {fn}({net.z_symbol(l, i)})"] + tip)
         s, ys = shown.get("node:loss"), e.dataset.Y[0, idx]
         lines = [] if s is None else [(f"{s.symbol} = {fmt(float(s.value), d)}", fw, False)]
         lines.append((f"{tag('y', ys)} = {row_text(pick(ys), d, True)}", INK, False))
@@ -1003,7 +1012,8 @@ class NetworkDiagram(QGraphicsView):
         target = step.target if step is not None else None
         if step is not None:
             colour = {"forward": pal.forward, "backward": pal.backward,
-                                       "update": pal.update}[step.phase]
+                      "update": pal.update}[step.phase]
+            dd = f"∂{Lsym}/∂"
             what, _, name = target.partition(":")
             res = val(step.value)
             sym = tag(step.symbol, step.value)
@@ -1024,8 +1034,11 @@ class NetworkDiagram(QGraphicsView):
                 anchor = unit_hl = "loss"
                 if step.kind == "seed":
                     callout = [(f"{step.symbol} = 1", colour, False)]
+                elif len(e.indices) > 1:
+                    callout = [(f"{sym} = the mean of the {len(e.indices)} examples' losses",
+                                colour, False), (f"= {res}", colour, True)]
                 else:
-                    callout = [(f"{sym} = {row_text(pick(step.value), d)}", colour, True)]
+                    callout = [(f"{sym} = {res}", colour, True)]
             elif what == "node" and name == "x3":
                 anchor = unit_hl = "x3"
                 callout = [(f"{sym} = x₁ × x₂ = {row_text(pick(step.value), d, True)}",
@@ -1038,7 +1051,7 @@ class NetworkDiagram(QGraphicsView):
                                 colour, False), (f"= {res}", colour, True)]
                     self._near |= self._inputs_of(l)
                 else:
-                    fn = "σ" if l == e.network.depth - 1 else e.network.activation.name
+                    fn = "σ" if l == e.network.depth - 1 else FN[e.network.activation.name]
                     callout = [(f"{sym} = {fn}({e.network.z_symbol(l, i)}) = {res}", colour,
                                 True)]
             elif what == "edge" and "->" in name:
@@ -1057,10 +1070,13 @@ class NetworkDiagram(QGraphicsView):
                                                    "(1/m)(ŷ − y)"), colour, False),
                                    (f"= {res}", colour, True)]
                     else:
-                        callout = [(f"local ∂{asym}/∂{zs} = {val(step.local)}", colour, False),
-                                   (f"{sym} = upstream × local", colour, False)]
+                        local = f"∂{asym}/∂{zs}"
+                        callout = [(f"{sym} = {dd}{asym} × {local}", colour, False)]
+                        if np.size(pick(step.value)) == 1:  # the local gradient on its own
+                            callout.insert(0, (f"local {local} = {val(step.local)}", colour,
+                                               False))
                         callout += self._product(pick(step.upstream), pick(step.local),
-                                                 pick(step.value), colour)
+                                                 pick(step.value), colour, f"{dd}{asym}", local)
                     self._near |= self._outputs_of(l)
                 else:  # a hidden unit's gradient: from every unit it feeds
                     anchor = unit_hl = self._alias[src]
@@ -1083,17 +1099,18 @@ class NetworkDiagram(QGraphicsView):
                         callout = [(f"{sym} = {fmt(e.network.get(name), d)}", colour, True)]
                 else:  # param_grad: upstream × local, summed over the examples
                     g = fmt(float(step.value), d)
+                    zs = e.network.z_symbol(l, slot.index[0])
+                    xs = "1" if slot.kind == "b" else e.network.a_prev_symbol(l, slot.index[1])
+                    args = (colour, f"{dd}{zs}", xs, l == 0)
                     if step.per_example is not None and np.size(step.per_example) > 1:
-                        callout = [(f"{sym} = Σ upstream × local", colour, False)]
+                        callout = [(f"{sym} = Σ {dd}{zs} × {xs}", colour, False)]
                         callout += self._product(pick(step.upstream), pick(step.local),
-                                                 pick(step.per_example), colour,
-                                                 exact_local=l == 0)
-                        callout.append((f"Σ = {g}", colour, True))
+                                                 pick(step.per_example), *args)
+                        callout.append((f"Σ over the examples = {g}", colour, True))
                     else:
-                        callout = [(f"{sym} = upstream × local", colour, False)]
+                        callout = [(f"{sym} = {dd}{zs} × {xs}", colour, False)]
                         callout += self._product(pick(step.upstream), pick(step.local),
-                                                 np.asarray(step.value), colour,
-                                                 exact_local=l == 0)
+                                                 np.asarray(step.value), *args)
         self._callout, self._anchor = callout, anchor
         sel = self._selected
         sel_bias = sel is not None and e.network.slot(sel).kind == "b"
@@ -1117,13 +1134,15 @@ class NetworkDiagram(QGraphicsView):
         self._labels["step"].set_lines(callout)
         self._labels["step"].set_highlight(bool(callout))
 
-    def _product(self, upv, locv, resv, colour, exact_local: bool = False) -> list:
-        """upstream × local = result: on one line, or for a batch one row each."""
+    def _product(self, upv, locv, resv, colour, up_name: str, loc_name: str,
+                 exact_local: bool = False) -> list:
+        """upstream × local = result: on one line, or for a batch one named row each."""
         d = self._digits
-        loc = row_text(locv, d, exact_int=exact_local)
+        loc = row_text(locv, d, exact_int=exact_local and bool(np.all(locv == np.round(locv))))
         if upv.size <= 1 and locv.size <= 1:
             return [(f"{row_text(upv, d)} × {loc} = {row_text(resv, d)}", colour, True)]
-        return [(f"  {row_text(upv, d)}", colour, False), (f"× {loc}", colour, False),
+        return [(f"  {up_name} = {row_text(upv, d)}", colour, False),
+                (f"× {loc_name} = {loc}", colour, False),
                 (f"= {row_text(resv, d)}", colour, True)]
 
     def _sum_text(self, e, step, l, j, sym, pick, colour) -> list:
@@ -1134,9 +1153,10 @@ class NetworkDiagram(QGraphicsView):
         if nxt.units == 1:
             zs = net.z_symbol(l + 1, 0)
             w = self._slot_of[(l + 1, "W", (0, j))]
-            return [(f"{sym} = ∂/∂{zs} × {w.symbol}", colour, False)] + self._product(
+            dd = sym[: sym.index("∂", 1) + 1]  # "∂L/∂" or "∂Cost/∂"
+            return [(f"{sym} = {dd}{zs} × {w.symbol}", colour, False)] + self._product(
                 pick(step.upstream), np.asarray(step.local, dtype=float).reshape(-1),
-                pick(step.value), colour)
+                pick(step.value), colour, f"{dd}{zs}", w.symbol)
         k = nxt.units
         head = (f"{sym} = Σ over the {k} units it feeds", colour, False)
         up = np.asarray(step.upstream, dtype=float)
@@ -1149,7 +1169,7 @@ class NetworkDiagram(QGraphicsView):
             if k > 3:
                 terms = terms[:2] + ["…"]
             return [head, ("  " + " + ".join(terms), colour, False), (f"= {res}", colour, True)]
-        return [head, (f"of ∂/∂z × w: = {res}", colour, True)]
+        return [head, (f"of ∂/∂z × w = {res}", colour, True)]
 
     def _input_value(self, e, slot, pick) -> np.ndarray:
         idx = list(e.indices)
@@ -1282,7 +1302,9 @@ class NetworkDiagram(QGraphicsView):
             n = self._nodes[key]
             c, (w, h) = n.pos(), n.size()
             return [(c.x() - w / 2 - g - tw, c.y() - th / 2),
-                    (c.x() - w / 2 - g - tw, c.y() - th - 2), (c.x() - tw / 2, c.y() + h / 2 + g)]
+                    (c.x() - w / 2 - g - tw, c.y() - th - 2),
+                    (max(4.0, c.x() - tw / 2), c.y() + h / 2 + g),
+                    (max(4.0, c.x() - tw / 2), c.y() - h / 2 - g - th)]
         return self._around(key, tw, th)
 
     def _around(self, key: str, tw: float, th: float):

@@ -9,9 +9,9 @@ import itertools
 
 import numpy as np
 import pytest
+from conftest import show_widget
 from PySide6.QtCore import Qt
 
-from conftest import show_widget
 from core import Engine, datasets
 from core.setup import NetworkSpec
 from core.symbols import fmt
