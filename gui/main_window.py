@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QSizePolicy,
     QSlider,
     QSplitter,
+    QStackedWidget,
     QStyle,
     QToolButton,
     QVBoxLayout,
@@ -42,6 +43,7 @@ from .controls import (
     auto_span,
 )
 from .diagram import DiagramView
+from .netdiagram import NetworkDiagram
 from .setup_panel import DataPanel, NetworkPanel
 from .explain import ExplanationPanel
 from .labels import Readout
@@ -121,7 +123,13 @@ class MainWindow(QMainWindow):
         self._play_debt = 0.0
         self._chunk = 64  # full-speed epochs per call, adapted to the frame budget
 
+        # the single neuron keeps the tutorial's picture; any other network is laid out
+        # from its layers. One of the two is shown, the other sleeps.
         self.diagram = DiagramView(self.session)
+        self.net_diagram = NetworkDiagram(self.session)
+        self.diagrams = QStackedWidget()
+        self.diagrams.addWidget(self.diagram)
+        self.diagrams.addWidget(self.net_diagram)
         self.explain = ExplanationPanel(self.session)
         self.plots = PlotsPanel(self.session)
         self.lesson_text = _notice("lesson", "background: #fff8e1; border: 1px solid #e0c97f")
@@ -139,7 +147,7 @@ class MainWindow(QMainWindow):
         tl = QVBoxLayout(top)
         tl.setContentsMargins(0, 0, 0, 0)
         tl.setSpacing(0)
-        tl.addWidget(self.diagram, 1)
+        tl.addWidget(self.diagrams, 1)
         # Problems in full where the learner is looking (the status bar has one line). The
         # banner floats over the top of the diagram: appearing, it moves nothing.
         self.banner = _notice("problem", "background: #fdecea; color: #8a1c1c; "
@@ -208,7 +216,9 @@ class MainWindow(QMainWindow):
         s.datasetChanged.connect(self._sync_dataset)
         s.networkChanged.connect(self._network_changed)
         s.problem.connect(self.show_problem)
-        self.diagram.parameterClicked.connect(self.select_parameter)
+        for d in self._diagrams():
+            d.parameterClicked.connect(self.select_parameter)
+        self._show_diagram()
         self._sync_dataset()
         self._sync_from_engine()
         self._keep_keys = KeepKeys(self)
@@ -277,7 +287,8 @@ class MainWindow(QMainWindow):
         self.banner.setGeometry(8, 4, w, h)
         self.banner.raise_()
         # the diagram fits itself below the banner instead of being covered by it
-        self.diagram.set_top_margin(h + 8 if not self.banner.isHidden() else 0)
+        for d in self._diagrams():
+            d.set_top_margin(h + 8 if not self.banner.isHidden() else 0)
 
     # ------------------------------------------------------------------ parts
     def _act(self, text, slot, keys, tip, icon=None, name=None):
@@ -357,6 +368,13 @@ class MainWindow(QMainWindow):
                 a.setText("1 decimal")
             self.digit_actions[d] = a
         m.addAction(self.act_colorblind)
+        self.act_heatmaps = QAction("Unit heatmaps", self, checkable=True)
+        self.act_heatmaps.setChecked(True)
+        self.act_heatmaps.setStatusTip("Draw in each unit of a network its output over the "
+                                       "input plane")
+        self.act_heatmaps.setObjectName("unit heatmaps")
+        self.act_heatmaps.toggled.connect(self.net_diagram.set_heatmaps)
+        m.addAction(self.act_heatmaps)
         self.lessons_menu = mb.addMenu("&Lessons")
         self.lessons = []
         try:
@@ -539,7 +557,7 @@ class MainWindow(QMainWindow):
     def _release_keyboard(self):
         w = self.focusWidget()
         if w is not None and w.hasFocus():
-            self.diagram.setFocus()
+            self.shown_diagram().setFocus()
 
     def _make_status(self):
         sb = self.statusBar()
@@ -579,6 +597,8 @@ class MainWindow(QMainWindow):
                 self.batch_size.setValue(e.batch_size)
         self.example.setEnabled(e.mode == "single")
         self.batch_size.setEnabled(e.mode == "minibatch")
+        with QSignalBlocker(self.stride):
+            self.stride.setCurrentIndex(self.stride.findData(self.session.stride))
         self._sync_focus()
         self._update_status()
 
@@ -623,6 +643,7 @@ class MainWindow(QMainWindow):
         self._mark_selected()
 
     def _network_changed(self):
+        self._show_diagram()
         self._make_sliders()
         # a big network stepped one computation at a time takes hundreds of presses
         stride = "step" if self.session.engine.network.depth == 1 else "node"
@@ -658,7 +679,17 @@ class MainWindow(QMainWindow):
                                      f"cost along {symbol}, and its slider is underlined.", 6000)
 
     def _diagrams(self):
-        return [self.diagram]
+        return [self.diagram, self.net_diagram]
+
+    def shown_diagram(self):
+        """The diagram in view: the neuron's, or the network's."""
+        return self.diagrams.currentWidget()
+
+    def _show_diagram(self):
+        net = self.session.engine.network
+        self.diagrams.setCurrentWidget(self.net_diagram if NetworkDiagram.draws(net)
+                                       else self.diagram)
+        self.shown_diagram().refresh()
 
     @Slot()
     def _fit_spans(self, fresh: bool = False):
@@ -687,7 +718,8 @@ class MainWindow(QMainWindow):
             if [self.focus.itemText(i) for i in range(self.focus.count())] != wanted:
                 self.focus.clear()
                 self.focus.addItems(wanted)
-                self.diagram.set_focus(None)
+                for d in self._diagrams():
+                    d.set_focus(None)
         self.focus.setEnabled(len(idx) > 1)
 
     @Slot()
@@ -782,19 +814,21 @@ class MainWindow(QMainWindow):
 
     @Slot(int)
     def _focus_chosen(self, index: int):
-        self.diagram.set_focus(None if index <= 0 else index - 1)
+        self.shown_diagram().set_focus(None if index <= 0 else index - 1)
 
     def set_digits(self, d: int):
         self.digits = d
         self.digit_actions[d].setChecked(True)
-        self.diagram.set_digits(d)
+        for diagram in self._diagrams():
+            diagram.set_digits(d)
         self.explain.set_digits(d)
         self._update_status()
 
     @Slot(bool)
     def set_colorblind(self, on: bool):
         name = "colorblind" if on else "default"
-        self.diagram.set_palette(name)
+        for d in self._diagrams():
+            d.set_palette(name)
         self.explain.set_palette(name)
         self.plots.set_palette(name)
 
