@@ -8,6 +8,7 @@ nothing, instead of hanging, eating memory or failing later in the window."""
 from __future__ import annotations
 
 import codecs
+import difflib
 import html
 import json
 import math
@@ -17,14 +18,30 @@ import stat
 from dataclasses import dataclass
 from importlib import resources
 
-from core.datasets import GATES
-from core.engine import MODES
-from core.symbols import MINUS, fmt_scalar
+from core import ops
+from core.datasets import (
+    DEFAULT_POINTS,
+    GATES,
+    GENERATED_TITLES,
+    MAX_NOISE,
+    MAX_POINTS,
+    MAX_SEED,
+    MAX_TEST_FRACTION,
+    DatasetError,
+)
+from core.engine import MODES, Engine, EngineError
+from core.network import NetworkError
+from core.setup import INITS, SEED_MAX, NetworkSpec, SetupError
+from core.symbols import MINUS, fmt_scalar, fmt_short
 
 from .controls import MAX_STOP_AT, SPEEDS
+from .session import NEURON_KEYS, START_LR, DataChoice, Session
 
 SETUP_KEYS = {"dataset", "mode", "example", "batch_size", "bias", "w1", "w2", "b", "lr",
-              "speed", "stop_at", "slice", "lrs", "tab"}
+              "speed", "stop_at", "slice", "lrs", "tab",
+              # the network (core.setup.NetworkSpec) and generated data (core.datasets)
+              "network", "activation", "loss", "init", "seed", "params",
+              "points", "noise", "data_seed", "test_fraction"}
 
 # Bounds, each chosen well above any real lesson and well below what hurts the window.
 MAX_FILE_BYTES = 1_000_000  # the shipped file is ~5 kB
@@ -38,8 +55,13 @@ PARAM_LIMIT = 1e6  # |w1|, |w2|, |b|, and lr
 PARAM_LIMIT_TEXT = "1 000 000"  # as the lessons write it
 MAX_BATCH = 10_000  # the window's batch-size spin box range (a Qt int: 2**31 overflowed)
 MAX_LRS = 8
-SLICES = ("w1", "w2", "b")
 TABS = ("loss", "boundary", "landscape", "rates")
+DATASETS = (*GATES, *GENERATED_TITLES)
+MAX_NAME = 40  # a network or parameter name: "2-8-8-1", "w2_8_8"
+MAX_NAMES_SHOWN = 13  # a message lists this many parameter names (all of 2-3-1's) in full
+# A link to another lesson of the file in a text: [what to click](lesson:its-id)
+LINK = re.compile(r"\[([^\[\]\n]+)\]\(lesson:([^()\n]+)\)")
+_PARAM_LIKE = re.compile(r"[wb]\d[\d_]*")
 
 ZWSP = "\u200b"  # zero-width space: a line may break here, nothing is drawn
 _BREAK_AFTER = "/-?&=_.,;:"
@@ -67,8 +89,9 @@ class Lesson:
 
     def html(self) -> str:
         """The title in bold and the text, escaped for a rich-text label: a "<" in the text
-        shows as "<", newlines start new lines, and long words (URLs) can wrap."""
-        return f"<b>{_html_text(self.title)}</b><br>{_html_text(self.text)}"
+        shows as "<", newlines start new lines, and long words (URLs) can wrap. Each
+        [label](lesson:id) becomes a link the window follows by starting that lesson."""
+        return f"<b>{_html_text(self.title)}</b><br>{_text_with_links(self.text)}"
 
     def menu_text(self) -> str:
         """The title for a QAction: a lone "&" would otherwise become a shortcut mark."""
@@ -77,6 +100,16 @@ class Lesson:
 
 def lesson_html(lesson: Lesson) -> str:
     return lesson.html()
+
+
+def _text_with_links(s: str) -> str:
+    out, at = [], 0
+    for m in LINK.finditer(s):
+        target = html.escape(f"lesson:{m.group(2)}", quote=True)
+        out += [_html_text(s[at:m.start()]), f"<a href='{target}'>{_html_text(m.group(1))}</a>"]
+        at = m.end()
+    out.append(_html_text(s[at:]))
+    return "".join(out)
 
 
 def _html_text(s: str) -> str:
@@ -190,13 +223,27 @@ def parse_lessons(text: str, source: str = "lessons.json") -> list[Lesson]:
         if unknown:
             names = ", ".join(_shown(k) for k in sorted(unknown)[:5])
             more = f" and {len(unknown) - 5} more" if len(unknown) > 5 else ""
-            raise LessonError(f"{where}: unknown setting(s) {names}{more}; known: "
-                              f"{', '.join(sorted(SETUP_KEYS))}")
+            hint = ""
+            close = [m for k in sorted(unknown)[:5] if len(k) <= MAX_NAME
+                     for m in difflib.get_close_matches(k, SETUP_KEYS, 1)]
+            if close:  # a typo, most likely
+                hint = f" (did you mean {', '.join(_shown(k) for k in close)}?)"
+            elif any(_PARAM_LIKE.fullmatch(k) for k in unknown):
+                hint = (" (parameters other than w1, w2 and b go in \"params\", such as "
+                        "\"params\": {\"w3\": 0.2})")
+            known = "" if close else f"; known: {', '.join(sorted(SETUP_KEYS))}"
+            raise LessonError(f"{where}: unknown setting(s) {names}{more}{hint}{known}")
         _check_setup(setup, where)
         setup = dict(setup)
         if "lrs" in setup:
             setup["lrs"] = list(setup["lrs"])
         out.append(Lesson(lid, item["title"], item["text"], setup))
+    for n, lesson in enumerate(out, 1):  # links may point forward: checked once all are read
+        for m in LINK.finditer(lesson.text):
+            if m.group(2) not in ids:
+                raise LessonError(f"{source}, lesson {n} ({_shown(lesson.id)}): text links "
+                                  f"to lesson {_shown(m.group(2))}, which {source} does not "
+                                  "have")
     return out
 
 
@@ -229,8 +276,16 @@ def _is_number(v) -> bool:
         return False
 
 
+def _names(names: list[str]) -> str:
+    """Parameter names for a message: all of a small network's, a sample of a large one's."""
+    if len(names) <= MAX_NAMES_SHOWN:
+        return ", ".join(names)
+    return f"{', '.join(names[:6])}, …, {', '.join(names[-2:])} ({len(names)} in all)"
+
+
 def _check_setup(setup: dict, where: str) -> None:
-    """Every setting checked here, so that starting a lesson cannot fail half-way."""
+    """Every setting checked here, so that starting a lesson cannot fail half-way: each on
+    its own first (type and range), then together (the network, the data, the engine)."""
     def bad(key: str, rule: str):
         raise LessonError(f"{where}: {key} must be {rule} (not {_shown(setup[key])})")
 
@@ -239,12 +294,21 @@ def _check_setup(setup: dict, where: str) -> None:
         if not isinstance(v, str) or v not in choices:
             bad(key, f"one of {', '.join(choices)}")
 
-    for key, choices in (("dataset", GATES), ("mode", MODES), ("slice", SLICES),
-                         ("tab", TABS)):
+    def whole(key: str, lo: int, hi: int) -> None:
+        if key in setup and not (_is_int(setup[key]) and lo <= setup[key] <= hi):
+            bad(key, f"a whole number from {lo} to {hi}")
+
+    def number(key: str, lo: float, hi: float) -> None:
+        if key in setup and not (_is_number(setup[key]) and lo <= setup[key] <= hi):
+            bad(key, f"a number from {fmt_short(lo)} to {fmt_short(hi)}")
+
+    for key, choices in (("dataset", DATASETS), ("mode", MODES), ("tab", TABS),
+                         ("activation", tuple(ops.ACTIVATIONS)), ("loss", tuple(ops.LOSSES)),
+                         ("init", INITS)):
         if key in setup:
             one_of(key, list(choices))
     lim = PARAM_LIMIT_TEXT
-    for key in ("w1", "w2", "b"):
+    for key in NEURON_KEYS:
         if key in setup and not (_is_number(setup[key]) and abs(setup[key]) <= PARAM_LIMIT):
             bad(key, f"a number from {MINUS}{lim} to {lim}")
     if "lr" in setup and not (_is_number(setup["lr"]) and 0 <= setup["lr"] <= PARAM_LIMIT):
@@ -262,22 +326,130 @@ def _check_setup(setup: dict, where: str) -> None:
                                   f"most {lim} (not {_shown(v)})")
     if "bias" in setup and not isinstance(setup["bias"], bool):
         bad("bias", "true or false")
-    if setup.get("slice") == "b" and setup.get("bias", True) is False:
-        raise LessonError(f"{where}: slice is \"b\" but the lesson has no bias (\"bias\": "
-                          "false); slice along w1 or w2")
     ex = setup.get("example")
-    if ex is not None and not (_is_int(ex) and 0 <= ex < 4):
-        bad("example", "0, 1, 2 or 3 (or null to cycle)")
-    if "batch_size" in setup and not (_is_int(setup["batch_size"])
-                                      and 1 <= setup["batch_size"] <= MAX_BATCH):
-        bad("batch_size", f"a whole number from 1 to {MAX_BATCH}")
-    if "stop_at" in setup and not (_is_int(setup["stop_at"])
-                                   and 1 <= setup["stop_at"] <= MAX_STOP_AT):
-        bad("stop_at", f"a whole number from 1 to {MAX_STOP_AT}")
+    if ex is not None and not (_is_int(ex) and ex >= 0):
+        bad("example", "a whole number from 0 (or null to cycle)")
+    whole("batch_size", 1, MAX_BATCH)
+    whole("stop_at", 1, MAX_STOP_AT)
     labels = [label for label, _, _ in SPEEDS]
     if "speed" in setup and (not isinstance(setup["speed"], str)
                              or setup["speed"] not in labels):
         bad("speed", f"one of: {'; '.join(labels)}")
+    # short text before any of it is quoted in a message
+    for key, rule in (("network", "a name such as neuron, cross, 2-3-1 or 2-5-3-1"),
+                      ("slice", "the name of one of the network's parameters, such as w1")):
+        if key in setup and not (isinstance(setup[key], str) and len(setup[key]) <= MAX_NAME):
+            bad(key, rule)
+    whole("seed", 0, SEED_MAX)
+    if "params" in setup:
+        params = setup["params"]
+        if not isinstance(params, dict):
+            bad("params", "an object of starting values by parameter name, such as "
+                          "{\"w3\": 0.2}")
+        for name, v in params.items():
+            if len(name) > MAX_NAME:
+                raise LessonError(f"{where}: params names {_shown(name)}, which is no "
+                                  "parameter's name (they are short, such as w1 or w2_1_3)")
+            if not (_is_number(v) and abs(v) <= PARAM_LIMIT):
+                raise LessonError(f"{where}: params {_shown(name)} must be a number from "
+                                  f"{MINUS}{lim} to {lim} (not {_shown(v)})")
+        twice = [k for k in NEURON_KEYS if k in setup and k in params]
+        if twice:
+            raise LessonError(f"{where}: {twice[0]} is set twice, on its own and in params; "
+                              "keep one")
+    whole("points", 1, MAX_POINTS)
+    number("noise", 0, MAX_NOISE)
+    whole("data_seed", 0, MAX_SEED)
+    number("test_fraction", 0, MAX_TEST_FRACTION)
+    spec = _check_network(setup, where)
+    _check_slice(setup, spec, where)
+    _check_start(setup, spec, where)
+
+
+def _check_network(setup: dict, where: str) -> NetworkSpec:
+    """The lesson's network, built up one setting at a time so that a refusal names the
+    setting that causes it (with core.setup's own reason)."""
+    def refuse(key: str, exc: Exception):
+        raise LessonError(f"{where}: {key} {_shown(fields[key])} cannot be used: "
+                          f"{exc}") from None
+
+    fields = {"network": setup.get("network", "neuron"), "bias": setup.get("bias", True),
+              "init": "plain"}  # the network alone first: any start suits it
+    for key, more in (("network", {}),
+                      ("activation", {"activation": setup.get("activation", "sigmoid")}),
+                      ("loss", {"loss": setup.get("loss", "mse")}),
+                      ("init" if "init" in setup else "network",
+                       {"init": setup.get("init", "tutorial"), "seed": setup.get("seed", 0)})):
+        fields.update(more)
+        try:
+            spec = NetworkSpec(**fields)
+        except SetupError as exc:
+            refuse(key, exc)
+    if "seed" in setup and spec.init == "tutorial":
+        raise LessonError(f"{where}: seed only matters for a random start (init plain, "
+                          "xavier or he); this lesson starts from the tutorial's parameters")
+    names = [s.name for s in spec.build().slots]
+    own = [(k, k) for k in NEURON_KEYS if k in setup and (spec.bias or k != "b")]
+    for key, name in own + [("params", k) for k in setup.get("params", {})]:
+        if name not in names:
+            hint = "" if key == "params" or not spec.layered else (
+                f"; give the {spec.label} network's in \"params\"")
+            raise LessonError(f"{where}: {key} cannot be used: the {spec.title} has no "
+                              f"parameter {_shown(name)}; its parameters are "
+                              f"{_names(names)}{hint}")
+    params = {k: float(setup[k]) for _, k in own}
+    params.update({k: float(v) for k, v in setup.get("params", {}).items()})
+    return spec.replace(params=params)
+
+
+def _check_slice(setup: dict, spec: NetworkSpec, where: str) -> None:
+    if "slice" not in setup:
+        return
+    v = setup["slice"]
+    names = [s.name for s in spec.build().slots]
+    if v in names:
+        return
+    if not spec.bias and v in [s.name for s in spec.replace(bias=True).build().slots]:
+        weights = [s.name for s in spec.build().slots if s.kind == "W"]
+        raise LessonError(f"{where}: slice is {_shown(v)} but the lesson has no bias "
+                          f"(\"bias\": false); slice along a weight ({_names(weights)})")
+    raise LessonError(f"{where}: slice must be one of {_names(names)} (the {spec.title}'s "
+                      f"parameters), not {_shown(v)}")
+
+
+def _check_start(setup: dict, spec: NetworkSpec, where: str) -> None:
+    """The data and the engine, made as Session.apply_setup makes them: what cannot be
+    made here is refused now rather than when the lesson is started."""
+    kind = setup.get("dataset", "or")
+    generated = kind in GENERATED_TITLES
+    shapes = ", ".join(GENERATED_TITLES)
+    for key in ("points", "noise"):
+        if key in setup and not generated:
+            raise LessonError(f"{where}: {key} applies to a generated data set ({shapes}), "
+                              f"not to the {kind.upper()} gate")
+    if "data_seed" in setup and not generated and not setup.get("test_fraction"):
+        raise LessonError(f"{where}: data_seed draws a generated data set ({shapes}) or the "
+                          f"test points (test_fraction); the {kind.upper()} gate without a "
+                          "test part has nothing to draw")
+    data = DataChoice(kind=kind, points=setup.get("points", DEFAULT_POINTS),
+                      noise=setup.get("noise"), seed=setup.get("data_seed", 0),
+                      test_fraction=setup.get("test_fraction", 0.0))
+    try:
+        train, test = Session._make_data(data)
+    except DatasetError as exc:  # each setting is in range: the split is what fails
+        raise LessonError(f"{where}: test_fraction {_shown(data.test_fraction)} cannot be "
+                          f"used: {exc}") from None
+    mode = setup.get("mode", "single")
+    example = setup.get("example", 0) if mode == "single" else None
+    if example is not None and example >= train.m:
+        raise LessonError(f"{where}: example must be from 0 to {train.m - 1} (or null to "
+                          f"cycle): the lesson trains on {train.m} point"
+                          f"{'s' if train.m != 1 else ''}, not {_shown(example)}")
+    try:  # a safety net: every setting above was checked on its own
+        Engine(spec.build(), train, lr=float(setup.get("lr", START_LR)), mode=mode,
+               example=example, batch_size=setup.get("batch_size", 1), test_set=test)
+    except (EngineError, NetworkError, SetupError, DatasetError, ValueError) as exc:
+        raise LessonError(f"{where}: this set-up cannot be started: {exc}") from None
 
 
 # ---------------------------------------------------------------- reading
