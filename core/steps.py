@@ -108,8 +108,8 @@ def build_pass(net: Network, X, Y, indices, lr: float) -> Pass:
         A = Xb
         if net.feature_cross:
             A = net.features(Xb)
-            add(phase=FORWARD, kind="feature", target="node:x3", layer=-1, symbol="x₃", value=A[2].copy(),
-                lines=(FeatureCross.forward_line(Xb, A),))
+            add(phase=FORWARD, kind="feature", target="node:x3", layer=-1, symbol="x₃",
+                value=A[2].copy(), lines=(FeatureCross.forward_line(Xb, A),))
         acts, zs = [A], []
         for l, (lin, act) in enumerate(zip(net.linears, net.activations)):
             Z = lin.forward(A)

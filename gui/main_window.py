@@ -30,7 +30,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.datasets import GENERATED_TITLES, from_points
+from core.datasets import GATE_TITLES, GENERATED_TITLES, from_points
+from core.setup import NetworkSpec
 from core.symbols import fmt, fmt_rate
 
 from .controls import (
@@ -43,14 +44,13 @@ from .controls import (
     auto_span,
 )
 from .diagram import DiagramView
-from .netdiagram import NetworkDiagram
-from .setup_panel import DataPanel, NetworkPanel
 from .explain import ExplanationPanel
 from .labels import Readout
-from .session import DataChoice
 from .lessons import LessonError, load_lessons
+from .netdiagram import NetworkDiagram
 from .plots import PlotsPanel
-from .session import Session
+from .session import DataChoice, Session
+from .setup_panel import DataPanel, NetworkPanel
 
 
 def _notice(name: str, style: str) -> QLabel:
@@ -894,14 +894,21 @@ class MainWindow(QMainWindow):
         lesson = self._lesson
         if lesson is None:
             return ""
-        setup, e = lesson.setup, self.session.engine
-        dataset = str(setup.get("dataset", "or"))
-        if e.dataset.name.lower() != dataset.lower():
-            return f"the data set is now {e.dataset.name}, not {dataset.upper()}"
+        setup, e, s = lesson.setup, self.session.engine, self.session
+        kind = str(setup.get("dataset", "or")).lower()
+        if s.data.kind != kind:
+            wanted = GATE_TITLES.get(kind, kind)
+            return f"the data set is now {e.dataset.name}, not {wanted}"
         if e.mode != setup.get("mode", "single"):
             return f"the mode is now {self.mode.currentText().lower()}"
-        if self.session.bias != bool(setup.get("bias", True)):
-            return "the bias was switched " + ("on" if self.session.bias else "off")
+        if s.bias != bool(setup.get("bias", True)):
+            return "the bias was switched " + ("on" if s.bias else "off")
+        if s.spec.label != NetworkSpec(network=setup.get("network", "neuron"),
+                                       init="plain").label:
+            return f"the network is now the {s.spec.title}"
+        if s.spec.loss != setup.get("loss", "mse"):
+            return "the loss is now " + ("cross-entropy" if s.spec.loss == "bce"
+                                         else "squared error")
         return ""
 
     def _check_lesson(self):

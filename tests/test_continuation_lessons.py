@@ -10,7 +10,6 @@ import re
 import numpy as np
 import pytest
 
-from core.network import NetworkError
 from gui.lessons import LessonError, load_lessons, parse_lessons
 from gui.session import Session
 
@@ -268,16 +267,7 @@ def test_a_good_new_setting_loads_and_starts(setup):
 
 
 # ------------------------------------------------------------------ in the window
-# The diagram draws only one-layer networks so far: the 2-3-1 lesson fails there (the
-# diagram asks a 2-3-1 network for its "w1") until the window supports networks.
-PENDING = pytest.mark.xfail(raises=NetworkError, strict=False,
-                            reason="window networks pending")
-PENDING_LESSON = pytest.param("hidden-layer",
-                              marks=[PENDING, pytest.mark.qt_no_exception_capture])
-
-
-@pytest.mark.parametrize("lid", [PENDING_LESSON if lid == "hidden-layer" else lid
-                                 for lid in NEW])
+@pytest.mark.parametrize("lid", NEW)
 def test_each_new_lesson_starts_in_the_window(qtbot, lid):
     from gui.main_window import MainWindow
 

@@ -30,19 +30,7 @@ def test_malformed_lessons_are_named(text, match):
         parse_lessons(text)
 
 
-def _walked(lesson):
-    """A lesson id for the walk below; a layered network's lesson is expected to fail
-    until the window draws networks (the diagram asks every network for its "w1")."""
-    from core.network import NetworkError
-
-    if "-" not in lesson.setup.get("network", "neuron"):
-        return lesson.id
-    return pytest.param(lesson.id, marks=[
-        pytest.mark.xfail(raises=NetworkError, strict=False, reason="window networks pending"),
-        pytest.mark.qt_no_exception_capture])
-
-
-@pytest.mark.parametrize("lid", [_walked(le) for le in load_lessons()])
+@pytest.mark.parametrize("lid", [le.id for le in load_lessons()])
 def test_each_lesson_sets_up_the_window(qtbot, lid):
     win = MainWindow()
     qtbot.addWidget(win)

@@ -3,7 +3,6 @@ the feature cross and the 2-3-1 network on XOR, cross-entropy on AND."""
 
 import numpy as np
 import pytest
-
 from test_network_panel import choose
 
 C_CROSS_GRADS = {"w1": 0.006910, "w2": 0.016258, "w3": 0.036525, "b": 0.017893}
@@ -74,3 +73,23 @@ def test_cross_entropy_on_and(win):
     g = grads(e)
     np.testing.assert_allclose([g["w1"], g["w2"], g["b"]], [-0.002732, 0.026482, 0.238186],
                                atol=1e-6)
+
+
+def lesson(win, lid):
+    return next(le for le in win.lessons if le.id == lid)
+
+
+@pytest.mark.parametrize("change,says", [
+    (lambda win: choose(win.network_panel.network, "cross"), "feature-cross neuron"),
+    (lambda win: choose(win.network_panel.loss, "bce"), "cross-entropy"),
+    (lambda win: choose(win.dataset, "moons"), "moons"),
+])
+def test_leaving_a_network_lesson_says_so(win, change, says):
+    win.start_lesson(lesson(win, "hidden-layer"))
+    assert "0.145" in win.lesson_text.text()
+    change(win)
+    text = win.lesson_text.text()
+    assert "left" in text and says in text and "0.145" not in text
+    win.lesson_text.linkActivated.emit("lesson:hidden-layer")  # one click back
+    assert win.session.spec.label == "2-3-1" and "0.145" in win.lesson_text.text()
+
