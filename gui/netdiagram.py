@@ -58,6 +58,23 @@ def row_text(arr, digits: int, exact_int: bool = False) -> str:
     return f"[{', '.join(parts)}, …, {fmt(arr[-1], digits, exact_int=ints)}] ({arr.size})"
 
 
+def tip_text(parts) -> str:
+    """A tooltip from (text, value) parts, written only when shown (fmt_full of every
+    value at every refresh would cost more than the rest of it): values at full precision,
+    a long batch by its first few and a count."""
+    out = []
+    for text, v in parts:
+        out.append(text)
+        if v is None:
+            continue
+        arr = np.asarray(v, dtype=float).reshape(-1)
+        if arr.size > 8:
+            out.append(f"{fmt_full(arr[:6])[:-1]}, …] ({arr.size} values)")
+        else:
+            out.append(fmt_full(arr if arr.size > 1 else arr[0]))
+    return "".join(out).strip("\n")
+
+
 # ---------------------------------------------------------------------- items
 class Node(NodeItem):
     """An input, x₃ or the loss: `NodeItem` at this diagram's on-screen text size."""
@@ -385,13 +402,18 @@ def _lut() -> np.ndarray:
 LUT = _lut()
 
 
-def heat_image(t: np.ndarray) -> QImage:
-    """A GRID×GRID image of values in [−1, 1] (row 0 = the lowest x₂: drawn at the bottom)."""
-    t = np.nan_to_num(np.clip(t, -1, 1), nan=0.0)
-    idx = np.round((t + 1) * 127.5).astype(np.intp)
-    words = np.ascontiguousarray(LUT[idx][::-1])  # image rows run top to bottom
+def _image(words: np.ndarray) -> QImage:
+    """An image of ARGB words whose row 0 is the lowest x₂ (drawn at the bottom)."""
+    words = np.ascontiguousarray(words[::-1])  # image rows run top to bottom
     h, w = words.shape
     return QImage(words.data, w, h, 4 * w, QImage.Format.Format_ARGB32).copy()
+
+
+def heat_image(t: np.ndarray) -> QImage:
+    """A GRID×GRID image of values in [−1, 1] (row 0 = the lowest x₂: drawn at the bottom)."""
+    with np.errstate(invalid="ignore"):
+        idx = np.round((np.nan_to_num(np.clip(t, -1, 1), nan=0.0) + 1) * 127.5)
+    return _image(LUT[idx.astype(np.intp)])
 
 
 # ---------------------------------------------------------------------- the view
@@ -532,7 +554,13 @@ class NetworkDiagram(QGraphicsView):
     def tooltip_text(self, key: str) -> str:
         """Exact values of a node or a parameter, as shown on hovering it."""
         self._label(key)
-        return self._tips.get(key, "")
+        return self._tip(key)
+
+    def _tip(self, key: str) -> str:
+        if key in self._edge_layer:  # made when asked for: 88 of them would cost each refresh
+            e = self.session.engine
+            return tip_text(self._param_tip(e, e.network.slot(key), e.shown_values()))
+        return tip_text(self._tips.get(key, []))
 
     def node_text(self, key: str) -> str:
         """The symbol inside node `key` ("x1", "a1_2", "y_hat", "loss" …), or ""."""
@@ -610,19 +638,19 @@ class NetworkDiagram(QGraphicsView):
                                   else Qt.CursorShape.ArrowCursor)
         if key != self._hover:  # hovering shows that item's values
             self._hover = key
-            self._place_labels()
+            self.refresh()
         super().mouseMoveEvent(event)
 
     def leaveEvent(self, event) -> None:
         if self._hover is not None:
             self._hover = None
-            self._place_labels()
+            self.refresh()
         super().leaveEvent(event)
 
     def viewportEvent(self, event) -> bool:
         if event.type() == QEvent.Type.ToolTip:
             key = self._item_key_at(event.pos())
-            tip = self._tips.get(key, "") if key is not None else ""
+            tip = self._tip(key) if key is not None else ""
             if tip:
                 QToolTip.showText(event.globalPos(), tip, self.viewport())
             else:
@@ -829,6 +857,17 @@ class NetworkDiagram(QGraphicsView):
         for edge in self._edges.values():
             edge.adjust()
         self._gap = gap
+        # where labels must not go: the nodes (and bias tags)
+        rects = []
+        for u in self._units.values():
+            h = u.size() / 2 + 2
+            rects.append(QRectF(u.x() - h, u.y() - h, 2 * h, 2 * h))
+            if u._bias:
+                rects.append(u.bias_rect().translated(u.pos()))
+        for it in self._nodes.values():
+            w, h = it.size()
+            rects.append(QRectF(it.x() - w / 2, it.y() - h / 2, w, h))
+        self._node_rects = rects
 
     @property
     def _input_label_w(self) -> float:
@@ -863,25 +902,34 @@ class NetworkDiagram(QGraphicsView):
             self._grid = (g1, g2)
             P = np.stack([np.tile(g1, GRID), np.repeat(g2, GRID)])
             acts = net.forward(P)
-            for key_, (l, i) in self._unit_layer.items():
-                a = acts[l + 1][i].reshape(GRID, GRID)
-                self._heat[key_] = a
-                act = net.activations[l]
-                if act.name == "tanh":
-                    t = a
-                elif act.name == "relu":
-                    top = np.nanmax(a) if np.any(np.isfinite(a)) else 0.0
-                    t = a / top if np.isfinite(top) and top > 0 else np.zeros_like(a)
+            keys = list(self._unit_layer)
+            heat = np.empty((len(keys), GRID, GRID))
+            for k, key_ in enumerate(keys):
+                l, i = self._unit_layer[key_]
+                heat[k] = acts[l + 1][i].reshape(GRID, GRID)
+                self._heat[key_] = heat[k]
+            # each unit's activation onto [−1, 1]: σ and ŷ around ½, tanh as is, ReLU by
+            # its largest value over the plane
+            t = np.empty_like(heat)
+            for k, key_ in enumerate(keys):
+                name = net.activations[self._unit_layer[key_][0]].name
+                if name == "tanh":
+                    t[k] = heat[k]
+                elif name == "relu":
+                    top = np.max(heat[k])
+                    t[k] = heat[k] / top if np.isfinite(top) and top > 0 else 0.0
                 else:
-                    t = 2 * a - 1
-                self._units[key_].set_image(heat_image(t))
+                    t[k] = 2 * heat[k] - 1
+            idx = np.round((np.nan_to_num(np.clip(t, -1, 1), nan=0.0) + 1) * 127.5)
+            words = LUT[idx.astype(np.intp)]
+        for k, key_ in enumerate(keys):
+            self._units[key_].set_image(_image(words[k]))
 
     # ------------------------------------------------------------ values
     def _update_values(self, e, n: int) -> None:
         net, d, pal = e.network, self._digits, self.colours
         focus = self._focus if n > 1 else None
         shown = e.shown_values()
-        Lsym = "L" if n == 1 else "Cost"
 
         def pick(v) -> np.ndarray:
             arr = np.asarray(v, dtype=float).reshape(-1)
@@ -904,13 +952,14 @@ class NetworkDiagram(QGraphicsView):
             sym = tag(f"x{chr(0x2081 + j)}", X[j])
             self._labels[key].set_lines([(f"{sym} = {row_text(pick(X[j]), d, True)}", INK,
                                           False)])
-            tips[key] = f"{sym} = {fmt_full(pick(X[j]))}"
+            tips[key] = [(f"{sym} = ", pick(X[j]))]
         if "x3" in self._nodes:
             s = shown.get("node:x3")
             lines = [] if s is None else [
                 (f"{tag('x₃', s.value)} = x₁·x₂ = {row_text(pick(s.value), d, True)}", fw, False)]
             self._labels["x3"].set_lines(lines)
-            tips["x3"] = "x₃ = x₁·x₂" + ("" if s is None else f" = {fmt_full(pick(s.value))}")
+            tips["x3"] = [("x₃ = x₁·x₂", None)] + ([] if s is None else
+                                                   [(" = ", pick(s.value))])
         # units: z and a forward, ∂/∂a and ∂/∂z backward
         for key, (l, i) in self._unit_layer.items():
             zid, aid = net.z_id(l, i), net.a_id(l, i)
@@ -926,12 +975,12 @@ class NetworkDiagram(QGraphicsView):
                 if s is not None:
                     sym = tag(s.symbol, s.value)
                     lines.append((f"{prefix}{sym} = {val(s.value)}", colour, False))
-                    tip.append(f"{sym} = {fmt_full(pick(s.value))}")
+                    tip += [(f"\n{sym} = ", pick(s.value))]
             if n == 1 and len(lines) >= 2 and lines[0][1] == fw and lines[1][1] == fw:
                 lines[0:2] = [(f"{lines[0][0]} · {lines[1][0]}", fw, False)]
             b = self._slot_of.get((l, "b", (i, 0)))
             if b is not None:
-                tip.append(self._param_tip(e, b, shown, Lsym))
+                tip += self._param_tip(e, b, shown)
                 bv, upd = net.get(b.name), shown.get(f"param:{b.name}")
                 if upd is not None and upd.old != bv:  # this pass's update moved it
                     lines.append((f"{b.symbol}: {fmt(upd.old, d)} → {fmt(bv, d)}", up, True))
@@ -939,21 +988,31 @@ class NetworkDiagram(QGraphicsView):
                     lines.append((f"{b.symbol} = {fmt(bv, d)}", INK, False))
             self._labels[key].set_lines(lines)
             fn = "σ" if out else FN[net.activation.name]
-            tips[key] = "\n".join([f"{net.a_symbol(l, i)} = {fn}({net.z_symbol(l, i)})"] + tip)
+            tips[key] = [(f"{net.a_symbol(l, i)} = {fn}({net.z_symbol(l, i)})", None)] + tip
         s, ys = shown.get("node:loss"), e.dataset.Y[0, idx]
         lines = [] if s is None else [(f"{s.symbol} = {fmt(float(s.value), d)}", fw, False)]
         lines.append((f"{tag('y', ys)} = {row_text(pick(ys), d, True)}", INK, False))
         self._labels["loss"].set_lines(lines)
-        tips["loss"] = "\n".join(([f"{s.symbol} = {fmt_full(s.value)}"] if s is not None else [])
-                                 + [f"y = {fmt_full(pick(ys))}"])
+        tips["loss"] = ([(f"{s.symbol} = ", s.value), ("\n", None)] if s is not None else []) \
+            + [("y = ", pick(ys))]
         # edges: weights by colour and width; values in their label when asked for
-        vals = net.values()
-        mags = [abs(vals[k]) for k in self._edge_layer]
-        top = max([m for m in mags if math.isfinite(m)] or [1.0]) or 1.0
-        for key in self._edge_layer:
-            w = vals[key]
+        Ws = [lin.W for lin in net.linears]
+        with np.errstate(all="ignore"):
+            mags = np.concatenate([np.abs(W).reshape(-1) for W in Ws])
+            mags = mags[np.isfinite(mags)]
+        top = float(mags.max()) if mags.size and mags.max() > 0 else 1.0
+        # a weight's texts only where they can show (2-8-8-1 has 88 edges)
+        cur = e.current_step
+        wanted = {self._selected, self._hover, cur.param if cur is not None else None,
+                  cur.target.partition(":")[2] if cur is not None else None}
+        every = len(self._edge_layer) <= 4
+        for key, (l, i, j) in self._edge_layer.items():
+            w = float(Ws[l][i, j])
             width = 1.0 + 5.0 * min(abs(w) / top, 1.0) if math.isfinite(w) else 1.0
             self._edges[key].set_weight(w, width)
+            if not every and key not in wanted:
+                self._labels[key].set_lines([])
+                continue
             slot = net.slot(key)
             upd = shown.get(f"param:{key}")
             if upd is not None and upd.old != w:
@@ -966,7 +1025,6 @@ class NetworkDiagram(QGraphicsView):
             if grad is not None:
                 lines.append((f"← {grad.symbol} = {fmt(float(grad.value), d)}", bw, False))
             self._labels[key].set_lines(lines)
-            tips[key] = self._param_tip(e, slot, shown, Lsym)
         for key, edge in self._edges.items():
             if key == "y_hat->loss":
                 edge.set_state("node:loss" in shown, False, False)
@@ -988,15 +1046,15 @@ class NetworkDiagram(QGraphicsView):
                                            MUTED, False)])
         self._set_highlight(e, shown, pick, tag, val)
 
-    def _param_tip(self, e, slot, shown, Lsym) -> str:
-        v = e.network.get(slot.name)
-        out = f"{slot.symbol} = {fmt_full(v)}"
+    def _param_tip(self, e, slot, shown) -> list:
+        """A parameter's exact value (and what it was, and its gradient), as tip parts."""
+        out = [(f"\n{slot.symbol} = ", e.network.get(slot.name))]
         upd = shown.get(f"param:{slot.name}")
         if upd is not None:
-            out += f" (was {fmt_full(upd.old)})"
+            out += [(" (was ", upd.old), (")", None)]
         g = shown.get(f"edge:{slot.name}#grad")
         if g is not None:
-            out += f"\n{g.symbol} = {fmt_full(float(g.value))}"
+            out += [(f"\n{g.symbol} = ", float(g.value))]
         return out
 
     # ------------------------------------------------------------ the current step
@@ -1208,12 +1266,7 @@ class NetworkDiagram(QGraphicsView):
         header.setPos(6, 2)
         header.setVisible(True)
         placed = [header.sceneBoundingRect()] + [t.sceneBoundingRect() for t in self._legend]
-        nodes = [it.sceneBoundingRect().adjusted(12, 12, -12, -12) if isinstance(it, UnitItem)
-                 else QRectF(it.pos().x() - it.size()[0] / 2, it.pos().y() - it.size()[1] / 2,
-                             *it.size())
-                 for it in list(self._units.values()) + list(self._nodes.values())]
-        for u in self._units.values():
-            nodes.append(u.bias_rect().translated(u.pos()) if u._bias else QRectF())
+        nodes = self._node_rects
         bounds = QRectF(2, 2, self._size[0] - 4, self._legend_top - 4)
         prio: dict[str, int] = {}
         small = len(self._edge_layer) <= 4
@@ -1257,7 +1310,7 @@ class NetworkDiagram(QGraphicsView):
                     continue
                 if any(r.adjusted(-2, -2, 2, 2).intersects(p) for p in placed):
                     continue
-                if any(r.intersects(n) for n in nodes if not n.isEmpty()):
+                if any(r.intersects(n) for n in nodes):
                     continue
                 ok = r
                 break
