@@ -31,7 +31,13 @@ from PySide6.QtGui import (
     QPen,
     QPolygonF,
 )
-from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene, QGraphicsView, QToolTip
+from PySide6.QtWidgets import (
+    QGraphicsItem,
+    QGraphicsLineItem,
+    QGraphicsScene,
+    QGraphicsView,
+    QToolTip,
+)
 
 from core.symbols import fmt, fmt_full, fmt_rate, sup
 
@@ -720,6 +726,7 @@ class NetworkDiagram(QGraphicsView):
         net = e.network
         self._nodes, self._units, self._edges, self._labels = {}, {}, {}, {}
         self._legend, self._tips, self._heat, self._heat_key = [], {}, {}, None
+        self._leaders: dict[str, QGraphicsLineItem] = {}
         self._param_of: dict[str, str] = {}
         self._edge_layer: dict[str, tuple[int, int, int]] = {}
         slot_of = {(s.layer, s.kind, s.index): s for s in net.slots}
@@ -794,6 +801,13 @@ class NetworkDiagram(QGraphicsView):
         self.scene().addItem(tag)
         tag.setVisible(False)
         self._labels[key] = tag
+        if key in self._units or key in self._nodes:  # to its node, when placed away
+            line = QGraphicsLineItem()
+            line.setPen(QPen(QColor("#9a9a9a"), 1, Qt.PenStyle.DotLine))
+            line.setZValue(2)
+            line.setVisible(False)
+            self.scene().addItem(line)
+            self._leaders[key] = line
         return tag
 
     # ------------------------------------------------------------ layout
@@ -1264,6 +1278,9 @@ class NetworkDiagram(QGraphicsView):
         labels = self._labels
         header = labels["header"]
         header.setPos(6, 2)
+        if header.size()[0] > self._size[0] - 12:  # a narrow widget: the essentials
+            header.set_lines([(header.text().split(" · ")[0] + " · "
+                               + header.text().split(" · ")[1], MUTED, False)])
         header.setVisible(True)
         placed = [header.sceneBoundingRect()] + [t.sceneBoundingRect() for t in self._legend]
         nodes = self._node_rects
@@ -1305,6 +1322,8 @@ class NetworkDiagram(QGraphicsView):
             tw, th = tag.size()
             ok = None
             for x, y in self._candidates(key, tw, th):
+                # slid inside the widget: a label by a node at the edge stays by it
+                x = min(max(x, bounds.left()), bounds.right() - tw)
                 r = QRectF(x, y, tw, th)
                 if not bounds.contains(r):
                     continue
@@ -1316,6 +1335,7 @@ class NetworkDiagram(QGraphicsView):
                 break
             if ok is None and prio[key] >= 80:  # what was asked for shows: last resort
                 for x, y in self._candidates(key, tw, th):
+                    x = min(max(x, bounds.left()), bounds.right() - tw)
                     r = QRectF(x, y, tw, th)
                     if bounds.contains(r) and not any(r.adjusted(-2, -2, 2, 2).intersects(p)
                                                       for p in placed):
@@ -1327,6 +1347,24 @@ class NetworkDiagram(QGraphicsView):
             tag.setPos(ok.topLeft())
             tag.setVisible(True)
             placed.append(ok)
+            self._lead(key, ok)
+        for key, line in self._leaders.items():
+            if not labels[key].isVisible():
+                line.setVisible(False)
+
+    def _lead(self, key: str, r: QRectF) -> None:
+        """A dotted line from a label to its node when it had to sit away from it."""
+        line = self._leaders.get(key)
+        if line is None:
+            return
+        node = self._units.get(key) or self._nodes[key]
+        c = node.pos()
+        p = QPointF(min(max(c.x(), r.left()), r.right()), min(max(c.y(), r.top()), r.bottom()))
+        q = node.edge_point(p)
+        far = math.hypot(p.x() - q.x(), p.y() - q.y()) > 14
+        if far:
+            line.setLine(q.x(), q.y(), p.x(), p.y())
+        line.setVisible(far)
 
     def _candidates(self, key: str, tw: float, th: float):
         """Top-left corners to try for label `key`, best first."""
