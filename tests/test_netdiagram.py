@@ -304,3 +304,16 @@ def test_bad_input_gets_a_clear_message_and_changes_nothing(qtbot):
     assert view.value_text("y_hat") == before
     assert view.focus() is None and view.palette_name() == "default" and view.digits() == 3
     assert view.selected() is None
+
+
+def test_a_diverged_network_is_drawn_without_warnings(qtbot):
+    session, view = make(qtbot, network="2-5-3-1", init="xavier", activation="relu",
+                         ds=circles(), size=(660, 360))
+    session.set_learning_rate(1e12)
+    session.train(20)  # weights of 10⁹ and more: the session reports it, the diagram goes on
+    assert session.engine.status.kind == "diverged"
+    for _ in range(40):
+        session.step_forward()
+    assert view.heatmap("y_hat") is not None
+    assert_legible(view, "diverged")
+    assert view.tooltip_text("w2_1_1")
