@@ -557,6 +557,18 @@ class NetworkDiagram(QGraphicsView):
         tag = self._label(key)
         return tag.text() if tag is not None and tag.isVisible() else ""
 
+    def label_rect(self, key: str) -> QRect | None:
+        """Where the label of `key` is drawn, in viewport coordinates (None if hidden)."""
+        tag = self._label(key)
+        if not tag.isVisible() or not tag.text():
+            return None
+        return self.mapFromScene(tag.sceneBoundingRect()).boundingRect()
+
+    def value_colour(self, key: str) -> str:
+        """The colour of the first line of `key`'s label as "#rrggbb", or "" if hidden."""
+        tag = self._label(key)
+        return tag.colour().name() if tag.isVisible() and tag.text() else ""
+
     def tooltip_text(self, key: str) -> str:
         """Exact values of a node or a parameter, as shown on hovering it."""
         self._label(key)
@@ -595,8 +607,13 @@ class NetworkDiagram(QGraphicsView):
     def anchor(self, key: str) -> QPoint:
         """Where node or edge `key` is drawn (its centre, an edge's middle), in viewport
         coordinates: for clicking and hovering it."""
-        if key in self._edges:
-            p = self._edges[key].point_at(0.5)
+        if key in self._edges:  # a point of it that no other item covers, if there is one
+            edge = self._edges[key]
+            for t in (0.5, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8, 0.1, 0.9):
+                p = self.mapFromScene(edge.point_at(t))
+                if self._item_key_at(p) == key:
+                    return p
+            p = edge.point_at(0.5)
         elif key in self._units or key in self._nodes:
             p = (self._units.get(key) or self._nodes[key]).pos()
         else:
@@ -1351,6 +1368,8 @@ class NetworkDiagram(QGraphicsView):
         for key, line in self._leaders.items():
             if not labels[key].isVisible():
                 line.setVisible(False)
+        self.setAccessibleDescription("; ".join(
+            " ".join(labels[k].text().split()) for k in order if labels[k].isVisible()))
 
     def _lead(self, key: str, r: QRectF) -> None:
         """A dotted line from a label to its node when it had to sit away from it."""

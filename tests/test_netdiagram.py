@@ -137,6 +137,20 @@ def test_update_shows_old_and_new_values(qtbot):
     assert "→" in view.value_text("y_hat")  # b² moved: its unit shows old → new
 
 
+def test_palette_colours_the_values_and_the_legend(qtbot):
+    from gui.palette import PALETTES
+
+    session, view = make(qtbot)
+    session.finish_backward()
+    for name, pal in PALETTES.items():
+        view.set_palette(name)
+        assert view.palette_name() == name
+        assert view.value_colour("y_hat") == pal.forward.name()
+        assert view.value_colour("step") == pal.backward.name()
+        assert view.legend()[1][1] == pal.backward.name()
+    assert "ŷ = [0.668" in view.accessibleDescription()
+
+
 def test_legend_names_meanings(qtbot):
     _, view = make(qtbot)
     texts = [t for t, _ in view.legend()]
@@ -176,6 +190,14 @@ def test_hovering_a_unit_of_a_big_network_shows_its_values(qtbot):
     qtbot.waitUntil(lambda: view.value_text("a2_4") != "")
     assert "a²₄ = [" in view.value_text("a2_4")
     assert_legible(view, "hover")
+    # an edge: its weight's value, at hover, and the exact one in its tooltip
+    assert view.value_text("w2_5_7") == ""
+    qtbot.mouseMove(view.viewport(), view.anchor("w2_5_7"))
+    qtbot.waitUntil(lambda: view.value_text("w2_5_7") != "")
+    w = session.engine.network.get("w2_5_7")
+    assert view.value_text("w2_5_7").startswith(f"w²₅₇ = {fmt(w, 3)}")
+    assert view.tooltip_text("w2_5_7").startswith(f"w²₅₇ = {repr(w).replace('-', '−')}")
+    assert_legible(view, "hover edge")
 
 
 # ---------------------------------------------------------------------- legibility
