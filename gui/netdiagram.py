@@ -442,13 +442,17 @@ class NetworkDiagram(QGraphicsView):
         self._heat_key = None
         self._heat: dict[str, np.ndarray] = {}
         self._grid = None
-        self._dirty = True
         self._clicked = False
         self._hl_target: str | None = None
         self._nodes: dict = {}
         self._units: dict[str, UnitItem] = {}
         self._edges: dict[str, EdgeItem] = {}
         self._labels: dict[str, Tag] = {}
+        self._param_of: dict[str, str] = {}  # node, edge or label key → its parameter
+        self._edge_layer: dict[str, tuple[int, int, int]] = {}
+        self._leaders: dict[str, QGraphicsLineItem] = {}
+        self._anchor: str | None = None
+        self._near: set[str] = set()
         self._legend: list[Tag] = []
         self._tips: dict[str, str] = {}
         self.setScene(QGraphicsScene(self))
@@ -714,9 +718,7 @@ class NetworkDiagram(QGraphicsView):
         if not self.draws(e.network):
             return
         if not self.isVisible():
-            self._dirty = True
             return
-        self._dirty = False
         net = e.network
         n = len(e.indices)
         structure = (tuple(lin.W.shape for lin in net.linears), net.has_bias,
@@ -743,9 +745,8 @@ class NetworkDiagram(QGraphicsView):
         net = e.network
         self._nodes, self._units, self._edges, self._labels = {}, {}, {}, {}
         self._legend, self._tips, self._heat, self._heat_key = [], {}, {}, None
-        self._leaders: dict[str, QGraphicsLineItem] = {}
-        self._param_of: dict[str, str] = {}
-        self._edge_layer: dict[str, tuple[int, int, int]] = {}
+        self._leaders = {}
+        self._param_of, self._edge_layer = {}, {}
         slot_of = {(s.layer, s.kind, s.index): s for s in net.slots}
         self._slot_of = slot_of
         self._columns: list[list] = []
@@ -848,10 +849,10 @@ class NetworkDiagram(QGraphicsView):
             tag.setPos(x, y_leg + (row - 1) * line_h)
         self._legend_top = y_leg
         top, bottom = 24.0, y_leg - 6
-        self._area = QRectF(0, top, w, max(bottom - top, 40))
+        area = QRectF(0, top, w, max(bottom - top, 40))
         cols = self._columns
         kmax = max(len(c) for c in cols)
-        row_h = self._area.height() / kmax
+        row_h = area.height() / kmax
         loss = self._nodes["loss"]
         fm = QFontMetricsF(_font(NODE_PX))
         lines = loss.text.split("\n")
@@ -865,29 +866,27 @@ class NetworkDiagram(QGraphicsView):
         out_x = w - 8 - lw - 40 - s0 / 2
         gap = (out_x - left) / (len(cols) - 2)
         s = max(18.0, min(s0, gap * 0.32))
-        self._unit_size = s
         cross = "x3" in self._nodes
         small = min(34.0, s + 4)
         for c, col in enumerate(cols[:-1]):
             x = left + c * gap
             k = len(col) + (1 if c == 0 and cross else 0)
-            step = self._area.height() / k
+            step = area.height() / k
             # the rows of a short column sit on the middle of a tall one's
             for r, item in enumerate(col):
-                y = self._area.top() + (r + 0.5) * step
+                y = area.top() + (r + 0.5) * step
                 if isinstance(item, UnitItem):
                     item.resize(s)
                 else:
                     item.resize(small, small)
                 item.setPos(x, y)
-        loss.setPos(out_x + s / 2 + 40 + lw / 2, self._area.center().y())
+        loss.setPos(out_x + s / 2 + 40 + lw / 2, area.center().y())
         if cross:
             x3 = self._nodes["x3"]
             x3.resize(small, small)
-            x3.setPos(left + 0.45 * gap, self._area.top() + 2.5 * self._area.height() / 3)
+            x3.setPos(left + 0.45 * gap, area.top() + 2.5 * area.height() / 3)
         for edge in self._edges.values():
             edge.adjust()
-        self._gap = gap
         # where labels must not go: the nodes (and bias tags)
         rects = []
         for u in self._units.values():
@@ -1200,7 +1199,7 @@ class NetworkDiagram(QGraphicsView):
                         callout = [(f"{sym} = {dd}{zs} × {xs}", colour, False)]
                         callout += self._product(pick(step.upstream), pick(step.local),
                                                  np.asarray(step.value), *args)
-        self._callout, self._anchor = callout, anchor
+        self._anchor = anchor
         sel = self._selected
         sel_bias = sel is not None and e.network.slot(sel).kind == "b"
         for key, unit in self._units.items():
