@@ -1192,8 +1192,10 @@ class NetworkDiagram(QGraphicsView):
                     args = (colour, f"{dd}{zs}", xs, l == 0)
                     if step.per_example is not None and np.size(step.per_example) > 1:
                         callout = [(f"{sym} = Σ {dd}{zs} × {xs}", colour, False)]
-                        callout += self._product(pick(step.upstream), pick(step.local),
-                                                 pick(step.per_example), *args)
+                        per = pick(step.per_example)
+                        # a long batch: its rows' ends say little, the sum is the answer
+                        callout += self._product(pick(step.upstream), pick(step.local), per,
+                                                 *args, result=per.size <= MAX_ROW)
                         callout.append((f"Σ over the examples = {g}", colour, True))
                     else:
                         callout = [(f"{sym} = {dd}{zs} × {xs}", colour, False)]
@@ -1223,15 +1225,18 @@ class NetworkDiagram(QGraphicsView):
         self._labels["step"].set_highlight(bool(callout))
 
     def _product(self, upv, locv, resv, colour, up_name: str, loc_name: str,
-                 exact_local: bool = False) -> list:
-        """upstream × local = result: on one line, or for a batch one named row each."""
+                 exact_local: bool = False, result: bool = True) -> list:
+        """upstream × local = result: on one line, or for a batch one named row each
+        (`result` False: without the result row, when a sum of it follows)."""
         d = self._digits
         loc = row_text(locv, d, exact_int=exact_local and bool(np.all(locv == np.round(locv))))
         if upv.size <= 1 and locv.size <= 1:
             return [(f"{row_text(upv, d)} × {loc} = {row_text(resv, d)}", colour, True)]
-        return [(f"  {up_name} = {row_text(upv, d)}", colour, False),
-                (f"× {loc_name} = {loc}", colour, False),
-                (f"= {row_text(resv, d)}", colour, True)]
+        rows = [(f"  {up_name} = {row_text(upv, d)}", colour, False),
+                (f"× {loc_name} = {loc}", colour, False)]
+        if result:
+            rows.append((f"= {row_text(resv, d)}", colour, True))
+        return rows
 
     def _sum_text(self, e, step, l, j, sym, pick, colour) -> list:
         """∂/∂a of a hidden unit: the paths through every unit it feeds, added up."""
@@ -1310,7 +1315,9 @@ class NetworkDiagram(QGraphicsView):
                 continue
             if key in self._edge_layer:
                 prio[key] = 20 if small else 0
-            elif key in ("loss", "y_hat"):
+            elif key == "loss":  # the cost: wanted at every step
+                prio[key] = 75
+            elif key == "y_hat":
                 prio[key] = 50
             elif key.startswith("x"):
                 prio[key] = 45
@@ -1349,14 +1356,17 @@ class NetworkDiagram(QGraphicsView):
                     continue
                 ok = r
                 break
-            if ok is None and prio[key] >= 80:  # what was asked for shows: last resort
+            if ok is None and prio[key] >= 80:  # what was asked for shows: over the
+                best = None                      # fewest nodes, as a last resort
                 for x, y in self._candidates(key, tw, th):
                     x = min(max(x, bounds.left()), bounds.right() - tw)
                     r = QRectF(x, y, tw, th)
                     if bounds.contains(r) and not any(r.adjusted(-2, -2, 2, 2).intersects(p)
                                                       for p in placed):
-                        ok = r
-                        break
+                        covered = sum(r.intersects(n) for n in nodes)
+                        if best is None or covered < best[0]:
+                            best = (covered, r)
+                ok = None if best is None else best[1]
             if ok is None:
                 tag.setVisible(False)
                 continue
