@@ -845,8 +845,12 @@ class NetworkDiagram(QGraphicsView):
             x += tw + 16
         line_h = self._legend[0].size()[1] + 3
         y_leg = h - rows * line_h - 4
+        roomy = y_leg - 30 >= 140  # a very short widget keeps its height for the network
+        if not roomy:
+            y_leg = h - 2
         for tag, x, row in placed:
             tag.setPos(x, y_leg + (row - 1) * line_h)
+            tag.setVisible(roomy)
         self._legend_top = y_leg
         top, bottom = 24.0, y_leg - 6
         area = QRectF(0, top, w, max(bottom - top, 40))
@@ -1303,7 +1307,8 @@ class NetworkDiagram(QGraphicsView):
             header.set_lines([(header.text().split(" · ")[0] + " · "
                                + header.text().split(" · ")[1], MUTED, False)])
         header.setVisible(True)
-        placed = [header.sceneBoundingRect()] + [t.sceneBoundingRect() for t in self._legend]
+        placed = [header.sceneBoundingRect()] + [t.sceneBoundingRect() for t in self._legend
+                                                 if t.isVisible()]
         nodes = self._node_rects
         bounds = QRectF(2, 2, self._size[0] - 4, self._legend_top - 4)
         prio: dict[str, int] = {}
