@@ -593,6 +593,13 @@ class NetworkDiagram(QGraphicsView):
         """The target of the current micro-step, if it is drawn; else None."""
         return self._hl_target
 
+    def glowing(self) -> set[str]:
+        """The nodes and edges the current step lights up (its target, and where
+        gradients meet, every path into the sum)."""
+        out = {k for k, u in self._units.items() if u._hl or u._bias_hl}
+        out |= {k for k, n in self._nodes.items() if n._hl}
+        return out | {k for k, e in self._edges.items() if e._hl}
+
     def legend(self) -> list[tuple[str, str]]:
         """The legend: (text, colour as "#rrggbb") per entry."""
         return [(t.text(), t.colour().name()) for t in self._legend]
@@ -1098,6 +1105,7 @@ class NetworkDiagram(QGraphicsView):
         Lsym = "L" if len(e.indices) == 1 else "Cost"
         d, pal = self._digits, self.colours
         unit_hl, bias_hl, edge_hl = None, None, None
+        paths: set[str] = set()  # the edges whose gradients meet at the current unit
         callout: list = []
         anchor = None
         self._near: set[str] = set()
@@ -1173,6 +1181,8 @@ class NetworkDiagram(QGraphicsView):
                 else:  # a hidden unit's gradient: from every unit it feeds
                     anchor = unit_hl = self._alias[src]
                     l, j = self._unit_layer[anchor]
+                    paths = {self._slot_of[(l + 1, "W", (k, j))].name
+                             for k in range(e.network.linears[l + 1].units)}
                     callout = self._sum_text(e, step, l, j, sym, pick, colour)
                     self._near |= self._outputs_of(l)
             elif what == "edge":
@@ -1216,7 +1226,7 @@ class NetworkDiagram(QGraphicsView):
             node.set_highlight(key == unit_hl)
         for key, edge in self._edges.items():
             if key in self._edge_layer:
-                edge.set_state(False, key == edge_hl, key == self._selected)
+                edge.set_state(False, key == edge_hl or key in paths, key == self._selected)
             else:
                 edge.set_state(edge._live, key == edge_hl, False)
         self._hl_target = target if anchor is not None else None

@@ -119,6 +119,7 @@ def test_gradients_meeting_at_a_hidden_unit_are_summed(qtbot):
     terms = [f"{fmt(float(u), 3)}×{fmt(float(w), 3)}"
              for u, w in zip(np.ravel(s.upstream), np.ravel(s.local))]
     assert " + ".join(terms) in text
+    assert view.glowing() == {"a1_2", "w2_1_2", "w2_2_2", "w2_3_2"}  # the paths that meet
 
 
 def test_update_shows_old_and_new_values(qtbot):
