@@ -1272,7 +1272,10 @@ class NetworkDiagram(QGraphicsView):
             up = up[:, self._focus]
         up = up.reshape(k, -1)
         if up.shape[1] == 1:
-            terms = [f"{fmt(float(up[r, 0]), d)}×{fmt(loc[r], d)}" for r in range(k)]
+            def par(v: float) -> str:  # "0.5×(−0.2)", not "0.5×−0.2"
+                return f"({fmt(v, d)})" if v < 0 else fmt(v, d)
+
+            terms = [f"{par(float(up[r, 0]))}×{par(loc[r])}" for r in range(k)]
             if k > 3:
                 terms = terms[:2] + ["…"]
             return [head, ("  " + " + ".join(terms), colour, False), (f"= {res}", colour, True)]

@@ -116,7 +116,10 @@ def test_gradients_meeting_at_a_hidden_unit_are_summed(qtbot):
     assert "Σ over the 3 units it feeds" in text
     assert f"= {fmt(float(np.ravel(s.value)[0]), 3)}" in text
     # the three paths: upstream × weight for each unit a¹₂ feeds
-    terms = [f"{fmt(float(u), 3)}×{fmt(float(w), 3)}"
+    def par(v):
+        return f"({fmt(v, 3)})" if v < 0 else fmt(v, 3)
+
+    terms = [f"{par(float(u))}×{par(float(w))}"
              for u, w in zip(np.ravel(s.upstream), np.ravel(s.local))]
     assert " + ".join(terms) in text
     assert view.glowing() == {"a1_2", "w2_1_2", "w2_2_2", "w2_3_2"}  # the paths that meet
