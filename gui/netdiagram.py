@@ -415,12 +415,6 @@ def _image(words: np.ndarray) -> QImage:
     return QImage(words.data, w, h, 4 * w, QImage.Format.Format_ARGB32).copy()
 
 
-def heat_image(t: np.ndarray) -> QImage:
-    """A GRID×GRID image of values in [−1, 1] (row 0 = the lowest x₂: drawn at the bottom)."""
-    with np.errstate(invalid="ignore"):
-        idx = np.round((np.nan_to_num(np.clip(t, -1, 1), nan=0.0) + 1) * 127.5)
-    return _image(LUT[idx.astype(np.intp)])
-
 
 # ---------------------------------------------------------------------- the view
 class NetworkDiagram(QGraphicsView):
@@ -1466,4 +1460,4 @@ class NetworkDiagram(QGraphicsView):
         return out
 
 
-__all__ = ["NetworkDiagram", "row_text", "heat_image"]
+__all__ = ["NetworkDiagram", "row_text", "tip_text"]
