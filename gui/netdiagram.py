@@ -31,7 +31,13 @@ from PySide6.QtGui import (
     QPen,
     QPolygonF,
 )
-from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene, QGraphicsView, QToolTip
+from PySide6.QtWidgets import (
+    QGraphicsItem,
+    QGraphicsLineItem,
+    QGraphicsScene,
+    QGraphicsView,
+    QToolTip,
+)
 
 from core.symbols import fmt, fmt_full, fmt_rate, sup
 
@@ -56,6 +62,23 @@ def row_text(arr, digits: int, exact_int: bool = False) -> str:
     ints = exact_int and bool(np.all(arr == np.round(arr)))
     parts = [fmt(v, digits, exact_int=ints) for v in arr[:2]]
     return f"[{', '.join(parts)}, …, {fmt(arr[-1], digits, exact_int=ints)}] ({arr.size})"
+
+
+def tip_text(parts) -> str:
+    """A tooltip from (text, value) parts, written only when shown (fmt_full of every
+    value at every refresh would cost more than the rest of it): values at full precision,
+    a long batch by its first few and a count."""
+    out = []
+    for text, v in parts:
+        out.append(text)
+        if v is None:
+            continue
+        arr = np.asarray(v, dtype=float).reshape(-1)
+        if arr.size > 8:
+            out.append(f"{fmt_full(arr[:6])[:-1]}, …] ({arr.size} values)")
+        else:
+            out.append(fmt_full(arr if arr.size > 1 else arr[0]))
+    return "".join(out).strip("\n")
 
 
 # ---------------------------------------------------------------------- items
@@ -385,13 +408,12 @@ def _lut() -> np.ndarray:
 LUT = _lut()
 
 
-def heat_image(t: np.ndarray) -> QImage:
-    """A GRID×GRID image of values in [−1, 1] (row 0 = the lowest x₂: drawn at the bottom)."""
-    t = np.nan_to_num(np.clip(t, -1, 1), nan=0.0)
-    idx = np.round((t + 1) * 127.5).astype(np.intp)
-    words = np.ascontiguousarray(LUT[idx][::-1])  # image rows run top to bottom
+def _image(words: np.ndarray) -> QImage:
+    """An image of ARGB words whose row 0 is the lowest x₂ (drawn at the bottom)."""
+    words = np.ascontiguousarray(words[::-1])  # image rows run top to bottom
     h, w = words.shape
     return QImage(words.data, w, h, 4 * w, QImage.Format.Format_ARGB32).copy()
+
 
 
 # ---------------------------------------------------------------------- the view
@@ -414,13 +436,17 @@ class NetworkDiagram(QGraphicsView):
         self._heat_key = None
         self._heat: dict[str, np.ndarray] = {}
         self._grid = None
-        self._dirty = True
         self._clicked = False
         self._hl_target: str | None = None
         self._nodes: dict = {}
         self._units: dict[str, UnitItem] = {}
         self._edges: dict[str, EdgeItem] = {}
         self._labels: dict[str, Tag] = {}
+        self._param_of: dict[str, str] = {}  # node, edge or label key → its parameter
+        self._edge_layer: dict[str, tuple[int, int, int]] = {}
+        self._leaders: dict[str, QGraphicsLineItem] = {}
+        self._anchor: str | None = None
+        self._near: set[str] = set()
         self._legend: list[Tag] = []
         self._tips: dict[str, str] = {}
         self.setScene(QGraphicsScene(self))
@@ -529,10 +555,28 @@ class NetworkDiagram(QGraphicsView):
         tag = self._label(key)
         return tag.text() if tag is not None and tag.isVisible() else ""
 
+    def label_rect(self, key: str) -> QRect | None:
+        """Where the label of `key` is drawn, in viewport coordinates (None if hidden)."""
+        tag = self._label(key)
+        if not tag.isVisible() or not tag.text():
+            return None
+        return self.mapFromScene(tag.sceneBoundingRect()).boundingRect()
+
+    def value_colour(self, key: str) -> str:
+        """The colour of the first line of `key`'s label as "#rrggbb", or "" if hidden."""
+        tag = self._label(key)
+        return tag.colour().name() if tag.isVisible() and tag.text() else ""
+
     def tooltip_text(self, key: str) -> str:
         """Exact values of a node or a parameter, as shown on hovering it."""
         self._label(key)
-        return self._tips.get(key, "")
+        return self._tip(key)
+
+    def _tip(self, key: str) -> str:
+        if key in self._edge_layer:  # made when asked for: 88 of them would cost each refresh
+            e = self.session.engine
+            return tip_text(self._param_tip(e, e.network.slot(key), e.shown_values()))
+        return tip_text(self._tips.get(key, []))
 
     def node_text(self, key: str) -> str:
         """The symbol inside node `key` ("x1", "a1_2", "y_hat", "loss" …), or ""."""
@@ -542,6 +586,13 @@ class NetworkDiagram(QGraphicsView):
     def highlighted(self) -> str | None:
         """The target of the current micro-step, if it is drawn; else None."""
         return self._hl_target
+
+    def glowing(self) -> set[str]:
+        """The nodes and edges the current step lights up (its target, and where
+        gradients meet, every path into the sum)."""
+        out = {k for k, u in self._units.items() if u._hl or u._bias_hl}
+        out |= {k for k, n in self._nodes.items() if n._hl}
+        return out | {k for k, e in self._edges.items() if e._hl}
 
     def legend(self) -> list[tuple[str, str]]:
         """The legend: (text, colour as "#rrggbb") per entry."""
@@ -561,8 +612,13 @@ class NetworkDiagram(QGraphicsView):
     def anchor(self, key: str) -> QPoint:
         """Where node or edge `key` is drawn (its centre, an edge's middle), in viewport
         coordinates: for clicking and hovering it."""
-        if key in self._edges:
-            p = self._edges[key].point_at(0.5)
+        if key in self._edges:  # a point of it that no other item covers, if there is one
+            edge = self._edges[key]
+            for t in (0.5, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8, 0.1, 0.9):
+                p = self.mapFromScene(edge.point_at(t))
+                if self._item_key_at(p) == key:
+                    return p
+            p = edge.point_at(0.5)
         elif key in self._units or key in self._nodes:
             p = (self._units.get(key) or self._nodes[key]).pos()
         else:
@@ -610,19 +666,19 @@ class NetworkDiagram(QGraphicsView):
                                   else Qt.CursorShape.ArrowCursor)
         if key != self._hover:  # hovering shows that item's values
             self._hover = key
-            self._place_labels()
+            self.refresh()
         super().mouseMoveEvent(event)
 
     def leaveEvent(self, event) -> None:
         if self._hover is not None:
             self._hover = None
-            self._place_labels()
+            self.refresh()
         super().leaveEvent(event)
 
     def viewportEvent(self, event) -> bool:
         if event.type() == QEvent.Type.ToolTip:
             key = self._item_key_at(event.pos())
-            tip = self._tips.get(key, "") if key is not None else ""
+            tip = self._tip(key) if key is not None else ""
             if tip:
                 QToolTip.showText(event.globalPos(), tip, self.viewport())
             else:
@@ -663,9 +719,7 @@ class NetworkDiagram(QGraphicsView):
         if not self.draws(e.network):
             return
         if not self.isVisible():
-            self._dirty = True
             return
-        self._dirty = False
         net = e.network
         n = len(e.indices)
         structure = (tuple(lin.W.shape for lin in net.linears), net.has_bias,
@@ -692,8 +746,8 @@ class NetworkDiagram(QGraphicsView):
         net = e.network
         self._nodes, self._units, self._edges, self._labels = {}, {}, {}, {}
         self._legend, self._tips, self._heat, self._heat_key = [], {}, {}, None
-        self._param_of: dict[str, str] = {}
-        self._edge_layer: dict[str, tuple[int, int, int]] = {}
+        self._leaders = {}
+        self._param_of, self._edge_layer = {}, {}
         slot_of = {(s.layer, s.kind, s.index): s for s in net.slots}
         self._slot_of = slot_of
         self._columns: list[list] = []
@@ -766,6 +820,13 @@ class NetworkDiagram(QGraphicsView):
         self.scene().addItem(tag)
         tag.setVisible(False)
         self._labels[key] = tag
+        if key in self._units or key in self._nodes:  # to its node, when placed away
+            line = QGraphicsLineItem()
+            line.setPen(QPen(QColor("#9a9a9a"), 1, Qt.PenStyle.DotLine))
+            line.setZValue(2)
+            line.setVisible(False)
+            self.scene().addItem(line)
+            self._leaders[key] = line
         return tag
 
     # ------------------------------------------------------------ layout
@@ -785,14 +846,18 @@ class NetworkDiagram(QGraphicsView):
             x += tw + 16
         line_h = self._legend[0].size()[1] + 3
         y_leg = h - rows * line_h - 4
+        roomy = y_leg - 30 >= 140  # a very short widget keeps its height for the network
+        if not roomy:
+            y_leg = h - 2
         for tag, x, row in placed:
             tag.setPos(x, y_leg + (row - 1) * line_h)
+            tag.setVisible(roomy)
         self._legend_top = y_leg
         top, bottom = 24.0, y_leg - 6
-        self._area = QRectF(0, top, w, max(bottom - top, 40))
+        area = QRectF(0, top, w, max(bottom - top, 40))
         cols = self._columns
         kmax = max(len(c) for c in cols)
-        row_h = self._area.height() / kmax
+        row_h = area.height() / kmax
         loss = self._nodes["loss"]
         fm = QFontMetricsF(_font(NODE_PX))
         lines = loss.text.split("\n")
@@ -806,29 +871,38 @@ class NetworkDiagram(QGraphicsView):
         out_x = w - 8 - lw - 40 - s0 / 2
         gap = (out_x - left) / (len(cols) - 2)
         s = max(18.0, min(s0, gap * 0.32))
-        self._unit_size = s
         cross = "x3" in self._nodes
         small = min(34.0, s + 4)
         for c, col in enumerate(cols[:-1]):
             x = left + c * gap
             k = len(col) + (1 if c == 0 and cross else 0)
-            step = self._area.height() / k
+            step = area.height() / k
             # the rows of a short column sit on the middle of a tall one's
             for r, item in enumerate(col):
-                y = self._area.top() + (r + 0.5) * step
+                y = area.top() + (r + 0.5) * step
                 if isinstance(item, UnitItem):
                     item.resize(s)
                 else:
                     item.resize(small, small)
                 item.setPos(x, y)
-        loss.setPos(out_x + s / 2 + 40 + lw / 2, self._area.center().y())
+        loss.setPos(out_x + s / 2 + 40 + lw / 2, area.center().y())
         if cross:
             x3 = self._nodes["x3"]
             x3.resize(small, small)
-            x3.setPos(left + 0.45 * gap, self._area.top() + 2.5 * self._area.height() / 3)
+            x3.setPos(left + 0.45 * gap, area.top() + 2.5 * area.height() / 3)
         for edge in self._edges.values():
             edge.adjust()
-        self._gap = gap
+        # where labels must not go: the nodes (and bias tags)
+        rects = []
+        for u in self._units.values():
+            h = u.size() / 2 + 2
+            rects.append(QRectF(u.x() - h, u.y() - h, 2 * h, 2 * h))
+            if u._bias:
+                rects.append(u.bias_rect().translated(u.pos()))
+        for it in self._nodes.values():
+            w, h = it.size()
+            rects.append(QRectF(it.x() - w / 2, it.y() - h / 2, w, h))
+        self._node_rects = rects
 
     @property
     def _input_label_w(self) -> float:
@@ -863,25 +937,34 @@ class NetworkDiagram(QGraphicsView):
             self._grid = (g1, g2)
             P = np.stack([np.tile(g1, GRID), np.repeat(g2, GRID)])
             acts = net.forward(P)
-            for key_, (l, i) in self._unit_layer.items():
-                a = acts[l + 1][i].reshape(GRID, GRID)
-                self._heat[key_] = a
-                act = net.activations[l]
-                if act.name == "tanh":
-                    t = a
-                elif act.name == "relu":
-                    top = np.nanmax(a) if np.any(np.isfinite(a)) else 0.0
-                    t = a / top if np.isfinite(top) and top > 0 else np.zeros_like(a)
+            keys = list(self._unit_layer)
+            heat = np.empty((len(keys), GRID, GRID))
+            for k, key_ in enumerate(keys):
+                l, i = self._unit_layer[key_]
+                heat[k] = acts[l + 1][i].reshape(GRID, GRID)
+                self._heat[key_] = heat[k]
+            # each unit's activation onto [−1, 1]: σ and ŷ around ½, tanh as is, ReLU by
+            # its largest value over the plane
+            t = np.empty_like(heat)
+            for k, key_ in enumerate(keys):
+                name = net.activations[self._unit_layer[key_][0]].name
+                if name == "tanh":
+                    t[k] = heat[k]
+                elif name == "relu":
+                    top = np.max(heat[k])
+                    t[k] = heat[k] / top if np.isfinite(top) and top > 0 else 0.0
                 else:
-                    t = 2 * a - 1
-                self._units[key_].set_image(heat_image(t))
+                    t[k] = 2 * heat[k] - 1
+            idx = np.round((np.nan_to_num(np.clip(t, -1, 1), nan=0.0) + 1) * 127.5)
+            words = LUT[idx.astype(np.intp)]
+        for k, key_ in enumerate(keys):
+            self._units[key_].set_image(_image(words[k]))
 
     # ------------------------------------------------------------ values
     def _update_values(self, e, n: int) -> None:
         net, d, pal = e.network, self._digits, self.colours
         focus = self._focus if n > 1 else None
         shown = e.shown_values()
-        Lsym = "L" if n == 1 else "Cost"
 
         def pick(v) -> np.ndarray:
             arr = np.asarray(v, dtype=float).reshape(-1)
@@ -904,13 +987,14 @@ class NetworkDiagram(QGraphicsView):
             sym = tag(f"x{chr(0x2081 + j)}", X[j])
             self._labels[key].set_lines([(f"{sym} = {row_text(pick(X[j]), d, True)}", INK,
                                           False)])
-            tips[key] = f"{sym} = {fmt_full(pick(X[j]))}"
+            tips[key] = [(f"{sym} = ", pick(X[j]))]
         if "x3" in self._nodes:
             s = shown.get("node:x3")
             lines = [] if s is None else [
                 (f"{tag('x₃', s.value)} = x₁·x₂ = {row_text(pick(s.value), d, True)}", fw, False)]
             self._labels["x3"].set_lines(lines)
-            tips["x3"] = "x₃ = x₁·x₂" + ("" if s is None else f" = {fmt_full(pick(s.value))}")
+            tips["x3"] = [("x₃ = x₁·x₂", None)] + ([] if s is None else
+                                                   [(" = ", pick(s.value))])
         # units: z and a forward, ∂/∂a and ∂/∂z backward
         for key, (l, i) in self._unit_layer.items():
             zid, aid = net.z_id(l, i), net.a_id(l, i)
@@ -926,12 +1010,12 @@ class NetworkDiagram(QGraphicsView):
                 if s is not None:
                     sym = tag(s.symbol, s.value)
                     lines.append((f"{prefix}{sym} = {val(s.value)}", colour, False))
-                    tip.append(f"{sym} = {fmt_full(pick(s.value))}")
+                    tip += [(f"\n{sym} = ", pick(s.value))]
             if n == 1 and len(lines) >= 2 and lines[0][1] == fw and lines[1][1] == fw:
                 lines[0:2] = [(f"{lines[0][0]} · {lines[1][0]}", fw, False)]
             b = self._slot_of.get((l, "b", (i, 0)))
             if b is not None:
-                tip.append(self._param_tip(e, b, shown, Lsym))
+                tip += self._param_tip(e, b, shown)
                 bv, upd = net.get(b.name), shown.get(f"param:{b.name}")
                 if upd is not None and upd.old != bv:  # this pass's update moved it
                     lines.append((f"{b.symbol}: {fmt(upd.old, d)} → {fmt(bv, d)}", up, True))
@@ -939,21 +1023,31 @@ class NetworkDiagram(QGraphicsView):
                     lines.append((f"{b.symbol} = {fmt(bv, d)}", INK, False))
             self._labels[key].set_lines(lines)
             fn = "σ" if out else FN[net.activation.name]
-            tips[key] = "\n".join([f"{net.a_symbol(l, i)} = {fn}({net.z_symbol(l, i)})"] + tip)
+            tips[key] = [(f"{net.a_symbol(l, i)} = {fn}({net.z_symbol(l, i)})", None)] + tip
         s, ys = shown.get("node:loss"), e.dataset.Y[0, idx]
         lines = [] if s is None else [(f"{s.symbol} = {fmt(float(s.value), d)}", fw, False)]
         lines.append((f"{tag('y', ys)} = {row_text(pick(ys), d, True)}", INK, False))
         self._labels["loss"].set_lines(lines)
-        tips["loss"] = "\n".join(([f"{s.symbol} = {fmt_full(s.value)}"] if s is not None else [])
-                                 + [f"y = {fmt_full(pick(ys))}"])
+        tips["loss"] = ([(f"{s.symbol} = ", s.value), ("\n", None)] if s is not None else []) \
+            + [("y = ", pick(ys))]
         # edges: weights by colour and width; values in their label when asked for
-        vals = net.values()
-        mags = [abs(vals[k]) for k in self._edge_layer]
-        top = max([m for m in mags if math.isfinite(m)] or [1.0]) or 1.0
-        for key in self._edge_layer:
-            w = vals[key]
+        Ws = [lin.W for lin in net.linears]
+        with np.errstate(all="ignore"):
+            mags = np.concatenate([np.abs(W).reshape(-1) for W in Ws])
+            mags = mags[np.isfinite(mags)]
+        top = float(mags.max()) if mags.size and mags.max() > 0 else 1.0
+        # a weight's texts only where they can show (2-8-8-1 has 88 edges)
+        cur = e.current_step
+        wanted = {self._selected, self._hover, cur.param if cur is not None else None,
+                  cur.target.partition(":")[2] if cur is not None else None}
+        every = len(self._edge_layer) <= 4
+        for key, (l, i, j) in self._edge_layer.items():
+            w = float(Ws[l][i, j])
             width = 1.0 + 5.0 * min(abs(w) / top, 1.0) if math.isfinite(w) else 1.0
             self._edges[key].set_weight(w, width)
+            if not every and key not in wanted:
+                self._labels[key].set_lines([])
+                continue
             slot = net.slot(key)
             upd = shown.get(f"param:{key}")
             if upd is not None and upd.old != w:
@@ -966,7 +1060,6 @@ class NetworkDiagram(QGraphicsView):
             if grad is not None:
                 lines.append((f"← {grad.symbol} = {fmt(float(grad.value), d)}", bw, False))
             self._labels[key].set_lines(lines)
-            tips[key] = self._param_tip(e, slot, shown, Lsym)
         for key, edge in self._edges.items():
             if key == "y_hat->loss":
                 edge.set_state("node:loss" in shown, False, False)
@@ -988,15 +1081,15 @@ class NetworkDiagram(QGraphicsView):
                                            MUTED, False)])
         self._set_highlight(e, shown, pick, tag, val)
 
-    def _param_tip(self, e, slot, shown, Lsym) -> str:
-        v = e.network.get(slot.name)
-        out = f"{slot.symbol} = {fmt_full(v)}"
+    def _param_tip(self, e, slot, shown) -> list:
+        """A parameter's exact value (and what it was, and its gradient), as tip parts."""
+        out = [(f"\n{slot.symbol} = ", e.network.get(slot.name))]
         upd = shown.get(f"param:{slot.name}")
         if upd is not None:
-            out += f" (was {fmt_full(upd.old)})"
+            out += [(" (was ", upd.old), (")", None)]
         g = shown.get(f"edge:{slot.name}#grad")
         if g is not None:
-            out += f"\n{g.symbol} = {fmt_full(float(g.value))}"
+            out += [(f"\n{g.symbol} = ", float(g.value))]
         return out
 
     # ------------------------------------------------------------ the current step
@@ -1006,6 +1099,7 @@ class NetworkDiagram(QGraphicsView):
         Lsym = "L" if len(e.indices) == 1 else "Cost"
         d, pal = self._digits, self.colours
         unit_hl, bias_hl, edge_hl = None, None, None
+        paths: set[str] = set()  # the edges whose gradients meet at the current unit
         callout: list = []
         anchor = None
         self._near: set[str] = set()
@@ -1081,6 +1175,8 @@ class NetworkDiagram(QGraphicsView):
                 else:  # a hidden unit's gradient: from every unit it feeds
                     anchor = unit_hl = self._alias[src]
                     l, j = self._unit_layer[anchor]
+                    paths = {self._slot_of[(l + 1, "W", (k, j))].name
+                             for k in range(e.network.linears[l + 1].units)}
                     callout = self._sum_text(e, step, l, j, sym, pick, colour)
                     self._near |= self._outputs_of(l)
             elif what == "edge":
@@ -1104,14 +1200,16 @@ class NetworkDiagram(QGraphicsView):
                     args = (colour, f"{dd}{zs}", xs, l == 0)
                     if step.per_example is not None and np.size(step.per_example) > 1:
                         callout = [(f"{sym} = Σ {dd}{zs} × {xs}", colour, False)]
-                        callout += self._product(pick(step.upstream), pick(step.local),
-                                                 pick(step.per_example), *args)
+                        per = pick(step.per_example)
+                        # a long batch: its rows' ends say little, the sum is the answer
+                        callout += self._product(pick(step.upstream), pick(step.local), per,
+                                                 *args, result=per.size <= MAX_ROW)
                         callout.append((f"Σ over the examples = {g}", colour, True))
                     else:
                         callout = [(f"{sym} = {dd}{zs} × {xs}", colour, False)]
                         callout += self._product(pick(step.upstream), pick(step.local),
                                                  np.asarray(step.value), *args)
-        self._callout, self._anchor = callout, anchor
+        self._anchor = anchor
         sel = self._selected
         sel_bias = sel is not None and e.network.slot(sel).kind == "b"
         for key, unit in self._units.items():
@@ -1122,7 +1220,7 @@ class NetworkDiagram(QGraphicsView):
             node.set_highlight(key == unit_hl)
         for key, edge in self._edges.items():
             if key in self._edge_layer:
-                edge.set_state(False, key == edge_hl, key == self._selected)
+                edge.set_state(False, key == edge_hl or key in paths, key == self._selected)
             else:
                 edge.set_state(edge._live, key == edge_hl, False)
         self._hl_target = target if anchor is not None else None
@@ -1135,15 +1233,18 @@ class NetworkDiagram(QGraphicsView):
         self._labels["step"].set_highlight(bool(callout))
 
     def _product(self, upv, locv, resv, colour, up_name: str, loc_name: str,
-                 exact_local: bool = False) -> list:
-        """upstream × local = result: on one line, or for a batch one named row each."""
+                 exact_local: bool = False, result: bool = True) -> list:
+        """upstream × local = result: on one line, or for a batch one named row each
+        (`result` False: without the result row, when a sum of it follows)."""
         d = self._digits
         loc = row_text(locv, d, exact_int=exact_local and bool(np.all(locv == np.round(locv))))
         if upv.size <= 1 and locv.size <= 1:
             return [(f"{row_text(upv, d)} × {loc} = {row_text(resv, d)}", colour, True)]
-        return [(f"  {up_name} = {row_text(upv, d)}", colour, False),
-                (f"× {loc_name} = {loc}", colour, False),
-                (f"= {row_text(resv, d)}", colour, True)]
+        rows = [(f"  {up_name} = {row_text(upv, d)}", colour, False),
+                (f"× {loc_name} = {loc}", colour, False)]
+        if result:
+            rows.append((f"= {row_text(resv, d)}", colour, True))
+        return rows
 
     def _sum_text(self, e, step, l, j, sym, pick, colour) -> list:
         """∂/∂a of a hidden unit: the paths through every unit it feeds, added up."""
@@ -1165,7 +1266,10 @@ class NetworkDiagram(QGraphicsView):
             up = up[:, self._focus]
         up = up.reshape(k, -1)
         if up.shape[1] == 1:
-            terms = [f"{fmt(float(up[r, 0]), d)}×{fmt(loc[r], d)}" for r in range(k)]
+            def par(v: float) -> str:  # "0.5×(−0.2)", not "0.5×−0.2"
+                return f"({fmt(v, d)})" if v < 0 else fmt(v, d)
+
+            terms = [f"{par(float(up[r, 0]))}×{par(loc[r])}" for r in range(k)]
             if k > 3:
                 terms = terms[:2] + ["…"]
             return [head, ("  " + " + ".join(terms), colour, False), (f"= {res}", colour, True)]
@@ -1206,14 +1310,13 @@ class NetworkDiagram(QGraphicsView):
         labels = self._labels
         header = labels["header"]
         header.setPos(6, 2)
+        if header.size()[0] > self._size[0] - 12:  # a narrow widget: the essentials
+            header.set_lines([(header.text().split(" · ")[0] + " · "
+                               + header.text().split(" · ")[1], MUTED, False)])
         header.setVisible(True)
-        placed = [header.sceneBoundingRect()] + [t.sceneBoundingRect() for t in self._legend]
-        nodes = [it.sceneBoundingRect().adjusted(12, 12, -12, -12) if isinstance(it, UnitItem)
-                 else QRectF(it.pos().x() - it.size()[0] / 2, it.pos().y() - it.size()[1] / 2,
-                             *it.size())
-                 for it in list(self._units.values()) + list(self._nodes.values())]
-        for u in self._units.values():
-            nodes.append(u.bias_rect().translated(u.pos()) if u._bias else QRectF())
+        placed = [header.sceneBoundingRect()] + [t.sceneBoundingRect() for t in self._legend
+                                                 if t.isVisible()]
+        nodes = self._node_rects
         bounds = QRectF(2, 2, self._size[0] - 4, self._legend_top - 4)
         prio: dict[str, int] = {}
         small = len(self._edge_layer) <= 4
@@ -1224,7 +1327,9 @@ class NetworkDiagram(QGraphicsView):
                 continue
             if key in self._edge_layer:
                 prio[key] = 20 if small else 0
-            elif key in ("loss", "y_hat"):
+            elif key == "loss":  # the cost: wanted at every step
+                prio[key] = 75
+            elif key == "y_hat":
                 prio[key] = 50
             elif key.startswith("x"):
                 prio[key] = 45
@@ -1252,28 +1357,54 @@ class NetworkDiagram(QGraphicsView):
             tw, th = tag.size()
             ok = None
             for x, y in self._candidates(key, tw, th):
+                # slid inside the widget: a label by a node at the edge stays by it
+                x = min(max(x, bounds.left()), bounds.right() - tw)
                 r = QRectF(x, y, tw, th)
                 if not bounds.contains(r):
                     continue
                 if any(r.adjusted(-2, -2, 2, 2).intersects(p) for p in placed):
                     continue
-                if any(r.intersects(n) for n in nodes if not n.isEmpty()):
+                if any(r.intersects(n) for n in nodes):
                     continue
                 ok = r
                 break
-            if ok is None and prio[key] >= 80:  # what was asked for shows: last resort
+            if ok is None and prio[key] >= 80:  # what was asked for shows: over the
+                best = None                      # fewest nodes, as a last resort
                 for x, y in self._candidates(key, tw, th):
+                    x = min(max(x, bounds.left()), bounds.right() - tw)
                     r = QRectF(x, y, tw, th)
                     if bounds.contains(r) and not any(r.adjusted(-2, -2, 2, 2).intersects(p)
                                                       for p in placed):
-                        ok = r
-                        break
+                        covered = sum(r.intersects(n) for n in nodes)
+                        if best is None or covered < best[0]:
+                            best = (covered, r)
+                ok = None if best is None else best[1]
             if ok is None:
                 tag.setVisible(False)
                 continue
             tag.setPos(ok.topLeft())
             tag.setVisible(True)
             placed.append(ok)
+            self._lead(key, ok)
+        for key, line in self._leaders.items():
+            if not labels[key].isVisible():
+                line.setVisible(False)
+        self.setAccessibleDescription("; ".join(
+            " ".join(labels[k].text().split()) for k in order if labels[k].isVisible()))
+
+    def _lead(self, key: str, r: QRectF) -> None:
+        """A dotted line from a label to its node when it had to sit away from it."""
+        line = self._leaders.get(key)
+        if line is None:
+            return
+        node = self._units.get(key) or self._nodes[key]
+        c = node.pos()
+        p = QPointF(min(max(c.x(), r.left()), r.right()), min(max(c.y(), r.top()), r.bottom()))
+        q = node.edge_point(p)
+        far = math.hypot(p.x() - q.x(), p.y() - q.y()) > 14
+        if far:
+            line.setLine(q.x(), q.y(), p.x(), p.y())
+        line.setVisible(far)
 
     def _candidates(self, key: str, tw: float, th: float):
         """Top-left corners to try for label `key`, best first."""
@@ -1329,4 +1460,4 @@ class NetworkDiagram(QGraphicsView):
         return out
 
 
-__all__ = ["NetworkDiagram", "row_text", "heat_image"]
+__all__ = ["NetworkDiagram", "row_text", "tip_text"]

@@ -116,9 +116,13 @@ def test_gradients_meeting_at_a_hidden_unit_are_summed(qtbot):
     assert "Σ over the 3 units it feeds" in text
     assert f"= {fmt(float(np.ravel(s.value)[0]), 3)}" in text
     # the three paths: upstream × weight for each unit a¹₂ feeds
-    terms = [f"{fmt(float(u), 3)}×{fmt(float(w), 3)}"
+    def par(v):
+        return f"({fmt(v, 3)})" if v < 0 else fmt(v, 3)
+
+    terms = [f"{par(float(u))}×{par(float(w))}"
              for u, w in zip(np.ravel(s.upstream), np.ravel(s.local))]
     assert " + ".join(terms) in text
+    assert view.glowing() == {"a1_2", "w2_1_2", "w2_2_2", "w2_3_2"}  # the paths that meet
 
 
 def test_update_shows_old_and_new_values(qtbot):
@@ -135,6 +139,20 @@ def test_update_shows_old_and_new_values(qtbot):
     assert view.highlighted() == "param:b2"
     assert "b² ← b² − α × ∂Cost/∂b²" in view.value_text("step")
     assert "→" in view.value_text("y_hat")  # b² moved: its unit shows old → new
+
+
+def test_palette_colours_the_values_and_the_legend(qtbot):
+    from gui.palette import PALETTES
+
+    session, view = make(qtbot)
+    session.finish_backward()
+    for name, pal in PALETTES.items():
+        view.set_palette(name)
+        assert view.palette_name() == name
+        assert view.value_colour("y_hat") == pal.forward.name()
+        assert view.value_colour("step") == pal.backward.name()
+        assert view.legend()[1][1] == pal.backward.name()
+    assert "ŷ = [0.668" in view.accessibleDescription()
 
 
 def test_legend_names_meanings(qtbot):
@@ -176,6 +194,14 @@ def test_hovering_a_unit_of_a_big_network_shows_its_values(qtbot):
     qtbot.waitUntil(lambda: view.value_text("a2_4") != "")
     assert "a²₄ = [" in view.value_text("a2_4")
     assert_legible(view, "hover")
+    # an edge: its weight's value, at hover, and the exact one in its tooltip
+    assert view.value_text("w2_5_7") == ""
+    qtbot.mouseMove(view.viewport(), view.anchor("w2_5_7"))
+    qtbot.waitUntil(lambda: view.value_text("w2_5_7") != "")
+    w = session.engine.network.get("w2_5_7")
+    assert view.value_text("w2_5_7").startswith(f"w²₅₇ = {fmt(w, 3)}")
+    assert view.tooltip_text("w2_5_7").startswith(f"w²₅₇ = {repr(w).replace('-', '−')}")
+    assert_legible(view, "hover edge")
 
 
 # ---------------------------------------------------------------------- legibility
@@ -304,3 +330,16 @@ def test_bad_input_gets_a_clear_message_and_changes_nothing(qtbot):
     assert view.value_text("y_hat") == before
     assert view.focus() is None and view.palette_name() == "default" and view.digits() == 3
     assert view.selected() is None
+
+
+def test_a_diverged_network_is_drawn_without_warnings(qtbot):
+    session, view = make(qtbot, network="2-5-3-1", init="xavier", activation="relu",
+                         ds=circles(), size=(660, 360))
+    session.set_learning_rate(1e12)
+    session.train(20)  # weights of 10⁹ and more: the session reports it, the diagram goes on
+    assert session.engine.status.kind == "diverged"
+    for _ in range(40):
+        session.step_forward()
+    assert view.heatmap("y_hat") is not None
+    assert_legible(view, "diverged")
+    assert view.tooltip_text("w2_1_1")
