@@ -93,3 +93,38 @@ def test_leaving_a_network_lesson_says_so(win, change, says):
     win.lesson_text.linkActivated.emit("lesson:hidden-layer")  # one click back
     assert win.session.spec.label == "2-3-1" and "0.145" in win.lesson_text.text()
 
+
+
+@pytest.mark.parametrize("size", [(1600, 1000), (1280, 800), (1366, 768)])
+@pytest.mark.parametrize("network,dataset,mode", [("2-3-1", "xor", "single"),
+                                                  ("2-3-1", "xor", "batch"),
+                                                  ("2-8-8-1", "circles", "batch"),
+                                                  ("cross", "xor", "batch")])
+def test_network_diagram_legible_in_the_window(qtbot, size, network, dataset, mode):
+    """In the real window at the sizes learners have, every value the network diagram
+    shows is at least 11 px on screen and no two overlap, through a whole pass."""
+    from test_netdiagram import assert_legible
+
+    from gui.main_window import MainWindow
+
+    win = MainWindow()
+    qtbot.addWidget(win)
+    win.resize(*size)
+    win.show()
+    qtbot.waitExposed(win)
+    set_up(win, network, dataset, mode)
+    if network == "2-8-8-1":
+        choose(win.network_panel.init, "xavier")
+    choose(win.stride, "step")  # one computation at a time: every stage is seen
+    view = win.shown_diagram()
+    assert view is win.net_diagram
+    e = win.session.engine
+    n = len(e.steps)
+    every = max(1, n // 40)
+    for k in range(n):
+        win.act_forward.trigger()
+        if k % every == 0:
+            assert_legible(view, f"{size} {network} {mode} {e.current_step.target}")
+        if e.cursor == n:
+            break
+    assert_legible(view, "after the update")
