@@ -67,6 +67,7 @@ DEFAULT_LRS = "5×10⁻¹⁰, 0.5, 5, 50"
 MIN_PLOT_HEIGHT = 170  # px: below this a plot is a strip that shows nothing readable
 
 INK = QColor(30, 30, 30)
+TEST_COLOR = QColor(170, 50, 120)  # the test cost: magenta, apart from the blue and the orange dot
 GRID = QColor(222, 222, 222)
 LOG_FLOOR = 1e-16  # a cost of exactly 0 is drawn here on a log axis
 FLAT_YHAT = 0.01  # ŷ varying less than this over the plane: no boundary to draw
@@ -502,6 +503,10 @@ class LossCurvePlot(LivePlot):
                                           name="loss per step")
         self.curve = pg.PlotDataItem(pen=_pen(QColor(20, 70, 160), 2), connect="finite",
                                      name="cost per epoch")
+        # the held-out set's cost: another colour and a dashed line, so that it reads
+        # apart from the training cost in grey print and for colour-blind eyes too
+        self.test_curve = pg.PlotDataItem(pen=_pen(TEST_COLOR, 2, Qt.PenStyle.DashLine),
+                                          connect="finite", name="test cost")
         self.breaks_item = pg.PlotDataItem(pen=_pen(QColor(90, 90, 90), 1,
                                                     Qt.PenStyle.DashLine), connect="pairs")
         self.current = pg.PlotDataItem(pen=None, symbol="o", symbolSize=9,
@@ -509,17 +514,26 @@ class LossCurvePlot(LivePlot):
                                        symbolPen=pg.mkPen(INK))
         self.hover = pg.PlotDataItem(pen=None, symbol="o", symbolSize=7,
                                      symbolBrush=None, symbolPen=pg.mkPen(INK, width=1.5))
-        for it in (self.breaks_item, self.iter_curve, self.curve, self.hover, self.current):
+        self.test_hover = pg.PlotDataItem(pen=None, symbol="o", symbolSize=7, symbolBrush=None,
+                                          symbolPen=pg.mkPen(TEST_COLOR, width=1.5))
+        for it in (self.breaks_item, self.iter_curve, self.curve, self.test_curve, self.hover,
+                   self.test_hover, self.current):
             pi.addItem(it)
         # after addItem, which hands every item the plot's own settings
         pi.setDownsampling(auto=True, mode="peak")
         pi.setClipToView(True)
         self.legend.removeItem(self.iter_curve)  # listed only in one-example mode
+        self.legend.removeItem(self.test_curve)  # listed only with a test set
         self._iter_in_legend = False
+        self._test_in_legend = False
 
         self._dec = PeakDecimator()
         self._n_seen = 0
         self._last = math.nan
+        self._test_dec = PeakDecimator()  # engine.test_costs, summarised the same way
+        self._test_seen = 0
+        self._test_last = math.nan
+        self._test_of = None  # the test set those costs were measured on
         self._breaks: list[int] = []  # epoch counts at which a manual change happened
         self._iter_breaks: list[float] = []  # the same places in step units (x)
         self._iter_x: list[float] = []
@@ -566,6 +580,11 @@ class LossCurvePlot(LivePlot):
 
     def step_curve_data(self) -> tuple[np.ndarray, np.ndarray]:
         return _raw(self.iter_curve)
+
+    def test_curve_data(self) -> tuple[np.ndarray, np.ndarray]:
+        """(x, y) of the test-cost curve as drawn (empty without a test set; NaN marks a
+        break; on a log axis a cost of 0 is at LOG_FLOOR)."""
+        return _raw(self.test_curve)
 
     def follow(self):
         """Keep the whole curve in view again (after the learner panned or zoomed)."""
@@ -646,6 +665,28 @@ class LossCurvePlot(LivePlot):
         self._last = costs[-1]
         return True
 
+    def _sync_tests(self) -> bool:
+        """The test costs, kept as the training costs are (a new test set, a reset or a
+        step back starts them again)."""
+        eng = self.engine
+        costs = eng.test_costs if eng.test_set is not None else ()
+        n = len(costs)
+        if (eng.test_set is not self._test_of or n < self._test_seen
+                or (self._test_seen and not _same(costs[self._test_seen - 1],
+                                                  self._test_last))):
+            changed = self._test_seen > 0 or eng.test_set is not self._test_of
+            self._test_of = eng.test_set
+            self._test_dec.clear()
+            self._test_seen = 0
+            if n == 0:
+                return changed
+        if n == self._test_seen:
+            return False
+        self._test_dec.extend(costs[self._test_seen :])
+        self._test_seen = n
+        self._test_last = costs[-1]
+        return True
+
     def _sync_steps(self) -> bool:
         if self.engine.mode != "single":
             changed = bool(self._iter_x)
@@ -680,17 +721,21 @@ class LossCurvePlot(LivePlot):
     def _redraw(self, force: bool):
         ch_epochs = self._sync_epochs()
         ch_steps = self._sync_steps()
+        ch_tests = self._sync_tests()
         key = (self._n_seen, len(self._breaks), len(self._iter_y), self._log,
-               self.engine.status.kind)
-        if not (force or ch_epochs or ch_steps or key != self._drawn):
+               self.engine.status.kind, self._test_seen, id(self._test_of))
+        if not (force or ch_epochs or ch_steps or ch_tests or key != self._drawn):
             return
         self._drawn = key
         x, y = self._dec.xy()
-        self._has_zero = bool(np.any(y == 0.0)) or 0.0 in self._iter_y
+        tx, ty = self._test_dec.xy()
+        self._has_zero = (bool(np.any(y == 0.0)) or 0.0 in self._iter_y
+                          or bool(np.any(ty == 0.0)))
         y = self._floored(y)
         gaps = [b - 0.5 for b in self._breaks if b < self._n_seen]
         x, y = _insert_gaps(x, y, gaps)
         self.curve.setData(x, y, connect="finite")
+        self._draw_tests(tx, ty, gaps)
         self._draw_steps()
         self._draw_breaks(gaps, y)
         finite = np.flatnonzero(np.isfinite(y))
@@ -702,11 +747,29 @@ class LossCurvePlot(LivePlot):
         self._fit()
         self._show_readout()
 
+    def _draw_tests(self, tx, ty, gaps):
+        """Test cost e at x = e, beside training cost e (the trace pairs them so too)."""
+        show = self._test_of is not None and tx.size > 0
+        if show != self._test_in_legend:
+            if show:
+                self.legend.addItem(self.test_curve, "test cost")
+            else:
+                self.legend.removeItem(self.test_curve)
+            self._test_in_legend = show
+        if not show:
+            self.test_curve.setData([], [])
+            self.test_curve.setVisible(False)
+            return
+        tx, ty = _insert_gaps(tx, self._floored(ty), gaps)
+        self.test_curve.setData(tx, ty, connect="finite")
+        self.test_curve.setVisible(True)
+
     def _fit(self):
-        """Round axis limits around both curves; unchanged limits are not set again."""
+        """Round axis limits around the curves; unchanged limits are not set again."""
         x, y = _raw(self.curve)
         ix, iy = _raw(self.iter_curve)
-        ys = np.concatenate([y, iy])
+        _, ty = _raw(self.test_curve)
+        ys = np.concatenate([y, iy, ty])
         with np.errstate(all="ignore"):
             ys = ys[np.isfinite(ys) & ((ys > 0) if self._log else True)]
         xs = np.concatenate([x[-1:], ix[np.isfinite(ix)]])
@@ -786,12 +849,19 @@ class LossCurvePlot(LivePlot):
             note += f"   cost reached 0 (shown at {fmt(LOG_FLOOR)} on the log scale)"
         if self._hover_i is not None and self._hover_i < len(costs):
             i = self._hover_i
-            self.readout.setText(f"epoch {i}: cost {fmt(costs[i])}{note}")
+            self.readout.setText(f"epoch {i}: cost {fmt(costs[i])}{self._test_text(i)}{note}")
         elif costs:
-            self.readout.setText(f"epoch {len(costs) - 1}: cost {fmt(costs[-1])} "
+            i = len(costs) - 1
+            self.readout.setText(f"epoch {i}: cost {fmt(costs[i])}{self._test_text(i)} "
                                  f"(latest){note}")
         else:
             self.readout.setText("no epoch finished yet" + note)
+
+    def _test_text(self, i: int) -> str:
+        eng = self.engine
+        if eng.test_set is None or i >= len(eng.test_costs):
+            return ""
+        return f", test cost {fmt(eng.test_costs[i])}"
 
     def _mouse_moved(self, args):
         pos = args[0]
@@ -800,6 +870,7 @@ class LossCurvePlot(LivePlot):
         if n == 0 or not vb.sceneBoundingRect().contains(pos):
             self._hover_i = None
             self.hover.setData([], [])
+            self.test_hover.setData([], [])
             self._show_readout()
             return
         x = vb.mapSceneToView(pos).x()
@@ -808,17 +879,20 @@ class LossCurvePlot(LivePlot):
     def show_value_at(self, x: float | None):
         """The readout (and a small ring) for the epoch nearest x; None: the latest."""
         costs = self.engine.epoch_costs
+        tests = self.engine.test_costs if self.engine.test_set is not None else ()
         if x is None or not costs or not math.isfinite(x):
             self._hover_i = None
             self.hover.setData([], [])
+            self.test_hover.setData([], [])
         else:
             i = int(min(max(round(x), 0), len(costs) - 1))
             self._hover_i = i
-            c = costs[i]
-            if math.isfinite(c):
-                self.hover.setData([i], [max(c, LOG_FLOOR) if self._log else c])
-            else:
-                self.hover.setData([], [])
+            for item, vals in ((self.hover, costs), (self.test_hover, tests)):
+                c = vals[i] if i < len(vals) else math.nan
+                if math.isfinite(c):
+                    item.setData([i], [max(c, LOG_FLOOR) if self._log else c])
+                else:
+                    item.setData([], [])
         self._show_readout()
         return self.readout.text()
 
