@@ -282,6 +282,75 @@ def _net_key(net) -> tuple:
     )
 
 
+def contour_segments(grid, level, x0, y0, pw, ph):
+    """Marching squares: the segments where the sampled field crosses `level`, as
+    (x, y) arrays of point pairs (connect="pairs"); samples at pixel centres."""
+    v = np.asarray(grid, dtype=float)
+    if v.ndim != 2 or min(v.shape) < 2:
+        return np.empty(0), np.empty(0)
+    a, b = v[:-1, :-1], v[:-1, 1:]  # bottom-left, bottom-right
+    d, c = v[1:, :-1], v[1:, 1:]  # top-left, top-right
+    up = v > level
+    ua, ub, ud, uc = up[:-1, :-1], up[:-1, 1:], up[1:, :-1], up[1:, 1:]
+    cut = np.stack([ua != ub, ub != uc, ud != uc, ua != ud])  # bottom, right, top, left
+    n = cut.sum(axis=0)
+    rows, cols = np.nonzero(n)
+    if rows.size == 0:
+        return np.empty(0), np.empty(0)
+    A, B, C, D = a[rows, cols], b[rows, cols], c[rows, cols], d[rows, cols]
+    with np.errstate(all="ignore"):
+        t = np.stack([(level - A) / (B - A), (level - B) / (C - B), (level - D) / (C - D),
+                      (level - A) / (D - A)])
+    t = np.clip(np.nan_to_num(t, nan=0.5), 0.0, 1.0)
+    xc = x0 + (cols + 0.5) * pw
+    yc = y0 + (rows + 0.5) * ph
+    px = np.stack([xc + t[0] * pw, xc + pw, xc + t[2] * pw, xc])
+    py = np.stack([yc, yc + t[1] * ph, yc + ph, yc + t[3] * ph])
+    e = cut[:, rows, cols]
+    k = n[rows, cols]
+    two = k == 2
+    order = np.argsort(~e[:, two], axis=0, kind="stable")[:2]  # the two cut edges
+    i2 = np.nonzero(two)[0]
+    sx = [px[order, i2].T.ravel()]
+    sy = [py[order, i2].T.ravel()]
+    i4 = np.nonzero(k == 4)[0]
+    if i4.size:  # a saddle: the centre's side decides which corners are cut off
+        mid_up = (A[i4] + B[i4] + C[i4] + D[i4]) / 4 > level
+        same = mid_up == (A[i4] > level)
+        pairs = np.where(same[:, None], [[0, 1, 3, 2]], [[0, 3, 1, 2]])
+        sx.append(px[pairs.T, i4].T.ravel())
+        sy.append(py[pairs.T, i4].T.ravel())
+    return np.concatenate(sx), np.concatenate(sy)
+
+
+def _net_sig(net) -> tuple:
+    """What, besides the parameter values, decides what a network computes: swapping in
+    another network with the same names (another activation, another loss) redraws."""
+    return (id(net), bool(net.feature_cross), net.activation.name, net.loss.name,
+            tuple(lin.W.shape for lin in net.linears), _net_key(net))
+
+
+def data_extent(*sets) -> tuple[tuple[float, float], tuple[float, float]]:
+    """The input plane's default view: the gates' square, widened to every point of the
+    given sets (None or empty ones skipped), padded and rounded outward, so a point
+    clicked near the edge does not move it."""
+    xs = [ds.X for ds in sets if ds is not None and ds.m]
+    if not xs:
+        return DEFAULT_RANGE, DEFAULT_RANGE
+    X = np.hstack(xs)
+    lo, hi = X.min(axis=1), X.max(axis=1)
+    out = []
+    for k in range(2):
+        a, b = DEFAULT_RANGE
+        if lo[k] >= a and hi[k] <= b:
+            out.append(DEFAULT_RANGE)
+            continue
+        a, b = min(a, float(lo[k])), max(b, float(hi[k]))
+        pad = 0.04 * (b - a)
+        out.append(snap_range(a - pad, b + pad, parts=8))
+    return out[0], out[1]
+
+
 def _params_finite(net) -> bool:
     return all(
         np.all(np.isfinite(lin.W)) and (lin.b is None or np.all(np.isfinite(lin.b)))
@@ -929,19 +998,29 @@ class DecisionBoundaryPlot(LivePlot):
             pi.addItem(pg.InfiniteLine(pos=0, angle=angle, pen=axis_pen, movable=False))
         self.line = pg.PlotDataItem(pen=_pen(QColor(10, 60, 150), 3))
         pi.addItem(self.line)
-        self.iso = pg.IsocurveItem(level=0.5, pen=_pen(QColor(10, 60, 150), 3))
-        self.iso.setParentItem(self.image)
-        self.iso.setVisible(False)
+        # ŷ = 0.5 of a curved boundary, traced on the image's samples (marching squares,
+        # in data units: the samples sit at pixel centres)
+        self.iso = pg.PlotDataItem(pen=_pen(QColor(10, 60, 150), 3), connect="pairs")
+        pi.addItem(self.iso)
         # said instead of a line when ŷ is (almost) the same over the whole plane
         self.flat_note = pg.TextItem("", color=INK, anchor=(0.5, 0.5),
                                      fill=pg.mkBrush(255, 255, 255, 220),
                                      border=pg.mkPen(INK))
         self.flat_note.setVisible(False)
         pi.addItem(self.flat_note, ignoreBounds=True)
+        # what is odd about the data (no example, a single class), at the top of the view
+        self.data_label = pg.TextItem("", color=INK, anchor=(0.5, 0.0),
+                                      fill=pg.mkBrush(255, 255, 255, 220))
+        self.data_label.setVisible(False)
+        pi.addItem(self.data_label, ignoreBounds=True)
         self.halo = pg.ScatterPlotItem(symbol="o", size=30, brush=None,
                                        pen=pg.mkPen(QColor(255, 170, 0), width=3))
+        # one item for all the training examples and one for the test examples (hollow),
+        # however many: a generated set has up to 10 000
         self.points = pg.ScatterPlotItem(size=16, pxMode=True)
+        self.test_points = pg.ScatterPlotItem(size=12, pxMode=True, brush=None)
         pi.addItem(self.halo)
+        pi.addItem(self.test_points)
         pi.addItem(self.points)
         self.plot.setMinimumHeight(MIN_PLOT_HEIGHT)
         self.menu = PlotMenu(self, self.plot, [pi], self.reset_view)
@@ -978,6 +1057,8 @@ class DecisionBoundaryPlot(LivePlot):
         self._add_class = 1
         self._drawn_grid = None
         self._drawn_points = None
+        self._drawn_sets = None  # (training set, test set) the view was fitted to
+        self._default = (DEFAULT_RANGE, DEFAULT_RANGE)
         self._line_seg = None
         self._probe: tuple[float, float] | None = None  # where the readout reads ŷ
         self.plot.scene().sigMouseClicked.connect(self._scene_clicked)
@@ -999,11 +1080,13 @@ class DecisionBoundaryPlot(LivePlot):
         return self._add_class
 
     def reset_view(self):
-        """The default view of the input plane (after wheel zoom or drag)."""
-        self.vb.setRange(xRange=DEFAULT_RANGE, yRange=DEFAULT_RANGE, padding=0)
+        """The default view of the input plane (after wheel zoom or drag): the gates'
+        square, widened to show every example."""
+        xr, yr = self._default
+        self.vb.setRange(xRange=xr, yRange=yr, padding=0)
 
     def default_range(self):
-        return DEFAULT_RANGE, DEFAULT_RANGE
+        return self._default
 
     def set_palette(self, pal: Palette):
         self._pal = pal
@@ -1021,6 +1104,19 @@ class DecisionBoundaryPlot(LivePlot):
     def boundary_note(self) -> str:
         """What is said instead of a line when there is no boundary ("" when a line shows)."""
         return self.flat_note.toPlainText() if self.flat_note.isVisible() else ""
+
+    def data_note(self) -> str:
+        """What the plot says about the data ("" for two classes): no example, one class."""
+        return self.data_label.toPlainText() if self.data_label.isVisible() else ""
+
+    def contour_data(self) -> tuple[np.ndarray, np.ndarray]:
+        """The drawn boundary ŷ = 0.5 as (x₁, x₂) point pairs, one pair per segment: the
+        line of a single neuron, or the traced contour of any other network."""
+        for item in (self.line, self.iso):
+            x, y = _raw(item)
+            if x.size:
+                return x, y
+        return np.empty(0), np.empty(0)
 
     def show_value_at(self, x1: float | None, x2: float | None = None) -> str:
         """The readout for input (x1, x2) (None: clear it); it follows the parameters."""
@@ -1102,12 +1198,31 @@ class DecisionBoundaryPlot(LivePlot):
         self.info.setText(f"x = ({fmt(a, 2)}, {fmt(b, 2)})   ŷ = {fmt(y)}")
 
     # ------------------------------------------------------------- drawing
+    def _fit_data(self, eng):
+        """A new data set (or test set): the view shows all of it, unless the learner
+        just clicked a point into the current view (then nothing moves)."""
+        sets = (eng.dataset, eng.test_set)
+        if self._drawn_sets is not None and all(
+                a is b for a, b in zip(sets, self._drawn_sets)):
+            return
+        old = self._drawn_sets
+        self._drawn_sets = sets
+        self._default = data_extent(*sets)
+        edited = old is not None and eng.dataset.name == "custom" and eng.test_set is old[1]
+        if edited:
+            (x0, x1), (y0, y1) = self.vb.viewRange()
+            X = eng.dataset.X
+            if X.size == 0 or (X[0].min() >= x0 and X[0].max() <= x1 and X[1].min() >= y0
+                               and X[1].max() <= y1):
+                return
+        self.reset_view()
+
     def _redraw(self, force: bool):
         eng = self.engine
         net = eng.network
+        self._fit_data(eng)
         (x0, x1), (y0, y1) = self.vb.viewRange()
-        key = (_net_key(net), bool(net.feature_cross), round(x0, 9), round(x1, 9),
-               round(y0, 9), round(y1, 9))
+        key = (_net_sig(net), round(x0, 9), round(x1, 9), round(y0, 9), round(y1, 9))
         if force or key != self._drawn_grid:
             self._drawn_grid = key
             grid = boundary_grid(net, (x0, x1), (y0, y1), GRID_N)
@@ -1117,27 +1232,60 @@ class DecisionBoundaryPlot(LivePlot):
             self._show_info()  # ŷ under the pointer changed with the parameters
         ds = eng.dataset
         emph = self._emphasised(eng)
-        pkey = (id(ds), emph)
+        pkey = (id(ds), id(eng.test_set), emph)
         if force or pkey != self._drawn_points:
             self._drawn_points = pkey
-            labels = ds.Y[0].astype(int)
-            col = class_colors(self._pal)
-            self.points.setData(
-                x=ds.X[0], y=ds.X[1],
-                brush=[pg.mkBrush(col[c]) for c in labels],
-                symbol=[CLASS_SYMBOLS[c] for c in labels],
-                size=[20 if c == 0 else 14 for c in labels],
-                pen=pg.mkPen(INK, width=1.2),
-            )
+            self._draw_points(ds, eng.test_set)
             if emph:
                 idx = list(emph)
                 self.halo.setData(x=ds.X[0, idx], y=ds.X[1, idx])
             else:
                 self.halo.setData([], [])
+            self._show_data_note(ds)
+        if self.data_label.isVisible():  # stays at the top of whatever is in view
+            self.data_label.setPos(0.5 * (x0 + x1), y1)
+
+    def _draw_points(self, ds, test):
+        """Training examples filled, test examples hollow; the markers shrink as the
+        examples grow in number, so that thousands stay a readable cloud."""
+        col = class_colors(self._pal)
+        m_all = ds.m + (test.m if test is not None else 0)
+        big, small = (20, 14) if m_all <= 50 else (11, 8) if m_all <= 600 else (7, 5)
+        edge = pg.mkPen(INK, width=1.2 if m_all <= 600 else 0.6)
+        brushes = {c: pg.mkBrush(col[c]) for c in (0, 1)}
+        pens = {c: pg.mkPen(col[c].darker(130), width=2 if m_all <= 600 else 1.3)
+                for c in (0, 1)}
+        for item, part, hollow in ((self.points, ds, False), (self.test_points, test, True)):
+            if part is None or part.m == 0:
+                item.setData([], [])
+                continue
+            labels = part.Y[0].astype(int)
+            style = np.array([CLASS_SYMBOLS[0], CLASS_SYMBOLS[1]], dtype=object)[labels]
+            sizes = np.where(labels == 0, big, small)
+            if hollow:  # the class by shape and the colour of the outline, no fill
+                item.setData(x=part.X[0], y=part.X[1], symbol=style, size=sizes,
+                             brush=pg.mkBrush(0, 0, 0, 0),
+                             pen=np.array([pens[0], pens[1]], dtype=object)[labels])
+            else:
+                item.setData(x=part.X[0], y=part.X[1], symbol=style, size=sizes,
+                             brush=np.array([brushes[0], brushes[1]], dtype=object)[labels],
+                             pen=edge)
+
+    def _show_data_note(self, ds):
+        if ds.m == 0:
+            text = "No examples: click on the plane to add one"
+        else:
+            cls = np.unique(ds.Y[0]).astype(int)
+            other = 1 - int(cls[0])
+            text = ("" if cls.size > 1 else
+                    f"Every example is y = {cls[0]}: add one of y = {other} (Shift+click) "
+                    "for a boundary to mean something")
+        self.data_label.setText(text)
+        self.data_label.setVisible(bool(text))
 
     def _emphasised(self, eng) -> tuple[int, ...]:
         """The examples of the current pass, when it uses only some of them."""
-        if eng.mode == "batch" or not eng.status.ok:
+        if eng.mode == "batch" or not eng.status.ok or eng.dataset.m == 0:
             return ()
         idx = tuple(eng.indices)
         return idx if len(idx) < eng.dataset.m else ()
@@ -1153,7 +1301,7 @@ class DecisionBoundaryPlot(LivePlot):
             self.flat_note.setPos(0.5 * (xr[0] + xr[1]), 0.5 * (yr[0] + yr[1]))
             self._line_seg = None
             self.line.setData([], [])
-            self.iso.setVisible(False)
+            self.iso.setData([], [])
             return
         if linear and _params_finite(net):
             v = net.values()
@@ -1166,9 +1314,13 @@ class DecisionBoundaryPlot(LivePlot):
         else:
             (xa, ya), (xb, yb) = self._line_seg
             self.line.setData([xa, xb], [ya, yb])
-        self.iso.setVisible(not linear)
-        if not linear:  # the boundary ŷ = 0.5 is a curve: trace it on the image
-            self.iso.setData(grid.T)  # IsocurveItem reads column-major data
+        if linear:
+            self.iso.setData([], [])
+        else:  # the boundary ŷ = 0.5 is a curve: trace it on the image's samples
+            n_rows, n_cols = grid.shape
+            sx, sy = contour_segments(grid, 0.5, xr[0], yr[0], (xr[1] - xr[0]) / n_cols,
+                                      (yr[1] - yr[0]) / n_rows)
+            self.iso.setData(sx, sy, connect="pairs")
 
 
 # --------------------------------------------------------------- landscape
