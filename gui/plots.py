@@ -47,8 +47,6 @@ from core.landscape import (
     LRRun,
     boundary_grid,
     boundary_line,
-    cost_grid,
-    cost_slice,
     param_gradient,
     pixel_centres,
     slice_descent,
@@ -59,7 +57,10 @@ from gui.palette import PALETTES, Palette
 
 DEFAULT_RANGE = (-0.5, 1.5)
 GRID_N = 200  # boundary image resolution
-LANDSCAPE_N = 120  # (w₁, w₂) heatmap resolution
+LANDSCAPE_N = 120  # (w₁, w₂) heatmap resolution, at most
+MAP_MIN_N = 32  # and at least (a deep network on many examples)
+MAP_BUDGET = 12_000_000  # (parameter set × example × unit) evaluations for one map
+MAP_SLICE_SECONDS = 0.008  # map work per refresh while a large map is computed
 SLICE_N = 241  # samples along the slice
 SLICE_STEPS = 8  # gradient-descent arrows on the slice
 MAX_BUCKETS = 1800  # loss curve: at most ~2 points per bucket are drawn
@@ -349,6 +350,64 @@ def data_extent(*sets) -> tuple[tuple[float, float], tuple[float, float]]:
         pad = 0.04 * (b - a)
         out.append(snap_range(a - pad, b + pad, parts=8))
     return out[0], out[1]
+
+
+PAIR_BUDGET = 600_000  # (parameter set × example × unit) evaluations for one landscape plot
+
+
+def _units_from(net, layer: int) -> int:
+    """Units computed from `layer` on: the work of one example once `layer` changes."""
+    return sum(lin.units for lin in net.linears[layer:])
+
+
+def landscape_costs(net, X, Y, overrides: dict[str, np.ndarray]) -> np.ndarray:
+    """The cost (mean of the network's loss over X, Y) for B parameter sets, each
+    differing from `net` only in the parameters `overrides` names ({name: (B,) values}).
+
+    The same numbers as core.landscape's cost_slice / cost_grid, computed in less work
+    for a deep network: the layers before the first changed parameter are shared by
+    every set (one forward pass), the changed layer moves only the rows of the changed
+    units (z += Δθ·a), and each later layer is one matrix product over all the sets."""
+    X = np.asarray(X, dtype=float)
+    Y = np.asarray(Y, dtype=float).reshape(1, -1)
+    m = Y.shape[1]
+    vals = {k: np.asarray(v, dtype=float).ravel() for k, v in overrides.items()}
+    B = len(next(iter(vals.values())))
+    out = np.empty(B)
+    if B == 0:
+        return out
+    slots = {k: net.slot(k) for k in vals}
+    first = min(sl.layer for sl in slots.values())
+    with np.errstate(all="ignore"):
+        acts, zs = net.forward_z(X)
+        widest = max(lin.units for lin in net.linears[first:])
+        chunk = max(1, int(4_000_000 // max(1, widest * m)))  # bounds the temporaries
+        for start in range(0, B, chunk):
+            part = {k: v[start : start + chunk] for k, v in vals.items()}
+            b = len(next(iter(part.values())))
+            A = None  # (b, fan_in, m) once the sets differ
+            for layer in range(first, net.depth):
+                lin = net.linears[layer]
+                if A is None:
+                    Z = np.repeat(zs[layer][None], b, axis=0)
+                    prev = acts[layer][None]
+                else:
+                    f = A.shape[1]
+                    Z = (lin.W @ A.transpose(1, 0, 2).reshape(f, -1)).reshape(
+                        lin.units, b, m).transpose(1, 0, 2)
+                    if lin.b is not None:
+                        Z = Z + lin.b[None]
+                    prev = A
+                for k, sl in slots.items():
+                    if sl.layer != layer:
+                        continue
+                    i, j = sl.index
+                    d = part[k] - float(getattr(lin, sl.kind)[sl.index])
+                    Z[:, i, :] += d[:, None] * (prev[:, j, :] if sl.kind == "W" else 1.0)
+                A = net.activations[layer].forward(Z)
+            out[start : start + b] = np.sum(net.loss.losses(Y, A[:, 0, :], Z[:, 0, :]),
+                                            axis=1) / m
+    return out
 
 
 def _params_finite(net) -> bool:
@@ -1324,6 +1383,74 @@ class DecisionBoundaryPlot(LivePlot):
 
 
 # --------------------------------------------------------------- landscape
+def map_pair(net, name: str) -> tuple[str, str]:
+    """The two parameters of the landscape's map when the slice is along `name`: a weight
+    beside its unit's neighbouring weight, and a bias over its unit's first two weights
+    (for the neuron: (w₁, w₂) for w₁, w₂ and b, the tutorial's plane). Ordered as the
+    slots are."""
+    s = net.slot(name)
+    lin = net.linears[s.layer]
+    unit = s.index[0]
+    by_place = {(x.layer, x.kind, x.index): x.name for x in net.slots}
+
+    def weight(j):
+        return by_place[(s.layer, "W", (unit, j))]
+
+    if lin.fan_in > 1:
+        if s.kind == "W":
+            j = s.index[1]
+            k = j ^ 1 if (j ^ 1) < lin.fan_in else j - 1
+            return weight(min(j, k)), weight(max(j, k))
+        return weight(0), weight(1)
+    names = [x.name for x in net.slots]
+    if s.kind == "b":
+        return weight(0), name
+    bias = by_place.get((s.layer, "b", (unit, 0)))
+    if bias is not None:
+        return name, bias
+    i = names.index(name)  # one weight, no bias: its neighbour in the list
+    other = names[i - 1] if i else names[1]
+    return (other, name) if i else (name, other)
+
+
+def _param_vector(net) -> np.ndarray:
+    """All the parameters in slot order: layer by layer, each unit's weights then bias."""
+    return np.concatenate([
+        (np.hstack([lin.W, lin.b]) if lin.b is not None else lin.W).ravel()
+        for lin in net.linears])
+
+
+class _MapJob:
+    """One cost map computed a few rows at a time (a deep network on many examples
+    takes longer than a frame): the network and the examples are copied at the start,
+    so the map is of one moment, shown once complete."""
+
+    def __init__(self, key, net, X, Y, names, ws):
+        self.key, self.net, self.X, self.Y = key, net.copy(), X, Y
+        self.names, self.ws = names, ws
+        self.img = np.empty((ws.size, ws.size))
+        self.row = 0
+        per = max(1, Y.shape[1]) * _units_from(net, min(net.slot(n).layer for n in names))
+        self.rows_per_block = max(1, int(PAIR_BUDGET // (per * ws.size)))
+
+    @property
+    def done(self) -> bool:
+        return self.row >= self.ws.size
+
+    def advance(self, seconds: float):
+        """Rows until `seconds` have passed (at least one block)."""
+        t0 = time.perf_counter()
+        ws, n1, n2 = self.ws, *self.names
+        while not self.done:
+            r1 = min(ws.size, self.row + self.rows_per_block)
+            g1, g2 = np.meshgrid(ws, ws[self.row : r1])
+            self.img[self.row : r1] = landscape_costs(
+                self.net, self.X, self.Y, {n1: g1.ravel(), n2: g2.ravel()}).reshape(g1.shape)
+            self.row = r1
+            if time.perf_counter() - t0 > seconds:
+                break
+
+
 class LandscapePlot(LivePlot):
     """The loss along one parameter (with the tangent and gradient-descent steps)
     and over the (w₁, w₂) plane (with the path training took).
@@ -1439,8 +1566,15 @@ class LandscapePlot(LivePlot):
         self._path_key = None
         self._arrows: list[tuple[float, float, float, float]] = []
         self._tangent_slope = math.nan
-        self._path: list[tuple[int, float, float]] = []  # (iteration, w₁, w₂)
+        # (iteration, every parameter): the map's path for whichever two it shows
+        self._path: list[tuple[int, np.ndarray]] = []
         self._map_names = ("w1", "w2")
+        self._map_job: _MapJob | None = None
+        self._map_timer = QTimer(self)  # carries a map on when no signal comes
+        self._map_timer.setSingleShot(True)
+        self._map_timer.setInterval(0)
+        self._map_timer.timeout.connect(self._continue_map)
+        self._slot_names: tuple[str, ...] = ()
         self._net_id = id(self.engine.network)
         self._sync_slots()
         for sig in (session.trained, session.stepped, session.parametersChanged):
@@ -1449,19 +1583,33 @@ class LandscapePlot(LivePlot):
         self._record()
 
     # -------------------------------------------------------------- public
-    def set_parameter_name(self, name: str):
-        """Slice along this parameter ("w1", "w2", "b", …)."""
+    def set_parameter_name(self, name: str) -> bool:
+        """Slice along this parameter ("w1", "b", "w1_2_1", …; the map shows it beside a
+        neighbour, see `map_pair`). A name the current network does not have (one clicked
+        on the diagram of the network before) changes nothing and returns False."""
+        self._sync_slots()
         i = self.param_box.findData(name)
         if i < 0:
-            raise ValueError(f"no parameter {name!r}; choose one of "
-                             f"{', '.join(s.name for s in self.engine.network.slots)}")
+            return False
         self.param_box.setCurrentIndex(i)  # → _param_chosen
         self._name = name
+        self._choose_map()
         self.refresh()
+        return True
 
     @property
     def parameter_name(self) -> str:
         return self._name
+
+    def map_parameters(self) -> tuple[str, str]:
+        """The names of the map's two parameters (x axis, y axis)."""
+        return self._map_names
+
+    @property
+    def map_ready(self) -> bool:
+        """The map shown is of the current parameters (a large one is computed over a
+        few frames; until then the previous one stays)."""
+        return self._map_job is None and self._map_key is not None
 
     def reset_view(self):
         """Both plots back to the ranges they were drawn with (after zoom or pan)."""
@@ -1530,7 +1678,20 @@ class LandscapePlot(LivePlot):
     def _param_chosen(self, i: int):
         if i >= 0:
             self._name = self.param_box.itemData(i)
+            self._choose_map()
             self.schedule()
+
+    def _choose_map(self):
+        net = self.engine.network
+        try:
+            pair = map_pair(net, self._name)
+        except ValueError:  # the network changed under the name: _sync_slots sees to it
+            return
+        if pair != self._map_names:
+            self._map_names = pair
+            s1, s2 = (net.slot(n).symbol for n in pair)
+            set_text(self.map_plot.getPlotItem(), bottom=s1, left=s2)
+            self._map_key = self._path_key = self._map_job = None
 
     def _sync_slots(self):
         net = self.engine.network
@@ -1546,10 +1707,9 @@ class LandscapePlot(LivePlot):
             self._name = "b" if "b" in names else names[0]
         self.param_box.setCurrentIndex(self.param_box.findData(self._name))
         self.param_box.blockSignals(False)
-        ws = [s for s in net.slots if s.kind == "W"][:2]
-        self._map_names = (ws[0].name, ws[1].name)
-        set_text(self.map_plot.getPlotItem(), bottom=ws[0].symbol, left=ws[1].symbol)
-        self._map_key = None  # its title names the new parameters
+        self._slot_names = names
+        self._map_names = ("", "")  # another network: chosen afresh
+        self._choose_map()
 
     @Slot()
     def _clear_path(self):
@@ -1563,20 +1723,16 @@ class LandscapePlot(LivePlot):
             self._net_id = id(eng.network)
             self._path.clear()
             self._sync_slots()
-        net = eng.network
-        try:
-            a, b = net.get(self._map_names[0]), net.get(self._map_names[1])
-        except ValueError:
-            return
-        if not (math.isfinite(a) and math.isfinite(b)):
+        vec = _param_vector(eng.network)
+        if vec.size != len(self._slot_names) or not np.all(np.isfinite(vec)):
             return
         it = eng.iteration
         while self._path and self._path[-1][0] > it:  # stepped back or reset
             self._path.pop()
-        if self._path and self._path[-1][1:] == (a, b):
+        if self._path and np.array_equal(self._path[-1][1], vec):
             return
-        self._path.append((it, a, b))
-        if len(self._path) > 20000:
+        self._path.append((it, vec))
+        if len(self._path) > max(1000, 500_000 // vec.size):  # bounded memory
             self._path = self._path[:-1:2] + self._path[-1:]
 
     # ------------------------------------------------------------- drawing
@@ -1593,17 +1749,34 @@ class LandscapePlot(LivePlot):
             self._arrows = []
             self.info.setText("The parameters are no longer finite numbers: nothing to "
                               "draw. Lower the learning rate and reset.")
-            self._slice_key = self._path_key = self._map_key = None
+            self._slice_key = self._path_key = self._map_key = self._map_job = None
             return
-        nkey = (_net_key(net), id(eng.dataset), tuple(eng.indices))
+        if eng.dataset.m == 0:
+            self._clear_all("No examples: there is no cost to draw. Add examples on the "
+                            "decision boundary plot.")
+            return
+        nkey = (_net_sig(net), id(eng.dataset), tuple(eng.indices))
         skey = (nkey, self._name, self.arrow_lr())
         if force or skey != self._slice_key:
             self._slice_key = skey
             self._draw_slice(net, eng.dataset)
-        pkey = (nkey, len(self._path), self._path[-1] if self._path else None)
-        if force or pkey != self._path_key:
+        pkey = (nkey, self._map_names, len(self._path),
+                self._path[-1][0] if self._path else None)
+        if force or pkey != self._path_key or self._map_job is not None:
             self._path_key = pkey
             self._draw_map(net, force)
+
+    def _clear_all(self, why: str):
+        for it in (self.slice_curve, self.tangent, self.shafts, self.step_points,
+                   self.point, self.path, self.path_point, self.path_start):
+            it.setData([], [])
+        for h in self.heads:
+            h.setVisible(False)
+        self._arrows = []
+        self.map_image.clear()
+        self.info.setText(why)
+        self.title.setText("")
+        self._slice_key = self._path_key = self._map_key = self._map_job = None
 
     def _loss_subset(self):
         """(X, Y, title, symbol) of the loss the current update descends: the examples
@@ -1612,7 +1785,9 @@ class LandscapePlot(LivePlot):
         ds = eng.dataset
         idx = list(eng.indices)
         X, Y = ds.X[:, idx], ds.Y[:, idx]
-        nums = ", ".join(str(i + 1) for i in idx)
+        nums = ", ".join(str(i + 1) for i in idx[:4])
+        if len(idx) > 4:  # a title, not a list: a mini-batch of a large set has many
+            nums += f", … ({len(idx)} in all)"
         if eng.mode == "single":
             return X, Y, f"L of example {nums}", "L"
         if len(idx) < ds.m:
@@ -1626,17 +1801,20 @@ class LandscapePlot(LivePlot):
         lr = self.arrow_lr()
         steps = slice_descent(net, X, Y, name, lr, SLICE_STEPS)
         th = steps.thetas
+        # as many samples as a frame affords: a deep network on many examples gets fewer
+        per = max(1, X.shape[1]) * _units_from(net, net.slot(name).layer)
+        n = int(min(SLICE_N, max(61, PAIR_BUDGET // (2 * per))))
         # show the descent and the nearest valley of the slice, not more
-        wide = np.linspace(theta - 6.0, theta + 6.0, SLICE_N)
-        valley = float(wide[np.argmin(cost_slice(net, X, Y, name, wide))])
+        wide = np.linspace(theta - 6.0, theta + 6.0, n)
+        valley = float(wide[np.argmin(landscape_costs(net, X, Y, {name: wide}))])
         lo = min(float(th.min()), valley, theta)
         hi = max(float(th.max()), valley, theta)
         if hi - lo > 200.0:  # a huge step: keep the curve readable, the arrows leave it
             lo, hi = max(lo, theta - 100.0), min(hi, theta + 100.0)
         mid, half = 0.5 * (lo + hi), max(0.5 * (hi - lo) * 1.25, 0.5)
         lo, hi = snap_range(mid - half, mid + half, parts=8)
-        values = np.linspace(lo, hi, SLICE_N)
-        costs = cost_slice(net, X, Y, name, values)
+        values = np.linspace(lo, hi, n)
+        costs = landscape_costs(net, X, Y, {name: values})
         c0 = float(steps.costs[0])
         g = param_gradient(net, X, Y, name)
         self._tangent_slope = g
@@ -1707,31 +1885,47 @@ class LandscapePlot(LivePlot):
 
     def _draw_map(self, net, force: bool = False):
         """The path and current point; the cost image only when the plane changed
-        (the other parameters, the data or the range): moving along w₁, w₂ does not
-        change the map."""
+        (the other parameters, the data or the range): moving along the two mapped
+        parameters does not change the map. A map too large for one frame is computed a
+        few rows per refresh (`_MapJob`) while the previous one stays in view."""
         n1, n2 = self._map_names
-        pts = np.array([(a, b) for _, a, b in self._path]) if self._path else np.empty((0, 2))
+        at = {nm: k for k, nm in enumerate(self._slot_names)}
+        if self._path and n1 in at and n2 in at:
+            pts = np.array([(v[at[n1]], v[at[n2]]) for _, v in self._path])
+        else:
+            pts = np.empty((0, 2))
         cur = (net.get(n1), net.get(n2))
         allx = np.append(pts[:, 0], cur[0]) if pts.size else np.array([cur[0]])
         ally = np.append(pts[:, 1], cur[1]) if pts.size else np.array([cur[1]])
         lo = min(-4.0, 2.0 * math.floor(float(min(allx.min(), ally.min())) / 2.0) - 2.0)
         hi = max(8.0, 2.0 * math.ceil(float(max(allx.max(), ally.max())) / 2.0) + 2.0)
         lo, hi = max(lo, -1e3), min(hi, 1e3)
-        others = tuple(v for k, v in net.values().items() if k not in self._map_names)
+        vec = _param_vector(net)
+        vec[[at[n1], at[n2]]] = 0.0
         X, Y, what, _ = self._loss_subset()
-        mkey = (others, id(self.engine.dataset), tuple(self.engine.indices), self._map_names,
-                lo, hi)
-        if force or mkey != self._map_key:
-            self._map_key = mkey
-            ws = pixel_centres((lo, hi), LANDSCAPE_N)
-            costs = cost_grid(net, X, Y, ws, ws, names=(n1, n2))
-            s1, s2 = (net.slot(n).symbol for n in self._map_names)
-            set_text(self.map_plot.getPlotItem(), f"Map over ({s1}, {s2})")
-            with np.errstate(all="ignore"):
-                img = np.log10(np.maximum(costs, 1e-12)).astype(np.float32)
-            self.map_image.setImage(np.ascontiguousarray(img), autoLevels=False,
-                                    levels=(-4.0, math.log10(0.5)))
-            self.map_image.setRect(QRectF(lo, lo, hi - lo, hi - lo))
+        # what the picture depends on besides the other parameters' values
+        plane = (_net_sig(net)[:5], id(self.engine.dataset), tuple(self.engine.indices),
+                 self._map_names, lo, hi)
+        mkey = (vec.tobytes(), plane)
+        job = self._map_job
+        if job is not None and job.key[1] != plane:
+            job = None  # another plane: what was begun is of no use
+        if job is None and (force or mkey != self._map_key):
+            per = max(1, Y.shape[1]) * _units_from(net, min(net.slot(n).layer
+                                                            for n in self._map_names))
+            # the whole map at most MAP_BUDGET evaluations, spread over a few frames
+            n = int(min(LANDSCAPE_N, max(MAP_MIN_N, math.sqrt(MAP_BUDGET / per))))
+            job = _MapJob(mkey, net, X, Y, self._map_names, pixel_centres((lo, hi), n))
+        self._map_job = job
+        if job is not None:
+            # all at once when asked (Reset view, the palette) or when it is cheap
+            job.advance(math.inf if force else MAP_SLICE_SECONDS)
+            if job.done:
+                self._map_job = None
+                self._map_key = job.key
+                self._show_map(job, lo, hi)
+            elif self.isVisible():
+                self._map_timer.start()
         if (lo, hi) != self._map_range:
             self._map_range = (lo, hi)
             self.mvb.setRange(xRange=(lo, hi), yRange=(lo, hi), padding=0)
@@ -1742,6 +1936,26 @@ class LandscapePlot(LivePlot):
             self.path.setData([], [])
             self.path_start.setData([], [])
         self.path_point.setData([cur[0]], [cur[1]])
+
+    def _show_map(self, job, lo, hi):
+        s1, s2 = (job.net.slot(n).symbol for n in job.names)
+        set_text(self.map_plot.getPlotItem(), f"Map over ({s1}, {s2})")
+        with np.errstate(all="ignore"):
+            img = np.log10(np.maximum(job.img, 1e-12)).astype(np.float32)
+        top = math.log10(0.5)  # ½(y − ŷ)² ≤ ½: the squared error's whole range
+        if job.net.loss.name != "mse":  # cross-entropy has no ceiling: what is there
+            fin = img[np.isfinite(img)]
+            top = min(max(float(np.percentile(fin, 98)) if fin.size else 0.0, top), 2.0)
+        levels = (-4.0, top)
+        if levels != tuple(self.colorbar.levels()):
+            self.colorbar.setLevels(levels)
+        self.map_image.setImage(np.ascontiguousarray(img), autoLevels=False, levels=levels)
+        self.map_image.setRect(QRectF(lo, lo, hi - lo, hi - lo))
+
+    @Slot()
+    def _continue_map(self):
+        if self._map_job is not None and self.isVisible():
+            self.refresh()
 
 
 # ------------------------------------------------- learning-rate comparison
@@ -1939,6 +2153,10 @@ class LearningRateComparison(LivePlot):
             return False
         eng = self.engine
         net, ds = eng.network, eng.dataset
+        if ds.m == 0:
+            self._say("No examples to train on: add examples on the decision boundary plot.",
+                      error=True)
+            return False
         if not _params_finite(net):
             self._say("The parameters are no longer finite: reset them first.", error=True)
             return False
@@ -2013,7 +2231,8 @@ class LearningRateComparison(LivePlot):
     def _current_start(self):
         eng = self.engine
         net = eng.network
-        return (id(eng.dataset), tuple(s.name for s in net.slots), _net_key(net))
+        return (id(eng.dataset), (tuple(s.name for s in net.slots), net.activation.name,
+                                  net.loss.name, bool(net.feature_cross)), _net_key(net))
 
     def _lr_pen(self, i: int):
         colors = LR_COLORS[self._pal_name]
@@ -2136,7 +2355,7 @@ class LearningRateComparison(LivePlot):
             self._show_stale("")
             return
         what = ("the data set" if now[0] != self._start_key[0] else
-                "the bias" if now[1] != self._start_key[1] else "the parameters")
+                "the network" if now[1] != self._start_key[1] else "the parameters")
         self._show_stale(f"Out of date: {what} changed since this comparison.")
 
 

@@ -242,6 +242,7 @@ def test_landscape_of_2_8_8_1_bounds_its_grids(qtbot):
     p.tabs.setCurrentWidget(p.landscape)
     p.landscape.set_parameter_name("w2_5_7")
     p.refresh()
+    qtbot.waitUntil(lambda: p.landscape.map_ready, timeout=60000)  # a few rows a frame
     img = p.landscape.map_image.image
     # 2000 examples × 105 parameters: the map is coarser, not slower
     assert img.shape[0] == img.shape[1] and img.shape[0] < 120
@@ -264,10 +265,11 @@ def test_lr_comparison_for_any_network_equals_the_engine(qtbot, network, spec):
         e = Engine(s.engine.network.copy(), s.engine.dataset, lr=lr, mode="batch")
         e.train(300)
         np.testing.assert_allclose(curves[lr], e.epoch_costs.view(), rtol=1e-9)
-    # another activation with the same weights: the comparison is out of date
-    s.engine.set_network(NetworkSpec(network=network, **{**spec, "loss": "mse"},
-                                     **({"init": "xavier"} if network != "cross" and
-                                        network != "2-3-1" else {})).build())
+    # another loss with the same weights: the comparison is out of date
+    other = "mse" if spec.get("loss") == "bce" else "bce"
+    init = {} if network in ("cross", "2-3-1") else {"init": "xavier"}
+    s.engine.set_network(NetworkSpec(network=network, **{**spec, "loss": other},
+                                     **init).build())
     s.setupChanged.emit()
     w.refresh()
     assert w.out_of_date
@@ -307,3 +309,25 @@ def test_an_empty_data_set_draws_notes_not_errors(qtbot, network):
     assert "no examples" in p.landscape.info.text().lower()
     assert p.lr_compare.compare() is False
     assert "no examples" in p.lr_compare.message.text().lower()
+
+
+@pytest.mark.parametrize("network,spec,m", [
+    ("neuron", {}, 4), ("cross", {"loss": "bce"}, 4), ("2-3-1", {"activation": "tanh"}, 30),
+    ("2-5-3-1", {"activation": "relu", "loss": "bce"}, 50), ("2-8-8-1", {}, 40)])
+def test_landscape_costs_equal_the_cores_map_for_any_two_parameters(network, spec, m):
+    from core.landscape import cost_grid
+
+    from gui.plots import landscape_costs, map_pair
+
+    net = make_session(network, datasets.generated("moons", m, 0.1, 0), **spec).engine.network
+    ds = datasets.generated("moons", m, 0.1, 0)
+    names = [s.name for s in net.slots]
+    ws = np.linspace(-3, 4, 9)
+    pairs = [map_pair(net, n) for n in (names[0], names[-1], names[len(names) // 2])]
+    pairs.append((names[0], names[-1]))  # across layers
+    for a, b in pairs:
+        assert a != b
+        g1, g2 = np.meshgrid(ws, ws)
+        got = landscape_costs(net, ds.X, ds.Y, {a: g1.ravel(), b: g2.ravel()}).reshape(9, 9)
+        np.testing.assert_allclose(got, cost_grid(net, ds.X, ds.Y, ws, ws, names=(a, b)),
+                                   rtol=1e-12)
