@@ -57,10 +57,15 @@ from gui.palette import PALETTES, Palette
 
 DEFAULT_RANGE = (-0.5, 1.5)
 GRID_N = 200  # boundary image resolution
+GRID_MIN_N = 100  # while a deep network trains, at least this (sharpened once it stops)
+BOUNDARY_BUDGET = 160_000  # (pixel × unit) evaluations of a boundary image while training
+SHARPEN_MS = 250  # this long after the last change, a coarse boundary is drawn again finely
 LANDSCAPE_N = 120  # (w₁, w₂) heatmap resolution, at most
 MAP_MIN_N = 32  # and at least (a deep network on many examples)
 MAP_BUDGET = 12_000_000  # (parameter set × example × unit) evaluations for one map
 MAP_SLICE_SECONDS = 0.008  # map work per refresh while a large map is computed
+MAP_QUICK = 250_000  # a map of fewer evaluations than this is computed at once
+MAP_INTERVAL = 0.25  # s: while only the other parameters move, the map follows this often
 SLICE_N = 241  # samples along the slice
 SLICE_STEPS = 8  # gradient-descent arrows on the slice
 MAX_BUCKETS = 1800  # loss curve: at most ~2 points per bucket are drawn
@@ -352,7 +357,8 @@ def data_extent(*sets) -> tuple[tuple[float, float], tuple[float, float]]:
     return out[0], out[1]
 
 
-PAIR_BUDGET = 600_000  # (parameter set × example × unit) evaluations for one landscape plot
+PAIR_BUDGET = 300_000  # (parameter set × example × unit) evaluations for one slice
+MAP_BLOCK = 100_000  # the same, for one block of a map's rows (a few ms)
 
 
 def _units_from(net, layer: int) -> int:
@@ -408,6 +414,15 @@ def landscape_costs(net, X, Y, overrides: dict[str, np.ndarray]) -> np.ndarray:
             out[start : start + b] = np.sum(net.loss.losses(Y, A[:, 0, :], Z[:, 0, :]),
                                             axis=1) / m
     return out
+
+
+def pass_indices(eng) -> tuple[int, ...]:
+    """The examples of the current pass. In full-batch mode all of them, without asking
+    the engine for its pass: building the micro-steps of a deep network on many examples
+    takes longer than a frame, and a plot needs only the indices."""
+    if eng.mode == "batch":
+        return tuple(range(eng.dataset.m))
+    return tuple(eng.indices)
 
 
 def _params_finite(net) -> bool:
@@ -1118,6 +1133,11 @@ class DecisionBoundaryPlot(LivePlot):
         self._drawn_points = None
         self._drawn_sets = None  # (training set, test set) the view was fitted to
         self._default = (DEFAULT_RANGE, DEFAULT_RANGE)
+        self._sharp = False  # draw the next image at full resolution
+        self._sharpen_timer = QTimer(self)
+        self._sharpen_timer.setSingleShot(True)
+        self._sharpen_timer.setInterval(SHARPEN_MS)
+        self._sharpen_timer.timeout.connect(self._sharpen)
         self._line_seg = None
         self._probe: tuple[float, float] | None = None  # where the readout reads ŷ
         self.plot.scene().sigMouseClicked.connect(self._scene_clicked)
@@ -1257,6 +1277,19 @@ class DecisionBoundaryPlot(LivePlot):
         self.info.setText(f"x = ({fmt(a, 2)}, {fmt(b, 2)})   ŷ = {fmt(y)}")
 
     # ------------------------------------------------------------- drawing
+    @staticmethod
+    def _grid_n(net) -> int:
+        """The image's resolution while the parameters move: a deep network costs more
+        a pixel, so it gets fewer (the contour is interpolated between them)."""
+        units = sum(lin.units for lin in net.linears)
+        return int(min(GRID_N, max(GRID_MIN_N, math.sqrt(BOUNDARY_BUDGET / units))))
+
+    @Slot()
+    def _sharpen(self):
+        if self.isVisible():
+            self._sharp = True
+            self.refresh()
+
     def _fit_data(self, eng):
         """A new data set (or test set): the view shows all of it, unless the learner
         just clicked a point into the current view (then nothing moves)."""
@@ -1282,9 +1315,14 @@ class DecisionBoundaryPlot(LivePlot):
         self._fit_data(eng)
         (x0, x1), (y0, y1) = self.vb.viewRange()
         key = (_net_sig(net), round(x0, 9), round(x1, 9), round(y0, 9), round(y1, 9))
-        if force or key != self._drawn_grid:
-            self._drawn_grid = key
-            grid = boundary_grid(net, (x0, x1), (y0, y1), GRID_N)
+        if self._drawn_grid is None or key != self._drawn_grid[0]:
+            self._sharp = False  # something moved: coarse while it keeps moving
+        n = GRID_N if self._sharp or force else self._grid_n(net)
+        if force or (key, n) != self._drawn_grid:
+            self._drawn_grid = (key, n)
+            if n < GRID_N:
+                self._sharpen_timer.start()
+            grid = boundary_grid(net, (x0, x1), (y0, y1), n)
             self.image.setImage(grid, autoLevels=False, levels=(0.0, 1.0))
             self.image.setRect(QRectF(x0, y0, x1 - x0, y1 - y0))
             self._draw_line(net, (x0, x1), (y0, y1), grid)
@@ -1309,7 +1347,8 @@ class DecisionBoundaryPlot(LivePlot):
         examples grow in number, so that thousands stay a readable cloud."""
         col = class_colors(self._pal)
         m_all = ds.m + (test.m if test is not None else 0)
-        big, small = (20, 14) if m_all <= 50 else (11, 8) if m_all <= 600 else (7, 5)
+        big, small = ((20, 14) if m_all <= 50 else (12, 9) if m_all <= 200 else
+                      (8, 6) if m_all <= 1000 else (6, 4))
         edge = pg.mkPen(INK, width=1.2 if m_all <= 600 else 0.6)
         brushes = {c: pg.mkBrush(col[c]) for c in (0, 1)}
         pens = {c: pg.mkPen(col[c].darker(130), width=2 if m_all <= 600 else 1.3)
@@ -1331,14 +1370,14 @@ class DecisionBoundaryPlot(LivePlot):
                              pen=edge)
 
     def _show_data_note(self, ds):
+        # two short lines: the plot is narrow in a small window
         if ds.m == 0:
-            text = "No examples: click on the plane to add one"
+            text = "No examples:\nclick on the plane to add one"
         else:
             cls = np.unique(ds.Y[0]).astype(int)
             other = 1 - int(cls[0])
             text = ("" if cls.size > 1 else
-                    f"Every example is y = {cls[0]}: add one of y = {other} (Shift+click) "
-                    "for a boundary to mean something")
+                    f"Every example is y = {cls[0]}:\nShift+click adds one of y = {other}")
         self.data_label.setText(text)
         self.data_label.setVisible(bool(text))
 
@@ -1430,8 +1469,9 @@ class _MapJob:
         self.names, self.ws = names, ws
         self.img = np.empty((ws.size, ws.size))
         self.row = 0
+        self.quick = False  # cheap enough to compute at once
         per = max(1, Y.shape[1]) * _units_from(net, min(net.slot(n).layer for n in names))
-        self.rows_per_block = max(1, int(PAIR_BUDGET // (per * ws.size)))
+        self.rows_per_block = max(1, int(MAP_BLOCK // (per * ws.size)))
 
     @property
     def done(self) -> bool:
@@ -1574,6 +1614,8 @@ class LandscapePlot(LivePlot):
         self._map_timer.setSingleShot(True)
         self._map_timer.setInterval(0)
         self._map_timer.timeout.connect(self._continue_map)
+        self._map_want = None  # the key of the map the current parameters call for
+        self._map_done_at = -math.inf
         self._slot_names: tuple[str, ...] = ()
         self._net_id = id(self.engine.network)
         self._sync_slots()
@@ -1609,7 +1651,7 @@ class LandscapePlot(LivePlot):
     def map_ready(self) -> bool:
         """The map shown is of the current parameters (a large one is computed over a
         few frames; until then the previous one stays)."""
-        return self._map_job is None and self._map_key is not None
+        return self._map_job is None and self._map_key == self._map_want
 
     def reset_view(self):
         """Both plots back to the ranges they were drawn with (after zoom or pan)."""
@@ -1755,14 +1797,15 @@ class LandscapePlot(LivePlot):
             self._clear_all("No examples: there is no cost to draw. Add examples on the "
                             "decision boundary plot.")
             return
-        nkey = (_net_sig(net), id(eng.dataset), tuple(eng.indices))
+        nkey = (_net_sig(net), id(eng.dataset), pass_indices(eng))
         skey = (nkey, self._name, self.arrow_lr())
         if force or skey != self._slice_key:
             self._slice_key = skey
             self._draw_slice(net, eng.dataset)
         pkey = (nkey, self._map_names, len(self._path),
                 self._path[-1][0] if self._path else None)
-        if force or pkey != self._path_key or self._map_job is not None:
+        if (force or pkey != self._path_key or self._map_job is not None
+                or self._map_key != self._map_want):
             self._path_key = pkey
             self._draw_map(net, force)
 
@@ -1783,7 +1826,7 @@ class LandscapePlot(LivePlot):
         of the current pass (one example, a mini-batch or all of them)."""
         eng = self.engine
         ds = eng.dataset
-        idx = list(eng.indices)
+        idx = list(pass_indices(eng))
         X, Y = ds.X[:, idx], ds.Y[:, idx]
         nums = ", ".join(str(i + 1) for i in idx[:4])
         if len(idx) > 4:  # a title, not a list: a mini-batch of a large set has many
@@ -1805,7 +1848,7 @@ class LandscapePlot(LivePlot):
         per = max(1, X.shape[1]) * _units_from(net, net.slot(name).layer)
         n = int(min(SLICE_N, max(61, PAIR_BUDGET // (2 * per))))
         # show the descent and the nearest valley of the slice, not more
-        wide = np.linspace(theta - 6.0, theta + 6.0, n)
+        wide = np.linspace(theta - 6.0, theta + 6.0, n // 2 + 1)
         valley = float(wide[np.argmin(landscape_costs(net, X, Y, {name: wide}))])
         lo = min(float(th.min()), valley, theta)
         hi = max(float(th.max()), valley, theta)
@@ -1904,28 +1947,38 @@ class LandscapePlot(LivePlot):
         vec[[at[n1], at[n2]]] = 0.0
         X, Y, what, _ = self._loss_subset()
         # what the picture depends on besides the other parameters' values
-        plane = (_net_sig(net)[:5], id(self.engine.dataset), tuple(self.engine.indices),
+        plane = (_net_sig(net)[:5], id(self.engine.dataset), pass_indices(self.engine),
                  self._map_names, lo, hi)
         mkey = (vec.tobytes(), plane)
+        self._map_want = mkey
         job = self._map_job
         if job is not None and job.key[1] != plane:
             job = None  # another plane: what was begun is of no use
-        if job is None and (force or mkey != self._map_key):
+        wait = MAP_INTERVAL - (time.perf_counter() - self._map_done_at)
+        if (job is None and not force and mkey != self._map_key and wait > 0
+                and self._map_key is not None and self._map_key[1] == plane):
+            # only the other parameters moved (training plays): the map follows a few
+            # times a second, not at every frame
+            if self.isVisible() and not self._map_timer.isActive():
+                self._map_timer.start(int(wait * 1000) + 1)
+        elif job is None and (force or mkey != self._map_key):
             per = max(1, Y.shape[1]) * _units_from(net, min(net.slot(n).layer
                                                             for n in self._map_names))
             # the whole map at most MAP_BUDGET evaluations, spread over a few frames
             n = int(min(LANDSCAPE_N, max(MAP_MIN_N, math.sqrt(MAP_BUDGET / per))))
             job = _MapJob(mkey, net, X, Y, self._map_names, pixel_centres((lo, hi), n))
+            job.quick = n * n * per <= MAP_QUICK
         self._map_job = job
         if job is not None:
             # all at once when asked (Reset view, the palette) or when it is cheap
-            job.advance(math.inf if force else MAP_SLICE_SECONDS)
+            job.advance(math.inf if force or job.quick else MAP_SLICE_SECONDS)
             if job.done:
                 self._map_job = None
                 self._map_key = job.key
+                self._map_done_at = time.perf_counter()
                 self._show_map(job, lo, hi)
             elif self.isVisible():
-                self._map_timer.start()
+                self._map_timer.start(0)
         if (lo, hi) != self._map_range:
             self._map_range = (lo, hi)
             self.mvb.setRange(xRange=(lo, hi), yRange=(lo, hi), padding=0)

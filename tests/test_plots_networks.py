@@ -7,9 +7,16 @@ from conftest import run_comparison, show_widget
 
 from core import Engine, datasets
 from core.datasets import Dataset
-from core.landscape import cost_slice
+from core.landscape import cost_grid, cost_slice
 from core.setup import NetworkSpec
-from gui.plots import DecisionBoundaryPlot, LandscapePlot, LearningRateComparison, PlotsPanel
+from gui.plots import (
+    DecisionBoundaryPlot,
+    LandscapePlot,
+    LearningRateComparison,
+    PlotsPanel,
+    landscape_costs,
+    map_pair,
+)
 from gui.session import Session
 
 SPIRAL = datasets.generated("spiral", 300, 0.05, 0)
@@ -315,10 +322,6 @@ def test_an_empty_data_set_draws_notes_not_errors(qtbot, network):
     ("neuron", {}, 4), ("cross", {"loss": "bce"}, 4), ("2-3-1", {"activation": "tanh"}, 30),
     ("2-5-3-1", {"activation": "relu", "loss": "bce"}, 50), ("2-8-8-1", {}, 40)])
 def test_landscape_costs_equal_the_cores_map_for_any_two_parameters(network, spec, m):
-    from core.landscape import cost_grid
-
-    from gui.plots import landscape_costs, map_pair
-
     net = make_session(network, datasets.generated("moons", m, 0.1, 0), **spec).engine.network
     ds = datasets.generated("moons", m, 0.1, 0)
     names = [s.name for s in net.slots]
