@@ -778,6 +778,9 @@ class LossCurvePlot(LivePlot):
 
     def _name_loss(self):
         title, axis, legend = epoch_cost_words(self.engine)
+        # the axis names the loss: a cross-entropy's numbers do not compare with a
+        # squared error's
+        axis = f"{axis} ({self.engine.network.loss.title})"
         set_text(self.plot.getPlotItem(), title, left=axis)
         for sample, label in self.legend.items:
             if sample.item is self.curve and label.text != legend:
@@ -862,6 +865,7 @@ class LossCurvePlot(LivePlot):
             return np.where(y <= 0.0, LOG_FLOOR, y)
 
     def _redraw(self, force: bool):
+        self._name_loss()  # another network may have come with another loss
         ch_epochs = self._sync_epochs()
         ch_steps = self._sync_steps()
         ch_tests = self._sync_tests()

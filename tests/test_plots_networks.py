@@ -66,6 +66,7 @@ def test_loss_curve_draws_the_test_cost_beside_the_training_cost(qtbot):
     assert tp.color() != cp.color() and tp.style() != cp.style()
     labels = [label.text for _, label in p.loss.legend.items]
     assert "test cost" in labels
+    assert "cross-entropy" in p.loss.plot.getPlotItem().getAxis("left").labelText
     # the readout gives both at the hovered epoch
     text = p.loss.show_value_at(12)
     assert "epoch 12" in text and "test" in text
