@@ -1353,7 +1353,11 @@ class DecisionBoundaryPlot(LivePlot):
         m_all = ds.m + (test.m if test is not None else 0)
         big, small = ((20, 14) if m_all <= 50 else (12, 9) if m_all <= 200 else
                       (8, 6) if m_all <= 1000 else (6, 4))
-        edge = pg.mkPen(INK, width=1.2 if m_all <= 600 else 0.6)
+        crowd = m_all > 1000
+        # thousands of examples hide the plane: no outlines, and the boundary on top
+        edge = pg.mkPen(INK, width=1.2 if m_all <= 600 else 0.6) if not crowd else None
+        for item in (self.line, self.iso):
+            item.setZValue(10 if crowd else 0)
         brushes = {c: pg.mkBrush(col[c]) for c in (0, 1)}
         pens = {c: pg.mkPen(col[c].darker(130), width=2 if m_all <= 600 else 1.3)
                 for c in (0, 1)}
