@@ -2226,7 +2226,9 @@ class LearningRateComparison(LivePlot):
         epochs = self.epochs_box.value()
         self._run = LRRun(net, ds.X, ds.Y, lrs, epochs)
         self._job = (lrs, epochs, self._current_start(), ds, net.copy())
-        self._chunk = 2000
+        # the first slice guessed from the work of an epoch (a deep network on thousands
+        # of examples takes milliseconds an epoch), then sized by the time it took
+        self._chunk = int(min(2000, max(1, 3e6 // (ds.m * len(net.slots)))))
         self.progress.setValue(0)
         self._show_busy(True)
         self._say(f"Training {len(lrs)} learning rates for {epochs} epochs…")
@@ -2260,7 +2262,7 @@ class LearningRateComparison(LivePlot):
         dt = time.perf_counter() - t0
         # next slice sized so that one tick takes about SLICE_SECONDS
         scale = self.SLICE_SECONDS / dt if dt > 0 else 4.0
-        self._chunk = int(min(max(self._chunk * min(scale, 4.0), 64), 10_000_000))
+        self._chunk = int(min(max(self._chunk * min(scale, 4.0), 1), 10_000_000))
         self.progress.setValue(int(1000 * run.done_work / max(run.total, 1)))
         if done:
             self._timer_run.stop()
