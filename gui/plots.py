@@ -2015,8 +2015,15 @@ class LandscapePlot(LivePlot):
 
     @Slot()
     def _continue_map(self):
-        if self._map_job is not None and self.isVisible():
+        if self.isVisible() and (self._map_job is not None or self._map_key != self._map_want):
             self.refresh()
+
+    def showEvent(self, event):
+        super().showEvent(event)
+        # a map begun (or put off) before the tab was left: carry on without waiting for
+        # the next change
+        if self._map_job is not None or self._map_key != self._map_want:
+            self._map_timer.start(0)
 
 
 # ------------------------------------------------- learning-rate comparison

@@ -335,3 +335,23 @@ def test_landscape_costs_equal_the_cores_map_for_any_two_parameters(network, spe
         got = landscape_costs(net, ds.X, ds.Y, {a: g1.ravel(), b: g2.ravel()}).reshape(9, 9)
         np.testing.assert_allclose(got, cost_grid(net, ds.X, ds.Y, ws, ws, names=(a, b)),
                                    rtol=1e-12)
+
+
+def test_the_map_catches_up_with_training_by_itself(qtbot):
+    from core.landscape import pixel_centres
+
+    s = make_session("2-3-1", lr=1.0)
+    w = show_widget(qtbot, LandscapePlot(s), (1000, 500))
+    w.set_parameter_name("w2_1_2")
+    for _ in range(3):  # frames of play, closer together than the map follows
+        s.train(50)
+        w.refresh()
+    # no more signals: the map still ends up of the parameters as they are now
+    qtbot.waitUntil(lambda: w.map_ready, timeout=10000)
+    eng = s.engine
+    n1, n2 = w.map_parameters()
+    img = w.map_image.image
+    rect = w.map_image.mapRectToParent(w.map_image.boundingRect())
+    ws = pixel_centres((rect.left(), rect.right()), img.shape[1])
+    want = cost_grid(eng.network, eng.dataset.X, eng.dataset.Y, ws, ws, names=(n1, n2))
+    np.testing.assert_allclose(img, np.log10(np.maximum(want, 1e-12)), rtol=1e-5)
