@@ -47,8 +47,6 @@ from core.landscape import (
     LRRun,
     boundary_grid,
     boundary_line,
-    cost_grid,
-    cost_slice,
     param_gradient,
     pixel_centres,
     slice_descent,
@@ -59,7 +57,15 @@ from gui.palette import PALETTES, Palette
 
 DEFAULT_RANGE = (-0.5, 1.5)
 GRID_N = 200  # boundary image resolution
-LANDSCAPE_N = 120  # (w₁, w₂) heatmap resolution
+GRID_MIN_N = 100  # while a deep network trains, at least this (sharpened once it stops)
+BOUNDARY_BUDGET = 160_000  # (pixel × unit) evaluations of a boundary image while training
+SHARPEN_MS = 250  # this long after the last change, a coarse boundary is drawn again finely
+LANDSCAPE_N = 120  # (w₁, w₂) heatmap resolution, at most
+MAP_MIN_N = 32  # and at least (a deep network on many examples)
+MAP_BUDGET = 12_000_000  # (parameter set × example × unit) evaluations for one map
+MAP_SLICE_SECONDS = 0.008  # map work per refresh while a large map is computed
+MAP_QUICK = 250_000  # a map of fewer evaluations than this is computed at once
+MAP_INTERVAL = 0.25  # s: while only the other parameters move, the map follows this often
 SLICE_N = 241  # samples along the slice
 SLICE_STEPS = 8  # gradient-descent arrows on the slice
 MAX_BUCKETS = 1800  # loss curve: at most ~2 points per bucket are drawn
@@ -67,6 +73,7 @@ DEFAULT_LRS = "5×10⁻¹⁰, 0.5, 5, 50"
 MIN_PLOT_HEIGHT = 170  # px: below this a plot is a strip that shows nothing readable
 
 INK = QColor(30, 30, 30)
+TEST_COLOR = QColor(170, 50, 120)  # the test cost: magenta, apart from the blue and the orange dot
 GRID = QColor(222, 222, 222)
 LOG_FLOOR = 1e-16  # a cost of exactly 0 is drawn here on a log axis
 FLAT_YHAT = 0.01  # ŷ varying less than this over the plane: no boundary to draw
@@ -279,6 +286,143 @@ def _net_key(net) -> tuple:
     return tuple(
         (lin.W.tobytes(), None if lin.b is None else lin.b.tobytes()) for lin in net.linears
     )
+
+
+def contour_segments(grid, level, x0, y0, pw, ph):
+    """Marching squares: the segments where the sampled field crosses `level`, as
+    (x, y) arrays of point pairs (connect="pairs"); samples at pixel centres."""
+    v = np.asarray(grid, dtype=float)
+    if v.ndim != 2 or min(v.shape) < 2:
+        return np.empty(0), np.empty(0)
+    a, b = v[:-1, :-1], v[:-1, 1:]  # bottom-left, bottom-right
+    d, c = v[1:, :-1], v[1:, 1:]  # top-left, top-right
+    up = v > level
+    ua, ub, ud, uc = up[:-1, :-1], up[:-1, 1:], up[1:, :-1], up[1:, 1:]
+    cut = np.stack([ua != ub, ub != uc, ud != uc, ua != ud])  # bottom, right, top, left
+    n = cut.sum(axis=0)
+    rows, cols = np.nonzero(n)
+    if rows.size == 0:
+        return np.empty(0), np.empty(0)
+    A, B, C, D = a[rows, cols], b[rows, cols], c[rows, cols], d[rows, cols]
+    with np.errstate(all="ignore"):
+        t = np.stack([(level - A) / (B - A), (level - B) / (C - B), (level - D) / (C - D),
+                      (level - A) / (D - A)])
+    t = np.clip(np.nan_to_num(t, nan=0.5), 0.0, 1.0)
+    xc = x0 + (cols + 0.5) * pw
+    yc = y0 + (rows + 0.5) * ph
+    px = np.stack([xc + t[0] * pw, xc + pw, xc + t[2] * pw, xc])
+    py = np.stack([yc, yc + t[1] * ph, yc + ph, yc + t[3] * ph])
+    e = cut[:, rows, cols]
+    k = n[rows, cols]
+    two = k == 2
+    order = np.argsort(~e[:, two], axis=0, kind="stable")[:2]  # the two cut edges
+    i2 = np.nonzero(two)[0]
+    sx = [px[order, i2].T.ravel()]
+    sy = [py[order, i2].T.ravel()]
+    i4 = np.nonzero(k == 4)[0]
+    if i4.size:  # a saddle: the centre's side decides which corners are cut off
+        mid_up = (A[i4] + B[i4] + C[i4] + D[i4]) / 4 > level
+        same = mid_up == (A[i4] > level)
+        pairs = np.where(same[:, None], [[0, 1, 3, 2]], [[0, 3, 1, 2]])
+        sx.append(px[pairs.T, i4].T.ravel())
+        sy.append(py[pairs.T, i4].T.ravel())
+    return np.concatenate(sx), np.concatenate(sy)
+
+
+def _net_sig(net) -> tuple:
+    """What, besides the parameter values, decides what a network computes: swapping in
+    another network with the same names (another activation, another loss) redraws."""
+    return (id(net), bool(net.feature_cross), net.activation.name, net.loss.name,
+            tuple(lin.W.shape for lin in net.linears), _net_key(net))
+
+
+def data_extent(*sets) -> tuple[tuple[float, float], tuple[float, float]]:
+    """The input plane's default view: the gates' square, widened to every point of the
+    given sets (None or empty ones skipped), padded and rounded outward, so a point
+    clicked near the edge does not move it."""
+    xs = [ds.X for ds in sets if ds is not None and ds.m]
+    if not xs:
+        return DEFAULT_RANGE, DEFAULT_RANGE
+    X = np.hstack(xs)
+    lo, hi = X.min(axis=1), X.max(axis=1)
+    out = []
+    for k in range(2):
+        a, b = DEFAULT_RANGE
+        if lo[k] >= a and hi[k] <= b:
+            out.append(DEFAULT_RANGE)
+            continue
+        a, b = min(a, float(lo[k])), max(b, float(hi[k]))
+        pad = 0.04 * (b - a)
+        out.append(snap_range(a - pad, b + pad, parts=8))
+    return out[0], out[1]
+
+
+PAIR_BUDGET = 300_000  # (parameter set × example × unit) evaluations for one slice
+MAP_BLOCK = 100_000  # the same, for one block of a map's rows (a few ms)
+
+
+def _units_from(net, layer: int) -> int:
+    """Units computed from `layer` on: the work of one example once `layer` changes."""
+    return sum(lin.units for lin in net.linears[layer:])
+
+
+def landscape_costs(net, X, Y, overrides: dict[str, np.ndarray]) -> np.ndarray:
+    """The cost (mean of the network's loss over X, Y) for B parameter sets, each
+    differing from `net` only in the parameters `overrides` names ({name: (B,) values}).
+
+    The same numbers as core.landscape's cost_slice / cost_grid, computed in less work
+    for a deep network: the layers before the first changed parameter are shared by
+    every set (one forward pass), the changed layer moves only the rows of the changed
+    units (z += Δθ·a), and each later layer is one matrix product over all the sets."""
+    X = np.asarray(X, dtype=float)
+    Y = np.asarray(Y, dtype=float).reshape(1, -1)
+    m = Y.shape[1]
+    vals = {k: np.asarray(v, dtype=float).ravel() for k, v in overrides.items()}
+    B = len(next(iter(vals.values())))
+    out = np.empty(B)
+    if B == 0:
+        return out
+    slots = {k: net.slot(k) for k in vals}
+    first = min(sl.layer for sl in slots.values())
+    with np.errstate(all="ignore"):
+        acts, zs = net.forward_z(X)
+        widest = max(lin.units for lin in net.linears[first:])
+        chunk = max(1, int(4_000_000 // max(1, widest * m)))  # bounds the temporaries
+        for start in range(0, B, chunk):
+            part = {k: v[start : start + chunk] for k, v in vals.items()}
+            b = len(next(iter(part.values())))
+            A = None  # (b, fan_in, m) once the sets differ
+            for layer in range(first, net.depth):
+                lin = net.linears[layer]
+                if A is None:
+                    Z = np.repeat(zs[layer][None], b, axis=0)
+                    prev = acts[layer][None]
+                else:
+                    f = A.shape[1]
+                    Z = (lin.W @ A.transpose(1, 0, 2).reshape(f, -1)).reshape(
+                        lin.units, b, m).transpose(1, 0, 2)
+                    if lin.b is not None:
+                        Z = Z + lin.b[None]
+                    prev = A
+                for k, sl in slots.items():
+                    if sl.layer != layer:
+                        continue
+                    i, j = sl.index
+                    d = part[k] - float(getattr(lin, sl.kind)[sl.index])
+                    Z[:, i, :] += d[:, None] * (prev[:, j, :] if sl.kind == "W" else 1.0)
+                A = net.activations[layer].forward(Z)
+            out[start : start + b] = np.sum(net.loss.losses(Y, A[:, 0, :], Z[:, 0, :]),
+                                            axis=1) / m
+    return out
+
+
+def pass_indices(eng) -> tuple[int, ...]:
+    """The examples of the current pass. In full-batch mode all of them, without asking
+    the engine for its pass: building the micro-steps of a deep network on many examples
+    takes longer than a frame, and a plot needs only the indices."""
+    if eng.mode == "batch":
+        return tuple(range(eng.dataset.m))
+    return tuple(eng.indices)
 
 
 def _params_finite(net) -> bool:
@@ -502,6 +646,10 @@ class LossCurvePlot(LivePlot):
                                           name="loss per step")
         self.curve = pg.PlotDataItem(pen=_pen(QColor(20, 70, 160), 2), connect="finite",
                                      name="cost per epoch")
+        # the held-out set's cost: another colour and a dashed line, so that it reads
+        # apart from the training cost in grey print and for colour-blind eyes too
+        self.test_curve = pg.PlotDataItem(pen=_pen(TEST_COLOR, 2, Qt.PenStyle.DashLine),
+                                          connect="finite", name="test cost")
         self.breaks_item = pg.PlotDataItem(pen=_pen(QColor(90, 90, 90), 1,
                                                     Qt.PenStyle.DashLine), connect="pairs")
         self.current = pg.PlotDataItem(pen=None, symbol="o", symbolSize=9,
@@ -509,17 +657,26 @@ class LossCurvePlot(LivePlot):
                                        symbolPen=pg.mkPen(INK))
         self.hover = pg.PlotDataItem(pen=None, symbol="o", symbolSize=7,
                                      symbolBrush=None, symbolPen=pg.mkPen(INK, width=1.5))
-        for it in (self.breaks_item, self.iter_curve, self.curve, self.hover, self.current):
+        self.test_hover = pg.PlotDataItem(pen=None, symbol="o", symbolSize=7, symbolBrush=None,
+                                          symbolPen=pg.mkPen(TEST_COLOR, width=1.5))
+        for it in (self.breaks_item, self.iter_curve, self.curve, self.test_curve, self.hover,
+                   self.test_hover, self.current):
             pi.addItem(it)
         # after addItem, which hands every item the plot's own settings
         pi.setDownsampling(auto=True, mode="peak")
         pi.setClipToView(True)
         self.legend.removeItem(self.iter_curve)  # listed only in one-example mode
+        self.legend.removeItem(self.test_curve)  # listed only with a test set
         self._iter_in_legend = False
+        self._test_in_legend = False
 
         self._dec = PeakDecimator()
         self._n_seen = 0
         self._last = math.nan
+        self._test_dec = PeakDecimator()  # engine.test_costs, summarised the same way
+        self._test_seen = 0
+        self._test_last = math.nan
+        self._test_of = None  # the test set those costs were measured on
         self._breaks: list[int] = []  # epoch counts at which a manual change happened
         self._iter_breaks: list[float] = []  # the same places in step units (x)
         self._iter_x: list[float] = []
@@ -566,6 +723,11 @@ class LossCurvePlot(LivePlot):
 
     def step_curve_data(self) -> tuple[np.ndarray, np.ndarray]:
         return _raw(self.iter_curve)
+
+    def test_curve_data(self) -> tuple[np.ndarray, np.ndarray]:
+        """(x, y) of the test-cost curve as drawn (empty without a test set; NaN marks a
+        break; on a log axis a cost of 0 is at LOG_FLOOR)."""
+        return _raw(self.test_curve)
 
     def follow(self):
         """Keep the whole curve in view again (after the learner panned or zoomed)."""
@@ -616,6 +778,9 @@ class LossCurvePlot(LivePlot):
 
     def _name_loss(self):
         title, axis, legend = epoch_cost_words(self.engine)
+        # the axis names the loss: a cross-entropy's numbers do not compare with a
+        # squared error's
+        axis = f"{axis} ({self.engine.network.loss.title})"
         set_text(self.plot.getPlotItem(), title, left=axis)
         for sample, label in self.legend.items:
             if sample.item is self.curve and label.text != legend:
@@ -644,6 +809,28 @@ class LossCurvePlot(LivePlot):
         self._dec.extend(costs[self._n_seen :])
         self._n_seen = n
         self._last = costs[-1]
+        return True
+
+    def _sync_tests(self) -> bool:
+        """The test costs, kept as the training costs are (a new test set, a reset or a
+        step back starts them again)."""
+        eng = self.engine
+        costs = eng.test_costs if eng.test_set is not None else ()
+        n = len(costs)
+        if (eng.test_set is not self._test_of or n < self._test_seen
+                or (self._test_seen and not _same(costs[self._test_seen - 1],
+                                                  self._test_last))):
+            changed = self._test_seen > 0 or eng.test_set is not self._test_of
+            self._test_of = eng.test_set
+            self._test_dec.clear()
+            self._test_seen = 0
+            if n == 0:
+                return changed
+        if n == self._test_seen:
+            return False
+        self._test_dec.extend(costs[self._test_seen :])
+        self._test_seen = n
+        self._test_last = costs[-1]
         return True
 
     def _sync_steps(self) -> bool:
@@ -678,19 +865,24 @@ class LossCurvePlot(LivePlot):
             return np.where(y <= 0.0, LOG_FLOOR, y)
 
     def _redraw(self, force: bool):
+        self._name_loss()  # another network may have come with another loss
         ch_epochs = self._sync_epochs()
         ch_steps = self._sync_steps()
+        ch_tests = self._sync_tests()
         key = (self._n_seen, len(self._breaks), len(self._iter_y), self._log,
-               self.engine.status.kind)
-        if not (force or ch_epochs or ch_steps or key != self._drawn):
+               self.engine.status.kind, self._test_seen, id(self._test_of))
+        if not (force or ch_epochs or ch_steps or ch_tests or key != self._drawn):
             return
         self._drawn = key
         x, y = self._dec.xy()
-        self._has_zero = bool(np.any(y == 0.0)) or 0.0 in self._iter_y
+        tx, ty = self._test_dec.xy()
+        self._has_zero = (bool(np.any(y == 0.0)) or 0.0 in self._iter_y
+                          or bool(np.any(ty == 0.0)))
         y = self._floored(y)
         gaps = [b - 0.5 for b in self._breaks if b < self._n_seen]
         x, y = _insert_gaps(x, y, gaps)
         self.curve.setData(x, y, connect="finite")
+        self._draw_tests(tx, ty, gaps)
         self._draw_steps()
         self._draw_breaks(gaps, y)
         finite = np.flatnonzero(np.isfinite(y))
@@ -702,11 +894,29 @@ class LossCurvePlot(LivePlot):
         self._fit()
         self._show_readout()
 
+    def _draw_tests(self, tx, ty, gaps):
+        """Test cost e at x = e, beside training cost e (the trace pairs them so too)."""
+        show = self._test_of is not None and tx.size > 0
+        if show != self._test_in_legend:
+            if show:
+                self.legend.addItem(self.test_curve, "test cost")
+            else:
+                self.legend.removeItem(self.test_curve)
+            self._test_in_legend = show
+        if not show:
+            self.test_curve.setData([], [])
+            self.test_curve.setVisible(False)
+            return
+        tx, ty = _insert_gaps(tx, self._floored(ty), gaps)
+        self.test_curve.setData(tx, ty, connect="finite")
+        self.test_curve.setVisible(True)
+
     def _fit(self):
-        """Round axis limits around both curves; unchanged limits are not set again."""
+        """Round axis limits around the curves; unchanged limits are not set again."""
         x, y = _raw(self.curve)
         ix, iy = _raw(self.iter_curve)
-        ys = np.concatenate([y, iy])
+        _, ty = _raw(self.test_curve)
+        ys = np.concatenate([y, iy, ty])
         with np.errstate(all="ignore"):
             ys = ys[np.isfinite(ys) & ((ys > 0) if self._log else True)]
         xs = np.concatenate([x[-1:], ix[np.isfinite(ix)]])
@@ -786,12 +996,19 @@ class LossCurvePlot(LivePlot):
             note += f"   cost reached 0 (shown at {fmt(LOG_FLOOR)} on the log scale)"
         if self._hover_i is not None and self._hover_i < len(costs):
             i = self._hover_i
-            self.readout.setText(f"epoch {i}: cost {fmt(costs[i])}{note}")
+            self.readout.setText(f"epoch {i}: cost {fmt(costs[i])}{self._test_text(i)}{note}")
         elif costs:
-            self.readout.setText(f"epoch {len(costs) - 1}: cost {fmt(costs[-1])} "
+            i = len(costs) - 1
+            self.readout.setText(f"epoch {i}: cost {fmt(costs[i])}{self._test_text(i)} "
                                  f"(latest){note}")
         else:
             self.readout.setText("no epoch finished yet" + note)
+
+    def _test_text(self, i: int) -> str:
+        eng = self.engine
+        if eng.test_set is None or i >= len(eng.test_costs):
+            return ""
+        return f", test cost {fmt(eng.test_costs[i])}"
 
     def _mouse_moved(self, args):
         pos = args[0]
@@ -800,6 +1017,7 @@ class LossCurvePlot(LivePlot):
         if n == 0 or not vb.sceneBoundingRect().contains(pos):
             self._hover_i = None
             self.hover.setData([], [])
+            self.test_hover.setData([], [])
             self._show_readout()
             return
         x = vb.mapSceneToView(pos).x()
@@ -808,17 +1026,20 @@ class LossCurvePlot(LivePlot):
     def show_value_at(self, x: float | None):
         """The readout (and a small ring) for the epoch nearest x; None: the latest."""
         costs = self.engine.epoch_costs
+        tests = self.engine.test_costs if self.engine.test_set is not None else ()
         if x is None or not costs or not math.isfinite(x):
             self._hover_i = None
             self.hover.setData([], [])
+            self.test_hover.setData([], [])
         else:
             i = int(min(max(round(x), 0), len(costs) - 1))
             self._hover_i = i
-            c = costs[i]
-            if math.isfinite(c):
-                self.hover.setData([i], [max(c, LOG_FLOOR) if self._log else c])
-            else:
-                self.hover.setData([], [])
+            for item, vals in ((self.hover, costs), (self.test_hover, tests)):
+                c = vals[i] if i < len(vals) else math.nan
+                if math.isfinite(c):
+                    item.setData([i], [max(c, LOG_FLOOR) if self._log else c])
+                else:
+                    item.setData([], [])
         self._show_readout()
         return self.readout.text()
 
@@ -855,19 +1076,29 @@ class DecisionBoundaryPlot(LivePlot):
             pi.addItem(pg.InfiniteLine(pos=0, angle=angle, pen=axis_pen, movable=False))
         self.line = pg.PlotDataItem(pen=_pen(QColor(10, 60, 150), 3))
         pi.addItem(self.line)
-        self.iso = pg.IsocurveItem(level=0.5, pen=_pen(QColor(10, 60, 150), 3))
-        self.iso.setParentItem(self.image)
-        self.iso.setVisible(False)
+        # ŷ = 0.5 of a curved boundary, traced on the image's samples (marching squares,
+        # in data units: the samples sit at pixel centres)
+        self.iso = pg.PlotDataItem(pen=_pen(QColor(10, 60, 150), 3), connect="pairs")
+        pi.addItem(self.iso)
         # said instead of a line when ŷ is (almost) the same over the whole plane
         self.flat_note = pg.TextItem("", color=INK, anchor=(0.5, 0.5),
                                      fill=pg.mkBrush(255, 255, 255, 220),
                                      border=pg.mkPen(INK))
         self.flat_note.setVisible(False)
         pi.addItem(self.flat_note, ignoreBounds=True)
+        # what is odd about the data (no example, a single class), at the top of the view
+        self.data_label = pg.TextItem("", color=INK, anchor=(0.5, 0.0),
+                                      fill=pg.mkBrush(255, 255, 255, 220))
+        self.data_label.setVisible(False)
+        pi.addItem(self.data_label, ignoreBounds=True)
         self.halo = pg.ScatterPlotItem(symbol="o", size=30, brush=None,
                                        pen=pg.mkPen(QColor(255, 170, 0), width=3))
+        # one item for all the training examples and one for the test examples (hollow),
+        # however many: a generated set has up to 10 000
         self.points = pg.ScatterPlotItem(size=16, pxMode=True)
+        self.test_points = pg.ScatterPlotItem(size=12, pxMode=True, brush=None)
         pi.addItem(self.halo)
+        pi.addItem(self.test_points)
         pi.addItem(self.points)
         self.plot.setMinimumHeight(MIN_PLOT_HEIGHT)
         self.menu = PlotMenu(self, self.plot, [pi], self.reset_view)
@@ -904,6 +1135,13 @@ class DecisionBoundaryPlot(LivePlot):
         self._add_class = 1
         self._drawn_grid = None
         self._drawn_points = None
+        self._drawn_sets = None  # (training set, test set) the view was fitted to
+        self._default = (DEFAULT_RANGE, DEFAULT_RANGE)
+        self._sharp = False  # draw the next image at full resolution
+        self._sharpen_timer = QTimer(self)
+        self._sharpen_timer.setSingleShot(True)
+        self._sharpen_timer.setInterval(SHARPEN_MS)
+        self._sharpen_timer.timeout.connect(self._sharpen)
         self._line_seg = None
         self._probe: tuple[float, float] | None = None  # where the readout reads ŷ
         self.plot.scene().sigMouseClicked.connect(self._scene_clicked)
@@ -925,11 +1163,13 @@ class DecisionBoundaryPlot(LivePlot):
         return self._add_class
 
     def reset_view(self):
-        """The default view of the input plane (after wheel zoom or drag)."""
-        self.vb.setRange(xRange=DEFAULT_RANGE, yRange=DEFAULT_RANGE, padding=0)
+        """The default view of the input plane (after wheel zoom or drag): the gates'
+        square, widened to show every example."""
+        xr, yr = self._default
+        self.vb.setRange(xRange=xr, yRange=yr, padding=0)
 
     def default_range(self):
-        return DEFAULT_RANGE, DEFAULT_RANGE
+        return self._default
 
     def set_palette(self, pal: Palette):
         self._pal = pal
@@ -947,6 +1187,19 @@ class DecisionBoundaryPlot(LivePlot):
     def boundary_note(self) -> str:
         """What is said instead of a line when there is no boundary ("" when a line shows)."""
         return self.flat_note.toPlainText() if self.flat_note.isVisible() else ""
+
+    def data_note(self) -> str:
+        """What the plot says about the data ("" for two classes): no example, one class."""
+        return self.data_label.toPlainText() if self.data_label.isVisible() else ""
+
+    def contour_data(self) -> tuple[np.ndarray, np.ndarray]:
+        """The drawn boundary ŷ = 0.5 as (x₁, x₂) point pairs, one pair per segment: the
+        line of a single neuron, or the traced contour of any other network."""
+        for item in (self.line, self.iso):
+            x, y = _raw(item)
+            if x.size:
+                return x, y
+        return np.empty(0), np.empty(0)
 
     def show_value_at(self, x1: float | None, x2: float | None = None) -> str:
         """The readout for input (x1, x2) (None: clear it); it follows the parameters."""
@@ -1028,42 +1281,117 @@ class DecisionBoundaryPlot(LivePlot):
         self.info.setText(f"x = ({fmt(a, 2)}, {fmt(b, 2)})   ŷ = {fmt(y)}")
 
     # ------------------------------------------------------------- drawing
+    @staticmethod
+    def _grid_n(net) -> int:
+        """The image's resolution while the parameters move: a deep network costs more
+        a pixel, so it gets fewer (the contour is interpolated between them)."""
+        units = sum(lin.units for lin in net.linears)
+        return int(min(GRID_N, max(GRID_MIN_N, math.sqrt(BOUNDARY_BUDGET / units))))
+
+    @Slot()
+    def _sharpen(self):
+        if self.isVisible():
+            self._sharp = True
+            self.refresh()
+
+    def _fit_data(self, eng):
+        """A new data set (or test set): the view shows all of it, unless the learner
+        just clicked a point into the current view (then nothing moves)."""
+        sets = (eng.dataset, eng.test_set)
+        if self._drawn_sets is not None and all(
+                a is b for a, b in zip(sets, self._drawn_sets)):
+            return
+        old = self._drawn_sets
+        self._drawn_sets = sets
+        self._default = data_extent(*sets)
+        edited = old is not None and eng.dataset.name == "custom" and eng.test_set is old[1]
+        if edited:
+            (x0, x1), (y0, y1) = self.vb.viewRange()
+            X = eng.dataset.X
+            if X.size == 0 or (X[0].min() >= x0 and X[0].max() <= x1 and X[1].min() >= y0
+                               and X[1].max() <= y1):
+                return
+        self.reset_view()
+
     def _redraw(self, force: bool):
         eng = self.engine
         net = eng.network
+        self._fit_data(eng)
         (x0, x1), (y0, y1) = self.vb.viewRange()
-        key = (_net_key(net), bool(net.feature_cross), round(x0, 9), round(x1, 9),
-               round(y0, 9), round(y1, 9))
-        if force or key != self._drawn_grid:
-            self._drawn_grid = key
-            grid = boundary_grid(net, (x0, x1), (y0, y1), GRID_N)
+        key = (_net_sig(net), round(x0, 9), round(x1, 9), round(y0, 9), round(y1, 9))
+        if self._drawn_grid is None or key != self._drawn_grid[0]:
+            self._sharp = False  # something moved: coarse while it keeps moving
+        n = GRID_N if self._sharp or force else self._grid_n(net)
+        if force or (key, n) != self._drawn_grid:
+            self._drawn_grid = (key, n)
+            if n < GRID_N:
+                self._sharpen_timer.start()
+            grid = boundary_grid(net, (x0, x1), (y0, y1), n)
             self.image.setImage(grid, autoLevels=False, levels=(0.0, 1.0))
             self.image.setRect(QRectF(x0, y0, x1 - x0, y1 - y0))
             self._draw_line(net, (x0, x1), (y0, y1), grid)
             self._show_info()  # ŷ under the pointer changed with the parameters
         ds = eng.dataset
         emph = self._emphasised(eng)
-        pkey = (id(ds), emph)
+        pkey = (id(ds), id(eng.test_set), emph)
         if force or pkey != self._drawn_points:
             self._drawn_points = pkey
-            labels = ds.Y[0].astype(int)
-            col = class_colors(self._pal)
-            self.points.setData(
-                x=ds.X[0], y=ds.X[1],
-                brush=[pg.mkBrush(col[c]) for c in labels],
-                symbol=[CLASS_SYMBOLS[c] for c in labels],
-                size=[20 if c == 0 else 14 for c in labels],
-                pen=pg.mkPen(INK, width=1.2),
-            )
+            self._draw_points(ds, eng.test_set)
             if emph:
                 idx = list(emph)
                 self.halo.setData(x=ds.X[0, idx], y=ds.X[1, idx])
             else:
                 self.halo.setData([], [])
+            self._show_data_note(ds)
+        if self.data_label.isVisible():  # stays at the top of whatever is in view
+            self.data_label.setPos(0.5 * (x0 + x1), y1)
+
+    def _draw_points(self, ds, test):
+        """Training examples filled, test examples hollow; the markers shrink as the
+        examples grow in number, so that thousands stay a readable cloud."""
+        col = class_colors(self._pal)
+        m_all = ds.m + (test.m if test is not None else 0)
+        big, small = ((20, 14) if m_all <= 50 else (12, 9) if m_all <= 200 else
+                      (8, 6) if m_all <= 1000 else (6, 4))
+        crowd = m_all > 1000
+        # thousands of examples hide the plane: no outlines, and the boundary on top
+        edge = pg.mkPen(INK, width=1.2 if m_all <= 600 else 0.6) if not crowd else None
+        for item in (self.line, self.iso):
+            item.setZValue(10 if crowd else 0)
+        brushes = {c: pg.mkBrush(col[c]) for c in (0, 1)}
+        pens = {c: pg.mkPen(col[c].darker(130), width=2 if m_all <= 600 else 1.3)
+                for c in (0, 1)}
+        for item, part, hollow in ((self.points, ds, False), (self.test_points, test, True)):
+            if part is None or part.m == 0:
+                item.setData([], [])
+                continue
+            labels = part.Y[0].astype(int)
+            style = np.array([CLASS_SYMBOLS[0], CLASS_SYMBOLS[1]], dtype=object)[labels]
+            sizes = np.where(labels == 0, big, small)
+            if hollow:  # the class by shape and the colour of the outline, no fill
+                item.setData(x=part.X[0], y=part.X[1], symbol=style, size=sizes,
+                             brush=pg.mkBrush(0, 0, 0, 0),
+                             pen=np.array([pens[0], pens[1]], dtype=object)[labels])
+            else:
+                item.setData(x=part.X[0], y=part.X[1], symbol=style, size=sizes,
+                             brush=np.array([brushes[0], brushes[1]], dtype=object)[labels],
+                             pen=edge)
+
+    def _show_data_note(self, ds):
+        # two short lines: the plot is narrow in a small window
+        if ds.m == 0:
+            text = "No examples:\nclick on the plane to add one"
+        else:
+            cls = np.unique(ds.Y[0]).astype(int)
+            other = 1 - int(cls[0])
+            text = ("" if cls.size > 1 else
+                    f"Every example is y = {cls[0]}:\nShift+click adds one of y = {other}")
+        self.data_label.setText(text)
+        self.data_label.setVisible(bool(text))
 
     def _emphasised(self, eng) -> tuple[int, ...]:
         """The examples of the current pass, when it uses only some of them."""
-        if eng.mode == "batch" or not eng.status.ok:
+        if eng.mode == "batch" or not eng.status.ok or eng.dataset.m == 0:
             return ()
         idx = tuple(eng.indices)
         return idx if len(idx) < eng.dataset.m else ()
@@ -1079,7 +1407,7 @@ class DecisionBoundaryPlot(LivePlot):
             self.flat_note.setPos(0.5 * (xr[0] + xr[1]), 0.5 * (yr[0] + yr[1]))
             self._line_seg = None
             self.line.setData([], [])
-            self.iso.setVisible(False)
+            self.iso.setData([], [])
             return
         if linear and _params_finite(net):
             v = net.values()
@@ -1092,12 +1420,85 @@ class DecisionBoundaryPlot(LivePlot):
         else:
             (xa, ya), (xb, yb) = self._line_seg
             self.line.setData([xa, xb], [ya, yb])
-        self.iso.setVisible(not linear)
-        if not linear:  # the boundary ŷ = 0.5 is a curve: trace it on the image
-            self.iso.setData(grid.T)  # IsocurveItem reads column-major data
+        if linear:
+            self.iso.setData([], [])
+        else:  # the boundary ŷ = 0.5 is a curve: trace it on the image's samples
+            n_rows, n_cols = grid.shape
+            sx, sy = contour_segments(grid, 0.5, xr[0], yr[0], (xr[1] - xr[0]) / n_cols,
+                                      (yr[1] - yr[0]) / n_rows)
+            self.iso.setData(sx, sy, connect="pairs")
 
 
 # --------------------------------------------------------------- landscape
+def map_pair(net, name: str) -> tuple[str, str]:
+    """The two parameters of the landscape's map when the slice is along `name`: a weight
+    beside its unit's neighbouring weight, and a bias over its unit's first two weights
+    (for the neuron: (w₁, w₂) for w₁, w₂ and b, the tutorial's plane). Ordered as the
+    slots are."""
+    s = net.slot(name)
+    lin = net.linears[s.layer]
+    unit = s.index[0]
+    by_place = {(x.layer, x.kind, x.index): x.name for x in net.slots}
+
+    def weight(j):
+        return by_place[(s.layer, "W", (unit, j))]
+
+    if lin.fan_in > 1:
+        if s.kind == "W":
+            j = s.index[1]
+            k = j ^ 1 if (j ^ 1) < lin.fan_in else j - 1
+            return weight(min(j, k)), weight(max(j, k))
+        return weight(0), weight(1)
+    names = [x.name for x in net.slots]
+    if s.kind == "b":
+        return weight(0), name
+    bias = by_place.get((s.layer, "b", (unit, 0)))
+    if bias is not None:
+        return name, bias
+    i = names.index(name)  # one weight, no bias: its neighbour in the list
+    other = names[i - 1] if i else names[1]
+    return (other, name) if i else (name, other)
+
+
+def _param_vector(net) -> np.ndarray:
+    """All the parameters in slot order: layer by layer, each unit's weights then bias."""
+    return np.concatenate([
+        (np.hstack([lin.W, lin.b]) if lin.b is not None else lin.W).ravel()
+        for lin in net.linears])
+
+
+class _MapJob:
+    """One cost map computed a few rows at a time (a deep network on many examples
+    takes longer than a frame): the network and the examples are copied at the start,
+    so the map is of one moment, shown once complete."""
+
+    def __init__(self, key, net, X, Y, names, ws):
+        self.key, self.net, self.X, self.Y = key, net.copy(), X, Y
+        self.names, self.ws = names, ws
+        self.img = np.empty((ws.size, ws.size))
+        self.row = 0
+        self.quick = False  # cheap enough to compute at once
+        per = max(1, Y.shape[1]) * _units_from(net, min(net.slot(n).layer for n in names))
+        self.rows_per_block = max(1, int(MAP_BLOCK // (per * ws.size)))
+
+    @property
+    def done(self) -> bool:
+        return self.row >= self.ws.size
+
+    def advance(self, seconds: float):
+        """Rows until `seconds` have passed (at least one block)."""
+        t0 = time.perf_counter()
+        ws, n1, n2 = self.ws, *self.names
+        while not self.done:
+            r1 = min(ws.size, self.row + self.rows_per_block)
+            g1, g2 = np.meshgrid(ws, ws[self.row : r1])
+            self.img[self.row : r1] = landscape_costs(
+                self.net, self.X, self.Y, {n1: g1.ravel(), n2: g2.ravel()}).reshape(g1.shape)
+            self.row = r1
+            if time.perf_counter() - t0 > seconds:
+                break
+
+
 class LandscapePlot(LivePlot):
     """The loss along one parameter (with the tangent and gradient-descent steps)
     and over the (w₁, w₂) plane (with the path training took).
@@ -1213,8 +1614,17 @@ class LandscapePlot(LivePlot):
         self._path_key = None
         self._arrows: list[tuple[float, float, float, float]] = []
         self._tangent_slope = math.nan
-        self._path: list[tuple[int, float, float]] = []  # (iteration, w₁, w₂)
+        # (iteration, every parameter): the map's path for whichever two it shows
+        self._path: list[tuple[int, np.ndarray]] = []
         self._map_names = ("w1", "w2")
+        self._map_job: _MapJob | None = None
+        self._map_timer = QTimer(self)  # carries a map on when no signal comes
+        self._map_timer.setSingleShot(True)
+        self._map_timer.setInterval(0)
+        self._map_timer.timeout.connect(self._continue_map)
+        self._map_want = None  # the key of the map the current parameters call for
+        self._map_done_at = -math.inf
+        self._slot_names: tuple[str, ...] = ()
         self._net_id = id(self.engine.network)
         self._sync_slots()
         for sig in (session.trained, session.stepped, session.parametersChanged):
@@ -1223,19 +1633,33 @@ class LandscapePlot(LivePlot):
         self._record()
 
     # -------------------------------------------------------------- public
-    def set_parameter_name(self, name: str):
-        """Slice along this parameter ("w1", "w2", "b", …)."""
+    def set_parameter_name(self, name: str) -> bool:
+        """Slice along this parameter ("w1", "b", "w1_2_1", …; the map shows it beside a
+        neighbour, see `map_pair`). A name the current network does not have (one clicked
+        on the diagram of the network before) changes nothing and returns False."""
+        self._sync_slots()
         i = self.param_box.findData(name)
         if i < 0:
-            raise ValueError(f"no parameter {name!r}; choose one of "
-                             f"{', '.join(s.name for s in self.engine.network.slots)}")
+            return False
         self.param_box.setCurrentIndex(i)  # → _param_chosen
         self._name = name
+        self._choose_map()
         self.refresh()
+        return True
 
     @property
     def parameter_name(self) -> str:
         return self._name
+
+    def map_parameters(self) -> tuple[str, str]:
+        """The names of the map's two parameters (x axis, y axis)."""
+        return self._map_names
+
+    @property
+    def map_ready(self) -> bool:
+        """The map shown is of the current parameters (a large one is computed over a
+        few frames; until then the previous one stays)."""
+        return self._map_job is None and self._map_key == self._map_want
 
     def reset_view(self):
         """Both plots back to the ranges they were drawn with (after zoom or pan)."""
@@ -1304,7 +1728,20 @@ class LandscapePlot(LivePlot):
     def _param_chosen(self, i: int):
         if i >= 0:
             self._name = self.param_box.itemData(i)
+            self._choose_map()
             self.schedule()
+
+    def _choose_map(self):
+        net = self.engine.network
+        try:
+            pair = map_pair(net, self._name)
+        except ValueError:  # the network changed under the name: _sync_slots sees to it
+            return
+        if pair != self._map_names:
+            self._map_names = pair
+            s1, s2 = (net.slot(n).symbol for n in pair)
+            set_text(self.map_plot.getPlotItem(), bottom=s1, left=s2)
+            self._map_key = self._path_key = self._map_job = None
 
     def _sync_slots(self):
         net = self.engine.network
@@ -1320,10 +1757,9 @@ class LandscapePlot(LivePlot):
             self._name = "b" if "b" in names else names[0]
         self.param_box.setCurrentIndex(self.param_box.findData(self._name))
         self.param_box.blockSignals(False)
-        ws = [s for s in net.slots if s.kind == "W"][:2]
-        self._map_names = (ws[0].name, ws[1].name)
-        set_text(self.map_plot.getPlotItem(), bottom=ws[0].symbol, left=ws[1].symbol)
-        self._map_key = None  # its title names the new parameters
+        self._slot_names = names
+        self._map_names = ("", "")  # another network: chosen afresh
+        self._choose_map()
 
     @Slot()
     def _clear_path(self):
@@ -1337,20 +1773,16 @@ class LandscapePlot(LivePlot):
             self._net_id = id(eng.network)
             self._path.clear()
             self._sync_slots()
-        net = eng.network
-        try:
-            a, b = net.get(self._map_names[0]), net.get(self._map_names[1])
-        except ValueError:
-            return
-        if not (math.isfinite(a) and math.isfinite(b)):
+        vec = _param_vector(eng.network)
+        if vec.size != len(self._slot_names) or not np.all(np.isfinite(vec)):
             return
         it = eng.iteration
         while self._path and self._path[-1][0] > it:  # stepped back or reset
             self._path.pop()
-        if self._path and self._path[-1][1:] == (a, b):
+        if self._path and np.array_equal(self._path[-1][1], vec):
             return
-        self._path.append((it, a, b))
-        if len(self._path) > 20000:
+        self._path.append((it, vec))
+        if len(self._path) > max(1000, 500_000 // vec.size):  # bounded memory
             self._path = self._path[:-1:2] + self._path[-1:]
 
     # ------------------------------------------------------------- drawing
@@ -1367,26 +1799,46 @@ class LandscapePlot(LivePlot):
             self._arrows = []
             self.info.setText("The parameters are no longer finite numbers: nothing to "
                               "draw. Lower the learning rate and reset.")
-            self._slice_key = self._path_key = self._map_key = None
+            self._slice_key = self._path_key = self._map_key = self._map_job = None
             return
-        nkey = (_net_key(net), id(eng.dataset), tuple(eng.indices))
+        if eng.dataset.m == 0:
+            self._clear_all("No examples: there is no cost to draw. Add examples on the "
+                            "decision boundary plot.")
+            return
+        nkey = (_net_sig(net), id(eng.dataset), pass_indices(eng))
         skey = (nkey, self._name, self.arrow_lr())
         if force or skey != self._slice_key:
             self._slice_key = skey
             self._draw_slice(net, eng.dataset)
-        pkey = (nkey, len(self._path), self._path[-1] if self._path else None)
-        if force or pkey != self._path_key:
+        pkey = (nkey, self._map_names, len(self._path),
+                self._path[-1][0] if self._path else None)
+        if (force or pkey != self._path_key or self._map_job is not None
+                or self._map_key != self._map_want):
             self._path_key = pkey
             self._draw_map(net, force)
+
+    def _clear_all(self, why: str):
+        for it in (self.slice_curve, self.tangent, self.shafts, self.step_points,
+                   self.point, self.path, self.path_point, self.path_start):
+            it.setData([], [])
+        for h in self.heads:
+            h.setVisible(False)
+        self._arrows = []
+        self.map_image.clear()
+        self.info.setText(why)
+        self.title.setText("")
+        self._slice_key = self._path_key = self._map_key = self._map_job = None
 
     def _loss_subset(self):
         """(X, Y, title, symbol) of the loss the current update descends: the examples
         of the current pass (one example, a mini-batch or all of them)."""
         eng = self.engine
         ds = eng.dataset
-        idx = list(eng.indices)
+        idx = list(pass_indices(eng))
         X, Y = ds.X[:, idx], ds.Y[:, idx]
-        nums = ", ".join(str(i + 1) for i in idx)
+        nums = ", ".join(str(i + 1) for i in idx[:4])
+        if len(idx) > 4:  # a title, not a list: a mini-batch of a large set has many
+            nums += f", … ({len(idx)} in all)"
         if eng.mode == "single":
             return X, Y, f"L of example {nums}", "L"
         if len(idx) < ds.m:
@@ -1400,17 +1852,20 @@ class LandscapePlot(LivePlot):
         lr = self.arrow_lr()
         steps = slice_descent(net, X, Y, name, lr, SLICE_STEPS)
         th = steps.thetas
+        # as many samples as a frame affords: a deep network on many examples gets fewer
+        per = max(1, X.shape[1]) * _units_from(net, net.slot(name).layer)
+        n = int(min(SLICE_N, max(61, PAIR_BUDGET // (2 * per))))
         # show the descent and the nearest valley of the slice, not more
-        wide = np.linspace(theta - 6.0, theta + 6.0, SLICE_N)
-        valley = float(wide[np.argmin(cost_slice(net, X, Y, name, wide))])
+        wide = np.linspace(theta - 6.0, theta + 6.0, n // 2 + 1)
+        valley = float(wide[np.argmin(landscape_costs(net, X, Y, {name: wide}))])
         lo = min(float(th.min()), valley, theta)
         hi = max(float(th.max()), valley, theta)
         if hi - lo > 200.0:  # a huge step: keep the curve readable, the arrows leave it
             lo, hi = max(lo, theta - 100.0), min(hi, theta + 100.0)
         mid, half = 0.5 * (lo + hi), max(0.5 * (hi - lo) * 1.25, 0.5)
         lo, hi = snap_range(mid - half, mid + half, parts=8)
-        values = np.linspace(lo, hi, SLICE_N)
-        costs = cost_slice(net, X, Y, name, values)
+        values = np.linspace(lo, hi, n)
+        costs = landscape_costs(net, X, Y, {name: values})
         c0 = float(steps.costs[0])
         g = param_gradient(net, X, Y, name)
         self._tangent_slope = g
@@ -1481,31 +1936,57 @@ class LandscapePlot(LivePlot):
 
     def _draw_map(self, net, force: bool = False):
         """The path and current point; the cost image only when the plane changed
-        (the other parameters, the data or the range): moving along w₁, w₂ does not
-        change the map."""
+        (the other parameters, the data or the range): moving along the two mapped
+        parameters does not change the map. A map too large for one frame is computed a
+        few rows per refresh (`_MapJob`) while the previous one stays in view."""
         n1, n2 = self._map_names
-        pts = np.array([(a, b) for _, a, b in self._path]) if self._path else np.empty((0, 2))
+        at = {nm: k for k, nm in enumerate(self._slot_names)}
+        if self._path and n1 in at and n2 in at:
+            pts = np.array([(v[at[n1]], v[at[n2]]) for _, v in self._path])
+        else:
+            pts = np.empty((0, 2))
         cur = (net.get(n1), net.get(n2))
         allx = np.append(pts[:, 0], cur[0]) if pts.size else np.array([cur[0]])
         ally = np.append(pts[:, 1], cur[1]) if pts.size else np.array([cur[1]])
         lo = min(-4.0, 2.0 * math.floor(float(min(allx.min(), ally.min())) / 2.0) - 2.0)
         hi = max(8.0, 2.0 * math.ceil(float(max(allx.max(), ally.max())) / 2.0) + 2.0)
         lo, hi = max(lo, -1e3), min(hi, 1e3)
-        others = tuple(v for k, v in net.values().items() if k not in self._map_names)
+        vec = _param_vector(net)
+        vec[[at[n1], at[n2]]] = 0.0
         X, Y, what, _ = self._loss_subset()
-        mkey = (others, id(self.engine.dataset), tuple(self.engine.indices), self._map_names,
-                lo, hi)
-        if force or mkey != self._map_key:
-            self._map_key = mkey
-            ws = pixel_centres((lo, hi), LANDSCAPE_N)
-            costs = cost_grid(net, X, Y, ws, ws, names=(n1, n2))
-            s1, s2 = (net.slot(n).symbol for n in self._map_names)
-            set_text(self.map_plot.getPlotItem(), f"Map over ({s1}, {s2})")
-            with np.errstate(all="ignore"):
-                img = np.log10(np.maximum(costs, 1e-12)).astype(np.float32)
-            self.map_image.setImage(np.ascontiguousarray(img), autoLevels=False,
-                                    levels=(-4.0, math.log10(0.5)))
-            self.map_image.setRect(QRectF(lo, lo, hi - lo, hi - lo))
+        # what the picture depends on besides the other parameters' values
+        plane = (_net_sig(net)[:5], id(self.engine.dataset), pass_indices(self.engine),
+                 self._map_names, lo, hi)
+        mkey = (vec.tobytes(), plane)
+        self._map_want = mkey
+        job = self._map_job
+        if job is not None and job.key[1] != plane:
+            job = None  # another plane: what was begun is of no use
+        wait = MAP_INTERVAL - (time.perf_counter() - self._map_done_at)
+        if (job is None and not force and mkey != self._map_key and wait > 0
+                and self._map_key is not None and self._map_key[1] == plane):
+            # only the other parameters moved (training plays): the map follows a few
+            # times a second, not at every frame
+            if self.isVisible() and not self._map_timer.isActive():
+                self._map_timer.start(int(wait * 1000) + 1)
+        elif job is None and (force or mkey != self._map_key):
+            per = max(1, Y.shape[1]) * _units_from(net, min(net.slot(n).layer
+                                                            for n in self._map_names))
+            # the whole map at most MAP_BUDGET evaluations, spread over a few frames
+            n = int(min(LANDSCAPE_N, max(MAP_MIN_N, math.sqrt(MAP_BUDGET / per))))
+            job = _MapJob(mkey, net, X, Y, self._map_names, pixel_centres((lo, hi), n))
+            job.quick = n * n * per <= MAP_QUICK
+        self._map_job = job
+        if job is not None:
+            # all at once when asked (Reset view, the palette) or when it is cheap
+            job.advance(math.inf if force or job.quick else MAP_SLICE_SECONDS)
+            if job.done:
+                self._map_job = None
+                self._map_key = job.key
+                self._map_done_at = time.perf_counter()
+                self._show_map(job, lo, hi)
+            elif self.isVisible():
+                self._map_timer.start(0)
         if (lo, hi) != self._map_range:
             self._map_range = (lo, hi)
             self.mvb.setRange(xRange=(lo, hi), yRange=(lo, hi), padding=0)
@@ -1516,6 +1997,33 @@ class LandscapePlot(LivePlot):
             self.path.setData([], [])
             self.path_start.setData([], [])
         self.path_point.setData([cur[0]], [cur[1]])
+
+    def _show_map(self, job, lo, hi):
+        s1, s2 = (job.net.slot(n).symbol for n in job.names)
+        set_text(self.map_plot.getPlotItem(), f"Map over ({s1}, {s2})")
+        with np.errstate(all="ignore"):
+            img = np.log10(np.maximum(job.img, 1e-12)).astype(np.float32)
+        top = math.log10(0.5)  # ½(y − ŷ)² ≤ ½: the squared error's whole range
+        if job.net.loss.name != "mse":  # cross-entropy has no ceiling: what is there
+            fin = img[np.isfinite(img)]
+            top = min(max(float(np.percentile(fin, 98)) if fin.size else 0.0, top), 2.0)
+        levels = (-4.0, top)
+        if levels != tuple(self.colorbar.levels()):
+            self.colorbar.setLevels(levels)
+        self.map_image.setImage(np.ascontiguousarray(img), autoLevels=False, levels=levels)
+        self.map_image.setRect(QRectF(lo, lo, hi - lo, hi - lo))
+
+    @Slot()
+    def _continue_map(self):
+        if self.isVisible() and (self._map_job is not None or self._map_key != self._map_want):
+            self.refresh()
+
+    def showEvent(self, event):
+        super().showEvent(event)
+        # a map begun (or put off) before the tab was left: carry on without waiting for
+        # the next change
+        if self._map_job is not None or self._map_key != self._map_want:
+            self._map_timer.start(0)
 
 
 # ------------------------------------------------- learning-rate comparison
@@ -1713,6 +2221,10 @@ class LearningRateComparison(LivePlot):
             return False
         eng = self.engine
         net, ds = eng.network, eng.dataset
+        if ds.m == 0:
+            self._say("No examples to train on: add examples on the decision boundary plot.",
+                      error=True)
+            return False
         if not _params_finite(net):
             self._say("The parameters are no longer finite: reset them first.", error=True)
             return False
@@ -1721,7 +2233,9 @@ class LearningRateComparison(LivePlot):
         epochs = self.epochs_box.value()
         self._run = LRRun(net, ds.X, ds.Y, lrs, epochs)
         self._job = (lrs, epochs, self._current_start(), ds, net.copy())
-        self._chunk = 2000
+        # the first slice guessed from the work of an epoch (a deep network on thousands
+        # of examples takes milliseconds an epoch), then sized by the time it took
+        self._chunk = int(min(2000, max(1, 3e6 // (ds.m * len(net.slots)))))
         self.progress.setValue(0)
         self._show_busy(True)
         self._say(f"Training {len(lrs)} learning rates for {epochs} epochs…")
@@ -1755,7 +2269,7 @@ class LearningRateComparison(LivePlot):
         dt = time.perf_counter() - t0
         # next slice sized so that one tick takes about SLICE_SECONDS
         scale = self.SLICE_SECONDS / dt if dt > 0 else 4.0
-        self._chunk = int(min(max(self._chunk * min(scale, 4.0), 64), 10_000_000))
+        self._chunk = int(min(max(self._chunk * min(scale, 4.0), 1), 10_000_000))
         self.progress.setValue(int(1000 * run.done_work / max(run.total, 1)))
         if done:
             self._timer_run.stop()
@@ -1787,7 +2301,8 @@ class LearningRateComparison(LivePlot):
     def _current_start(self):
         eng = self.engine
         net = eng.network
-        return (id(eng.dataset), tuple(s.name for s in net.slots), _net_key(net))
+        return (id(eng.dataset), (tuple(s.name for s in net.slots), net.activation.name,
+                                  net.loss.name, bool(net.feature_cross)), _net_key(net))
 
     def _lr_pen(self, i: int):
         colors = LR_COLORS[self._pal_name]
@@ -1910,7 +2425,7 @@ class LearningRateComparison(LivePlot):
             self._show_stale("")
             return
         what = ("the data set" if now[0] != self._start_key[0] else
-                "the bias" if now[1] != self._start_key[1] else "the parameters")
+                "the network" if now[1] != self._start_key[1] else "the parameters")
         self._show_stale(f"Out of date: {what} changed since this comparison.")
 
 

@@ -13,9 +13,16 @@
 4. wall time for 5000 OR epochs (full batch) at full speed with live plots;
 5. 10⁶ epochs at full speed: wall time, resident-memory growth, frame times;
 6. the Learning rates tab comparing 8 rates over 100 000 epochs: wall time and
-   the longest the window waits between two events (a timer slice).
+   the longest the window waits between two events (a timer slice);
+7. the plots panel alone (no window) for larger networks: 2-8-8-1 on 200 generated
+   points (circles) during play, each frame 5 epochs then the panel refreshed and
+   painted, on the first tab and on the Loss landscape tab; 10 000 points drawn; and
+   a learning-rate comparison for 2-8-8-1 on 10 000 points (the longest wait); and
+   2-3-1 on XOR for 5000 epochs at full speed with every plot refreshed each frame.
 Targets: 1–2 p95 < 8 ms; 3 median < 8 ms and p95 < 16 ms; 4 under 1 s;
-6 longest wait < 50 ms.
+6 longest wait < 50 ms; 7 p95 < 16 ms during play.
+
+    python tests/benchmarks/bench_gui.py --plots   # only 7
 """
 
 from __future__ import annotations
@@ -31,7 +38,11 @@ sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[2]))
 
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
+from core import Engine, datasets  # noqa: E402
+from core.setup import NetworkSpec  # noqa: E402
 from gui.main_window import SPEEDS, MainWindow  # noqa: E402
+from gui.plots import PlotsPanel  # noqa: E402
+from gui.session import Session  # noqa: E402
 
 
 def summary(label, samples, target):
@@ -201,5 +212,105 @@ def rss_mb() -> float:
         return float("nan")
 
 
+def panel_for(app, network, ds, test=None, lr=1.0, **spec):
+    if network not in ("neuron", "cross", "2-3-1"):
+        spec.setdefault("init", "xavier")
+    eng = Engine(NetworkSpec(network=network, **spec).build(), ds, lr=lr, mode="batch",
+                 test_set=test)
+    session = Session(eng)
+    panel = PlotsPanel(session)
+    panel.set_auto_refresh(False)  # refreshed by the frame loop below, as the window does
+    panel.resize(1000, 520)
+    panel.show()
+    app.processEvents()
+    return session, panel
+
+
+def bench_plots_networks(app):
+    """The plots panel alone for the larger networks and data sets (point 7)."""
+    circles = datasets.generated("circles", 200, 0.1, 0)
+    for tab, label in ((0, "boundary & loss tab"), (1, "landscape tab")):
+        session, panel = panel_for(app, "2-8-8-1", circles)
+        panel.tabs.setCurrentIndex(tab)
+        panel.refresh()
+        app.processEvents()
+        samples = []
+        for _ in range(200):
+            session.engine.train(5)
+            t0 = time.perf_counter()
+            panel.refresh()
+            app.processEvents()  # the paint
+            samples.append(time.perf_counter() - t0)
+        summary(f"2-8-8-1, 200 circles, play: panel ({label})", samples,
+                "5 epochs a frame; target p95 < 16 ms")
+        panel.close()
+    # 10 000 generated points with a test set: how long the boundary takes to draw them
+    big = datasets.generated("spiral", 10_000, 0.05, 0)
+    train, test = datasets.split(big, 0.2, 0)
+    session, panel = panel_for(app, "2-3-1", train, test=test)
+    samples = []
+    for i in range(20):
+        session.engine.set_test_set(test if i % 2 else None)  # new points every time
+        session.datasetChanged.emit()
+        t0 = time.perf_counter()
+        panel.refresh()
+        app.processEvents()
+        samples.append(time.perf_counter() - t0)
+    summary("10 000 points (8000 + 2000 test) drawn afresh", samples, "for reference")
+    samples = []
+    for _ in range(50):
+        session.engine.train(1)
+        t0 = time.perf_counter()
+        panel.refresh()
+        app.processEvents()
+        samples.append(time.perf_counter() - t0)
+    summary("  then a frame of play with them (panel)", samples, "target p95 < 16 ms")
+    panel.close()
+    # the Learning rates tab for 2-8-8-1 on 10 000 points: the window must stay live
+    session, panel = panel_for(app, "2-8-8-1", datasets.generated("circles", 10_000, 0.1, 0))
+    lc = panel.lr_compare
+    lc.set_epochs(200)
+    slices, tick = [], lc._tick
+
+    def timed():
+        t = time.perf_counter()
+        tick()
+        slices.append(time.perf_counter() - t)
+
+    lc._timer_run.timeout.disconnect(tick)
+    lc._timer_run.timeout.connect(timed)
+    t0 = time.perf_counter()
+    lc.compare()
+    while lc.running:
+        app.processEvents()
+    print(f"{'2-8-8-1, 10 000 points: 4 rates × 200 epochs':52s} "
+          f"{time.perf_counter() - t0:6.2f} s, longest wait {max(slices) * 1e3:.1f} ms over "
+          f"{len(slices)} slices")
+    panel.close()
+    # 2-3-1 XOR, 5000 epochs at full speed, every plot refreshed each frame
+    session, panel = panel_for(app, "2-3-1", datasets.gate("xor"))
+    eng = session.engine
+    # frames of 250 epochs (about 8 ms of training each here): the same frames every run,
+    # so that two runs compare (a chunk sized by the clock varies with the load)
+    frames, draw = 0, []
+    t0 = time.perf_counter()
+    while len(eng.epoch_costs) < 5000 and eng.status.ok:
+        eng.train(250)
+        t = time.perf_counter()
+        panel.refresh(include_hidden=True)
+        app.processEvents()
+        draw.append(time.perf_counter() - t)
+        frames += 1
+    wall = time.perf_counter() - t0
+    print(f"{'2-3-1 XOR, 5000 epochs at full speed, every plot live':52s} {wall:6.3f} s "
+          f"({frames} frames, cost {eng.epoch_costs[-1]:.6f}; target < 1 s)")
+    summary("  refresh of every plot in that run", draw, "for reference")
+    panel.close()
+
+
 if __name__ == "__main__":
-    main()
+    if "--plots" in sys.argv[1:]:
+        bench_plots_networks(QApplication.instance() or QApplication([]))
+    else:
+        main()
+        bench_plots_networks(QApplication.instance())
