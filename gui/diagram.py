@@ -149,8 +149,9 @@ def label_text(symbol: str, y, digits: int) -> str:
     y = np.asarray(y, dtype=float).reshape(-1)
     if y.size > MAX_VECTOR:
         ones = int(np.sum(y == 1))
-        return f"{symbol}: {y.size} labels ({ones} ones)"
-    return f"{symbol} = {vector_text(y, digits, exact_int=True, column=False)}"
+        return f"{symbol}: {y.size} labels\n({ones} ones)"
+    values = vector_text(y, digits, exact_int=True, column=False)
+    return f"{symbol} =\n{values}" if y.size > 1 else f"{symbol} = {values}"
 
 
 def _equals(values: str, digits: int, stacked: bool) -> str:
@@ -161,10 +162,11 @@ def _equals(values: str, digits: int, stacked: bool) -> str:
     return " =\n" if (stacked and "[" in values) or wide else " = "
 
 
-def forward_text(symbol: str, arr, digits: int, stacked: bool) -> str:
-    """"ŷ = 0.500 →"; a vector (several examples) under the symbol, as a row."""
+def forward_text(symbol: str, arr, digits: int, stacked: bool, under: bool = False) -> str:
+    """"ŷ = 0.500 →"; a vector (several examples), or any value if `under`, under the
+    symbol, a vector as a row."""
     values = _vec(arr, digits)
-    return f"{symbol}{_equals(values, digits, stacked)}{values} →"
+    return f"{symbol}{' =' + chr(10) if under else _equals(values, digits, stacked)}{values} →"
 
 
 def backward_text(symbol: str, arr, digits: int, stacked: bool, exact_int: bool = False) -> str:
@@ -192,7 +194,7 @@ def local_text(symbol: str, arr, digits: int, exact_int: bool = False) -> str:
 
 def sum_text(symbol: str, per_example: str, result: str) -> str:
     """Gradients meeting at a parameter shared by the examples: their sum."""
-    return f"← {symbol} =\nΣ {per_example}\n= {result}"
+    return f"← {symbol} = Σ\n{per_example}\n= {result}"
 
 
 # ---------------------------------------------------------------------- items
@@ -645,8 +647,9 @@ class DiagramView(QGraphicsView):
                 label.setVisible(False)
                 continue
             arr, sym = pick(step.value), tag(step.symbol, step.value)
-            if key in FORWARD_LABELS:
-                label.set_text(forward_text(sym, arr, d, stacked))
+            if key in FORWARD_LABELS:  # "Cost" is long: its value goes under it
+                label.set_text(forward_text(sym, arr, d, stacked,
+                                            under=stacked and key == "loss"))
                 label.set_colour(pal.forward)
             elif step is current and step.upstream is not None:
                 label.set_text(self._chain(e, step, sym, pick, d, focus))
@@ -755,7 +758,7 @@ class DiagramView(QGraphicsView):
             which = "" if n == m_all else f" ({', '.join(str(i + 1) for i in idx)})"
             return f"{name} · {what} of {n} examples{which}: one value per example"
         return (f"{name} · ex. {focus + 1} of {n} in the {what} (dataset example "
-                f"{idx[focus] + 1}) · Cost and the parameter gradients: whole {what}")
+                f"{idx[focus] + 1})\nCost and the parameter gradients: whole {what}")
 
     def _set_highlight(self, e) -> None:
         step = e.current_step
@@ -811,7 +814,7 @@ class DiagramView(QGraphicsView):
                   d, exact_int=True)
         out = {"x1": xs, "x2": xs, "example": "",
                "y": label_text("y", np.ones(n) if n <= MAX_VECTOR else np.arange(n) % 2, d),
-               "loss": widest(lambda v: forward_text(L, v, d, stacked), 0.888),
+               "loss": widest(lambda v: forward_text(L, v, d, stacked, under=stacked), 0.888),
                "grad:loss": backward_text(f"{dd}{L}", 1.0, d, stacked, exact_int=True)}
         for key, sym in (("w1", "w₁"), ("w2", "w₂"), ("b", "b")):
             out[key] = f"{sym}: {fmt(-8.0, d)}\n→ {fmt(-8.0, d)}"  # as after an update
@@ -862,7 +865,7 @@ class DiagramView(QGraphicsView):
 
         # ---- input column and the w edges: a horizontal run, then into z
         tag_h = H["w1"]
-        run = max(W["w1"], W["prod:w1"], W["grad:w1"]) + 2 * GAP
+        run = max(W["w1"], W["prod:w1"], W["grad:w1"]) + GAP
         above = tag_h / 2 + 6 + H["prod:w1"]  # the run's forward value sits above it
         below = tag_h / 2 + 22 + H["grad:w1"]  # its gradient below, clear of the tag
         D = max(R_in + 24, (above + below + 24) / 2)
@@ -874,7 +877,7 @@ class DiagramView(QGraphicsView):
         zt = "z = w₁x₁\n+ w₂x₂" + (" + b" if bias else "")
         zw, zh = _measure(nf, zt)
         a, bz = zw / 2 + 24, max(zh / 2 + 18, 42)
-        z_cx = knee + 32 + 0.87 * a
+        z_cx = knee + 24 + 0.87 * a
         self._add_node("z", "z", zt, 2 * a, 2 * bz, QPointF(z_cx, 0))
         mid = start + run / 2
         for j, key in enumerate(("w1", "w2")):
@@ -895,7 +898,7 @@ class DiagramView(QGraphicsView):
 
         # ---- z → σ → loss → out, along y = 0
         def connection(x0: float, key: str) -> float:
-            x1 = x0 + max(W[key], W[f"grad:{key}"], 100) + 2 * GAP
+            x1 = x0 + max(W[key], W[f"grad:{key}"], 100) + GAP
             self._add_arrow(key, [QPointF(x0, -2), QPointF(x1, -2)])
             self._add_arrow(f"grad:{key}", [QPointF(x1 - 10, 10), QPointF(x0 + 10, 10)])
             self._add_label(key, QPointF((x0 + x1) / 2, -10), "above")
@@ -947,19 +950,19 @@ class DiagramView(QGraphicsView):
             self._add_label("prod:b", QPointF(x_b + 14, y_b + R_b + 6), "right-top")
             self._add_label("grad:b", QPointF(x_b + 14, bottom), "right-bottom")
 
-        # ---- the scene's size from the widest texts; a header above, a legend below
+        # ---- the scene's size from the widest texts; a header and a legend
         for key, label in self._labels.items():
             label.set_text(samples[key])
             label.reserve()
         body = scene.itemsBoundingRect()
-        header = self._add_label("example", QPointF(body.left(), body.top() - 10),
-                                 "right-bottom", font=_font(NOTE_PX))
+        header = ValueLabel(_font(NOTE_PX), QPointF(0, 0), "right-top", view=self)
         header.set_text(self._example_text(e, list(e.indices), 0 if n > 1 else None))
+        header.reserve()
         header.set_colour(MUTED)
+        self._labels["example"] = header
         # the legend names meanings, not colours (the palette changes those): each entry
         # is drawn in its own colour, and the current-step entry wears the highlight
         pal = self.colours
-        x, y = body.left(), body.bottom() + 16
         self._legend = []
         for text, colour, bold, hl in (("→ forward value", pal.forward, False, False),
                                        ("← gradient", pal.backward, False, False),
@@ -969,23 +972,30 @@ class DiagramView(QGraphicsView):
             item = ValueLabel(_font(NOTE_PX), QPointF(0, 0), "right-top", view=self)
             item.set_text(text)
             item.set_bold(bold)
-            w = item.boundingRect().width()
-            if x > body.left() and x + w > body.right():  # a second row, not a wider scene
-                x, y = body.left(), y + item.boundingRect().height() + 8
-            item.set_anchor(QPointF(x + ValueLabel.PAD, y))
             item.set_colour(colour)
             item.set_highlight(hl)
             self._legend.append(item)
-            x += item.boundingRect().width() + 22
-        # in the body's top right corner, as a column, when that is free: a row under the
-        # body made the scene taller and every text smaller
-        step = self._legend[0].boundingRect().height() + 6
-        right = max(i.boundingRect().width() for i in self._legend) + GAP
-        corner = QRectF(body.right() - right, body.top(), right, step * len(self._legend))
+        notes = [header] + self._legend
+        # as a column in the body's top right corner, when that is free: a header above
+        # and a legend below the body made the scene taller and every text smaller
+        heights = [i.boundingRect().height() + 6 for i in notes]
+        width = max(i.boundingRect().width() for i in notes) + GAP
+        corner = QRectF(body.right() - width, body.top(), width, sum(heights))
         if not any(corner.intersects(i.sceneBoundingRect()) for i in scene.items()):
-            for k, item in enumerate(self._legend):
-                item.set_anchor(QPointF(corner.left() + ValueLabel.PAD, corner.top() + k * step))
-        for item in self._legend:
+            y = corner.top()
+            for item, h in zip(notes, heights):
+                item.set_anchor(QPointF(corner.left() + ValueLabel.PAD, y))
+                y += h
+        else:
+            header.set_anchor(QPointF(body.left(), body.top() - 10 - heights[0]))
+            x, y = body.left(), body.bottom() + 16
+            for item in self._legend:  # rows as wide as the body, not a wider scene
+                w = item.boundingRect().width()
+                if x > body.left() and x + w > body.right():
+                    x, y = body.left(), y + item.boundingRect().height() + 8
+                item.set_anchor(QPointF(x + ValueLabel.PAD, y))
+                x += w + 22
+        for item in notes:
             scene.addItem(item)
         rect = scene.itemsBoundingRect().adjusted(-12, -12, 12, 12)
         scene.setSceneRect(rect)
