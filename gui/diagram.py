@@ -866,7 +866,7 @@ class DiagramView(QGraphicsView):
         # ---- input column and the w edges: a horizontal run, then into z
         tag_h = H["w1"]
         run = max(W["w1"], W["prod:w1"], W["grad:w1"]) + GAP
-        above = tag_h / 2 + 6 + H["prod:w1"]  # the run's forward value sits above it
+        above = tag_h / 2 + 10 + H["prod:w1"]  # the run's forward value sits above it
         below = tag_h / 2 + 22 + H["grad:w1"]  # its gradient below, clear of the tag
         D = max(R_in + 24, (above + below + 24) / 2)
         x_in = max(R_in, W["x1"] / 2)
@@ -893,7 +893,7 @@ class DiagramView(QGraphicsView):
             self._add_arrow(f"grad:{key}", [QPointF(mid + W["w1"] / 2, yb),
                                              QPointF(mid - W["w1"] / 2, yb)])
             self._add_label(key, QPointF(mid, y), "center", boxed=True)
-            self._add_label(f"prod:{key}", QPointF(mid, y - tag_h / 2 - 6), "above")
+            self._add_label(f"prod:{key}", QPointF(mid, y - tag_h / 2 - 10), "above")
             self._add_label(f"grad:{key}", QPointF(mid, y + tag_h / 2 + 22), "below")
 
         # ---- z → σ → loss → out, along y = 0
@@ -915,7 +915,7 @@ class DiagramView(QGraphicsView):
         lt = lt.replace(" = ", " =\n", 1).replace(" Σ ", " Σ\n", 1)
         lw, lh = _measure(nf, lt)
         # the loss node is its text alone: a small gap, unless the labels under it are wider
-        half = max(lw / 2 + 6, W["y"] / 2 + 4)
+        half = max(lw / 2 + 12, W["y"] / 2 + ValueLabel.PAD + 6)
         loss_cx = x_loss + half
         self._add_node("loss", "loss", lt, lw + 20, lh + 16, QPointF(loss_cx, 0))
         connection(loss_cx + half, "loss")
@@ -925,7 +925,9 @@ class DiagramView(QGraphicsView):
         # the chain's gradients (one shows at a time; the node is outlined with it)
         row = max(18 + max(H["grad:z"], H["grad:y_hat"], H["grad:loss"]),
                   lh / 2 + 16 + H["y"], R_s, bz) + GAP
-        for key, cx, y in (("local:z", z_cx, max(row, D + 10)),  # clear of the w₂ edge
+        # z's: right of the w₂ run's gradient and below where the w₂ edge meets the knee
+        z_local = max(z_cx, knee + W["local:z"] / 2 + ValueLabel.PAD + 2)
+        for key, cx, y in (("local:z", z_local, max(row, D + 10)),
                            ("local:y_hat", sig_cx, row), ("local:loss", loss_cx, row)):
             self._add_label(key, QPointF(cx, y), "below", boxed=True)
 
@@ -953,10 +955,12 @@ class DiagramView(QGraphicsView):
         # ---- the scene's size from the widest texts; a header and a legend
         for key, label in self._labels.items():
             label.set_text(samples[key])
+            label.set_bold(key in PARAMS)  # a parameter set by the update is bold
             label.reserve()
         body = scene.itemsBoundingRect()
         header = ValueLabel(_font(NOTE_PX), QPointF(0, 0), "right-top", view=self)
-        header.set_text(self._example_text(e, list(e.indices), 0 if n > 1 else None))
+        header.set_text(_widest_tallest(_font(NOTE_PX), *(
+            self._example_text(e, list(e.indices), f) for f in (None, 0 if n > 1 else None))))
         header.reserve()
         header.set_colour(MUTED)
         self._labels["example"] = header
