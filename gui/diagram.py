@@ -100,10 +100,12 @@ MAX_VECTOR = 6  # values shown per node; a longer pass shows its ends (Show pick
 
 def _rows(parts: list[str], lines: int, digits: int) -> str:
     """`parts` in rows of about len(parts) / `lines` values: as many as fit in the width
-    of that many values like "−0.888"; a long one ("6.35×10⁻¹⁰") takes a row more, so
+    of that many ordinary values; a long one ("6.35×10⁻¹⁰") takes a row more, so
     one odd value makes the vector taller, not the whole diagram wider."""
     per_row = math.ceil(len(parts) / lines)
-    budget = per_row * (digits + 3) + 2 * (per_row - 1)
+    # an ordinary value's width: "−8.000", "−0.089"; at 0 digits "−0.09"
+    wide = max(len(fmt(c, digits)) for c in (-8.0, -0.888, -0.0888))
+    budget = per_row * wide + 2 * (per_row - 1)
     rows, row = [], []
     for part in parts:  # short values ("0, 1, 0, 1") share a row
         if row and len(", ".join(row + [part])) > budget:
@@ -797,19 +799,21 @@ class DiagramView(QGraphicsView):
 
         def widest(make, v: float, per_example: bool = False, tiny: bool = True) -> str:
             """make(value)'s widest text over the shapes fmt gives a value of this size:
-            fixed point, small with significant figures ("0.000528") and, if `tiny`, a
-            power of ten ("6.35×10⁻¹⁰": a trained gradient that is zero but for rounding).
-            A forward vector leaves that last one out: its products, z and ŷ are that
-            small only for a weight near 0 or a saturated σ, and the room it would take
-            makes every text of the batch diagram smaller."""
-            cands = (v, math.copysign(0.000888, v)) + ((math.copysign(8.88e-10, v),)
-                                                       if tiny else ())
+            fixed point ("−8.000", and at 0 or 1 digits "0.09"), small with significant
+            figures ("0.000528") and, if `tiny`, a power of ten ("6.35×10⁻¹⁰": a trained
+            gradient that is zero but for rounding). A vector takes the room of ordinary
+            values only: one of such small values is drawn smaller in it
+            (ValueLabel.reserve), rather than every text of the batch diagram."""
+            cands = (v, math.copysign(0.0888, v), math.copysign(0.000888, v)) + (
+                (math.copysign(8.88e-10, v),) if tiny else ())
             texts = [make(np.full(n, c) if per_example else c) for c in cands]
-            if n > 1 and "[" in texts[0]:  # a vector of such values is drawn smaller
-                texts = texts[:1]  # in the room of ordinary ones (ValueLabel.reserve)
+            if n > 1 and "[" in texts[0]:
+                texts = texts[:2]
             return _widest_tallest(font, *texts)
 
         X = e.dataset.X
+        # a parameter or an input as wide as fmt writes one: "−8.000", or "−0.09" at 0 digits
+        num = max((fmt(c, d) for c in (-8.0, -0.0888)), key=len)
         xs = _vec(np.full(n, max(X.reshape(-1), key=lambda v: len(fmt(v, d, exact_int=True)))),
                   d, exact_int=True)
         out = {"x1": xs, "x2": xs, "example": "",
@@ -817,7 +821,7 @@ class DiagramView(QGraphicsView):
                "loss": widest(lambda v: forward_text(L, v, d, stacked, under=stacked), 0.888),
                "grad:loss": backward_text(f"{dd}{L}", 1.0, d, stacked, exact_int=True)}
         for key, sym in (("w1", "w₁"), ("w2", "w₂"), ("b", "b")):
-            out[key] = f"{sym}: {fmt(-8.0, d)}\n→ {fmt(-8.0, d)}"  # as after an update
+            out[key] = f"{sym}: {num}\n→ {num}"  # as after an update
         for key, sym, v in (("prod:w1", "w₁x₁", -8.0), ("prod:w2", "w₂x₂", -8.0),
                             ("prod:b", "b", -8.0), ("z", "z", -8.0), ("y_hat", "ŷ", 0.888)):
             out[key] = widest(lambda a, sym=sym: forward_text(sym, a, d, stacked), v, True,
@@ -830,7 +834,7 @@ class DiagramView(QGraphicsView):
                                -0.888)
             else:
                 chain = widest(lambda c, sym=sym: chain_text(f"{dd}{sym}", fmt(c, d),
-                                                             fmt(-8.0, d), fmt(c, d)), -0.888)
+                                                             num, fmt(c, d)), -0.888)
             out[key] = _widest_tallest(font, plain, chain)
         for key, sym, up in (("grad:z", "z", f"{dd}ŷ"), ("grad:y_hat", "ŷ", "1")):
             plain = widest(lambda a, sym=sym: backward_text(f"{dd}{sym}", a, d, stacked),

@@ -95,3 +95,19 @@ def test_a_1024_by_700_window_keeps_the_texts_apart(window, qtbot, mode):
         # smaller than at 1280, but the whole diagram is there, at one size
         sizes = {round(d.text_px(k), 1) for k in rects if k != "example"}
         assert len(sizes) == 1 and min(sizes) >= 7, (stage, sizes)
+
+
+@pytest.mark.parametrize("mode", ["single", "batch"])
+@pytest.mark.parametrize("digits", [0, 1, 2])
+def test_fewer_digits_are_as_legible_at_1280(window, qtbot, mode, digits):
+    """Fewer decimals never make the text smaller ("0.1" is wider than "−8")."""
+    w = window((1280, 800), mode)
+    w.diagram.set_digits(digits)
+    d = w.diagram
+    for stage, act in stages(w.session):
+        act()
+        qtbot.wait(1)
+        rects = visible(d)
+        small = {k: round(d.text_px(k), 1) for k in rects if d.text_px(k) < MIN_PX}
+        assert not small, (digits, mode, stage, small)
+        assert not overlaps(rects), (digits, mode, stage, overlaps(rects))
