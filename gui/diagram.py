@@ -849,7 +849,10 @@ class DiagramView(QGraphicsView):
         xv = np.full(n, float(max(X.reshape(-1), key=lambda v: len(fmt(v, d, exact_int=True)))))
         out["local:z"] = _widest_tallest(font, local_text("∂z/∂w₁ = x₁", xv, d, True),
                                          local_text("∂z/∂b", np.ones(n), d, True))
-        out["local:y_hat"] = widest(lambda a: local_text("∂ŷ/∂z", a, d), 0.888, n > 1)
+        # σ's own, or with a cross-entropy loss σ's and the loss's together (ŷ − y)
+        out["local:y_hat"] = _widest_tallest(font, *(
+            widest(lambda a, sym=sym: local_text(sym, a, d), -0.888, n > 1)
+            for sym in ("∂ŷ/∂z", f"{dd}z")))
         out["local:loss"] = widest(lambda a: local_text(f"{dd}ŷ", a, d), -0.888, n > 1)
         return out
 

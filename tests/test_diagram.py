@@ -425,3 +425,29 @@ def test_the_chain_rule_with_a_batch_and_with_one_example_of_it(view, session):
     assert norm(view.value_text("grad:w1")).startswith("← ∂Cost/∂w₁ = Σ [0.000,")
     assert norm(view.value_text("grad:w1")).endswith(f"= {MINUS}0.048")
     assert_no_overlap(view)
+
+
+@pytest.mark.parametrize("mode", ["single", "batch"])
+def test_with_cross_entropy_the_local_gradient_at_sigma_is_y_hat_minus_y(qtbot, mode):
+    """σ′ cancels: the first hop is ∂L/∂z = 1 × (ŷ − y), drawn at full size like the rest."""
+    from core import datasets
+    from core.engine import Engine
+    from core.setup import NetworkSpec
+
+    session = Session(Engine(NetworkSpec(network="neuron", loss="bce").build(),
+                             datasets.gate("or"), lr=1, mode=mode))
+    view = DiagramView(session)
+    qtbot.addWidget(view)
+    view.resize(1100, 520)
+    session.finish_forward()
+    session.step_forward()
+    session.step_forward()
+    assert session.engine.current_step.target == "edge:z->y_hat"
+    L = "L" if mode == "single" else "Cost"
+    if mode == "single":
+        assert view.value_text("local:y_hat") == "local ∂L/∂z = 0.500"
+        assert view.value_text("grad:z") == "← ∂L/∂z =\n1 × 0.500\n= 0.500"
+    else:
+        assert norm(view.value_text("local:y_hat")).startswith(f"local ∂{L}/∂z = [0.125,")
+    assert view.text_px("local:y_hat") == pytest.approx(view.text_px("grad:z"))
+    assert_no_overlap(view)
