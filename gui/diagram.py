@@ -4,11 +4,18 @@ Inputs x₁, x₂ (and the bias b) feed the linear node z, then σ gives ŷ, the
 loss. What the engine has revealed so far in the pass is written on the arrows:
 forward values above them ("… →", forward colour), gradients below them on
 arrows pointing back ("← ∂L/∂…", backward colour). The item the current
-micro-step acts on is outlined.
+micro-step acts on is outlined. A backward step shows the chain rule as the
+tutorial's figures do: the local gradient at its node ("local ∂ŷ/∂z = 0.250")
+and upstream × local = result on its edge; with several examples, a parameter's
+gradient as the sum of theirs (Σ). Several examples' values read as a row,
+wrapped over two lines.
 
 The scene is built once per structure (bias on/off, number of examples in the
-pass, digits, palette). A step only changes texts, colours and visibility of
-the existing items, as in Qt's elasticnodes example.
+pass, digits, palette), each label with the room of the widest text it will show;
+a rarer, longer one (a power of ten) is drawn smaller in that room. A step only
+changes texts, colours and visibility of the existing items, as in Qt's
+elasticnodes example. The layout is compact so that the texts stay ≥ 11 px on
+screen in a 1280×800 window (tests/test_diagram_layout.py).
 """
 
 from __future__ import annotations
