@@ -105,17 +105,18 @@ def _is_int(arr: np.ndarray) -> bool:
 MAX_VECTOR = 6  # values shown per node; a longer pass shows its ends (Show picks one)
 
 
-def _rows(parts: list[str], lines: int, digits: int) -> str:
+def _rows(parts: list[str], lines: int, digits: int, pack: bool = True) -> str:
     """`parts` in rows of about len(parts) / `lines` values: as many as fit in the width
     of that many ordinary values; a long one ("6.35×10⁻¹⁰") takes a row more, so
-    one odd value makes the vector taller, not the whole diagram wider."""
+    one odd value makes the vector taller, not the whole diagram wider. Short values
+    ("0, 1, 0, 1") share a row, unless not `pack`."""
     per_row = math.ceil(len(parts) / lines)
     # an ordinary value's width: "−8.000", "−0.089"; at 0 digits "−0.09"
     wide = max(len(fmt(c, digits)) for c in (-8.0, -0.888, -0.0888))
     budget = per_row * wide + 2 * (per_row - 1)
     rows, row = [], []
-    for part in parts:  # short values ("0, 1, 0, 1") share a row
-        if row and len(", ".join(row + [part])) > budget:
+    for part in parts:
+        if row and (len(", ".join(row + [part])) > budget or not pack and len(row) == per_row):
             rows.append(row)
             row = []
         row.append(part)
@@ -124,7 +125,7 @@ def _rows(parts: list[str], lines: int, digits: int) -> str:
 
 
 def vector_text(arr, digits: int, exact_int: bool = False, column: bool = True,
-                lines: int | None = None) -> str:
+                lines: int | None = None, pack: bool = True) -> str:
     """A scalar as fmt prints it; a vector in brackets, as a column (a few values per
     line when there are many examples), as one row, or (`lines`) as a row wrapped
     over about that many lines ("[0.500, 0.646,\n 0.525, 0.668]")."""
@@ -136,21 +137,21 @@ def vector_text(arr, digits: int, exact_int: bool = False, column: bool = True,
         parts = [fmt(v, digits, exact_int=ints) for v in arr[: MAX_VECTOR - 2]]
         parts += ["…", fmt(arr[-1], digits, exact_int=ints)]
         if lines:
-            return f"[{_rows(parts, lines, digits)}]\n({arr.size} values)"
+            return f"[{_rows(parts, lines, digits, pack)}]\n({arr.size} values)"
         rows = ",\n ".join(parts) if column else ", ".join(parts)
         return f"[{rows}]\n({arr.size} values)" if column else f"[{rows}] ({arr.size} values)"
     parts = [fmt(v, digits, exact_int=ints) for v in arr]
     if lines:
-        return f"[{_rows(parts, lines, digits)}]"
+        return f"[{_rows(parts, lines, digits, pack)}]"
     per_row = math.ceil(arr.size / 6) if column else arr.size
     rows = [", ".join(parts[i:i + per_row]) for i in range(0, len(parts), per_row)]
     return "[" + ",\n ".join(rows) + "]"
 
 
-def _vec(arr, digits: int, exact_int: bool = False) -> str:
+def _vec(arr, digits: int, exact_int: bool = False, pack: bool = True) -> str:
     """A value of the diagram: a vector reads as a row, wrapped over two lines (four
     lines of one value each made the batch diagram tall, and so every text small)."""
-    return vector_text(arr, digits, exact_int=exact_int, lines=2)
+    return vector_text(arr, digits, exact_int=exact_int, lines=2, pack=pack)
 
 
 def label_text(symbol: str, y, digits: int) -> str:
@@ -712,7 +713,7 @@ class DiagramView(QGraphicsView):
         for j in range(2):
             arr = pick(X[j])
             label = labels[f"x{j + 1}"]
-            label.set_text(_vec(arr, d, exact_int=True))
+            label.set_text(_vec(arr, d, exact_int=True, pack=False))  # narrow: over x
             label.setToolTip(f"{tag(f'x{sub(j + 1)}', X[j])} = {fmt_full(arr)}")
         yarr, ysym = pick(Y), tag("y", Y)
         labels["y"].set_text(label_text(ysym, yarr, d))
@@ -822,7 +823,7 @@ class DiagramView(QGraphicsView):
         # a parameter or an input as wide as fmt writes one: "−8.000", or "−0.09" at 0 digits
         num = max((fmt(c, d) for c in (-8.0, -0.0888)), key=len)
         xs = _vec(np.full(n, max(X.reshape(-1), key=lambda v: len(fmt(v, d, exact_int=True)))),
-                  d, exact_int=True)
+                  d, exact_int=True, pack=False)
         out = {"x1": xs, "x2": xs, "example": "",
                "y": label_text("y", np.ones(n) if n <= MAX_VECTOR else np.arange(n) % 2, d),
                "loss": widest(lambda v: forward_text(L, v, d, stacked, under=stacked), 0.888),
@@ -834,14 +835,18 @@ class DiagramView(QGraphicsView):
             out[key] = widest(lambda a, sym=sym: forward_text(sym, a, d, stacked), v, True,
                               tiny=not stacked)
         V = (lambda c: _vec(np.full(n, c), d)) if n > 1 else (lambda c: fmt(c, d))
-        for key, sym in (("grad:w1", "w₁"), ("grad:w2", "w₂"), ("grad:b", "b")):
+        # the local gradient of a weight is an input (as the data has them), of b one
+        x_wide = fmt(max(X.reshape(-1), key=lambda v: len(fmt(v, d, exact_int=True))), d,
+                     exact_int=True)
+        for key, sym, loc in (("grad:w1", "w₁", x_wide), ("grad:w2", "w₂", x_wide),
+                              ("grad:b", "b", "1")):
             plain = widest(lambda a, sym=sym: backward_text(f"{dd}{sym}", a, d, stacked), -0.888)
             if n > 1:  # the sum of the examples' gradients, while the step is current
                 chain = widest(lambda c, sym=sym: sum_text(f"{dd}{sym}", V(c), fmt(c, d)),
                                -0.888)
             else:
-                chain = widest(lambda c, sym=sym: chain_text(f"{dd}{sym}", fmt(c, d),
-                                                             num, fmt(c, d)), -0.888)
+                chain = widest(lambda c, sym=sym, loc=loc: chain_text(
+                    f"{dd}{sym}", fmt(c, d), loc, fmt(c, d)), -0.888)
             out[key] = _widest_tallest(font, plain, chain)
         for key, sym, up in (("grad:z", "z", f"{dd}ŷ"), ("grad:y_hat", "ŷ", "1")):
             plain = widest(lambda a, sym=sym: backward_text(f"{dd}{sym}", a, d, stacked),

@@ -376,7 +376,7 @@ def test_batch_values_read_as_rows_not_columns(view, session):
         values = text[text.index("["):text.index("]") + 1]
         assert values.count("\n") <= 1, (key, text)
     assert view.value_text("y_hat") == "ŷ =\n[0.500, 0.646,\n 0.525, 0.668] →"
-    assert view.value_text("x1") == "[0, 0, 1, 1]"
+    assert view.value_text("x1") == "[0, 0,\n 1, 1]"
 
 
 def test_the_chain_rule_on_the_graph_step_by_step(view, session):
