@@ -105,53 +105,35 @@ def _is_int(arr: np.ndarray) -> bool:
 MAX_VECTOR = 6  # values shown per node; a longer pass shows its ends (Show picks one)
 
 
-def _rows(parts: list[str], lines: int, digits: int, pack: bool = True) -> str:
-    """`parts` in rows of about len(parts) / `lines` values: as many as fit in the width
-    of that many ordinary values; a long one ("6.35×10⁻¹⁰") takes a row more, so
-    one odd value makes the vector taller, not the whole diagram wider. Short values
-    ("0, 1, 0, 1") share a row, unless not `pack`."""
-    per_row = math.ceil(len(parts) / lines)
-    # an ordinary value's width: "−8.000", "−0.089"; at 0 digits "−0.09"
-    wide = max(len(fmt(c, digits)) for c in (-8.0, -0.888, -0.0888))
-    budget = per_row * wide + 2 * (per_row - 1)
-    rows, row = [], []
-    for part in parts:
-        if row and (len(", ".join(row + [part])) > budget or not pack and len(row) == per_row):
-            rows.append(row)
-            row = []
-        row.append(part)
-    rows.append(row)
-    return ",\n ".join(", ".join(r) for r in rows)
-
-
 def vector_text(arr, digits: int, exact_int: bool = False, column: bool = True,
-                lines: int | None = None, pack: bool = True) -> str:
+                per_line: int | None = None) -> str:
     """A scalar as fmt prints it; a vector in brackets, as a column (a few values per
-    line when there are many examples), as one row, or (`lines`) as a row wrapped
-    over about that many lines ("[0.500, 0.646,\n 0.525, 0.668]")."""
+    line when there are many examples), as one row, or (`per_line`) as a row wrapped
+    after every `per_line` values ("[0.500, 0.646,\n 0.525, 0.668]")."""
     arr = np.asarray(arr, dtype=float).reshape(-1)
     if arr.size == 1:
         return fmt(arr[0], digits, exact_int=exact_int)
     ints = exact_int and _is_int(arr)
-    if arr.size > MAX_VECTOR:  # a long vector stays legible: its ends and a count
-        parts = [fmt(v, digits, exact_int=ints) for v in arr[: MAX_VECTOR - 2]]
+    long = arr.size > MAX_VECTOR  # a long vector stays legible: its ends and a count
+    parts = [fmt(v, digits, exact_int=ints) for v in (arr[: MAX_VECTOR - 2] if long else arr)]
+    if long:
         parts += ["…", fmt(arr[-1], digits, exact_int=ints)]
-        if lines:
-            return f"[{_rows(parts, lines, digits, pack)}]\n({arr.size} values)"
-        rows = ",\n ".join(parts) if column else ", ".join(parts)
-        return f"[{rows}]\n({arr.size} values)" if column else f"[{rows}] ({arr.size} values)"
-    parts = [fmt(v, digits, exact_int=ints) for v in arr]
-    if lines:
-        return f"[{_rows(parts, lines, digits, pack)}]"
-    per_row = math.ceil(arr.size / 6) if column else arr.size
-    rows = [", ".join(parts[i:i + per_row]) for i in range(0, len(parts), per_row)]
-    return "[" + ",\n ".join(rows) + "]"
+    if per_line:
+        k = per_line
+    else:
+        k = 1 if long else math.ceil(arr.size / 6)
+        k = len(parts) if not column else k
+    rows = ",\n ".join(", ".join(parts[i:i + k]) for i in range(0, len(parts), k))
+    if not long:
+        return f"[{rows}]"
+    return f"[{rows}]\n({arr.size} values)" if column or per_line else \
+        f"[{rows}] ({arr.size} values)"
 
 
-def _vec(arr, digits: int, exact_int: bool = False, pack: bool = True) -> str:
-    """A value of the diagram: a vector reads as a row, wrapped over two lines (four
-    lines of one value each made the batch diagram tall, and so every text small)."""
-    return vector_text(arr, digits, exact_int=exact_int, lines=2, pack=pack)
+def _vec(arr, digits: int, exact_int: bool = False) -> str:
+    """A value of the diagram: a vector as a row, two values a line (one value a line
+    made the batch diagram tall, and so every text small; a whole row, wide)."""
+    return vector_text(arr, digits, exact_int=exact_int, per_line=2)
 
 
 def label_text(symbol: str, y, digits: int) -> str:
@@ -202,9 +184,12 @@ def local_text(symbol: str, arr, digits: int, exact_int: bool = False) -> str:
     return f"local {symbol}{' =' + chr(10) if '[' in values else ' = '}{values}"
 
 
-def sum_text(symbol: str, per_example: str, result: str) -> str:
-    """Gradients meeting at a parameter shared by the examples: their sum."""
-    return f"← {symbol} = Σ\n{per_example}\n= {result}"
+def sum_text(symbol: str, per_example, digits: int) -> str:
+    """Gradients meeting at a parameter shared by the examples: their sum ("Σ [0.031,
+    −0.020,…] = −0.037"; of a long pass, only how many)."""
+    per = np.asarray(per_example, dtype=float).reshape(-1)
+    terms = f"over {per.size} examples" if per.size > MAX_VECTOR else _vec(per, digits)
+    return f"← {symbol} = Σ\n{terms}\n= {fmt(np.sum(per), digits)}"
 
 
 # ---------------------------------------------------------------------- items
@@ -713,7 +698,7 @@ class DiagramView(QGraphicsView):
         for j in range(2):
             arr = pick(X[j])
             label = labels[f"x{j + 1}"]
-            label.set_text(_vec(arr, d, exact_int=True, pack=False))  # narrow: over x
+            label.set_text(_vec(arr, d, exact_int=True))  # narrow: over x
             label.setToolTip(f"{tag(f'x{sub(j + 1)}', X[j])} = {fmt_full(arr)}")
         yarr, ysym = pick(Y), tag("y", Y)
         labels["y"].set_text(label_text(ysym, yarr, d))
@@ -743,7 +728,7 @@ class DiagramView(QGraphicsView):
         parameter shared by a batch's examples the sum of their gradients."""
         n = len(e.indices)
         if step.kind == "param_grad" and n > 1:
-            return sum_text(sym, _vec(step.per_example, d), fmt(step.value, d))
+            return sum_text(sym, step.per_example, d)
         up, loc, res = pick(step.upstream), pick(step.local), pick(step.value)
 
         def one(v, exact: bool = False) -> str:
@@ -811,19 +796,26 @@ class DiagramView(QGraphicsView):
             figures ("0.000528") and, if `tiny`, a power of ten ("6.35×10⁻¹⁰": a trained
             gradient that is zero but for rounding). A vector takes the room of ordinary
             values only: one of such small values is drawn smaller in it
-            (ValueLabel.reserve), rather than every text of the batch diagram."""
+            (ValueLabel.reserve), rather than every text of the batch diagram; with
+            inputs other than 0 and 1, products and gradients that small are common: a
+            row has room for one."""
             cands = (v, math.copysign(0.0888, v), math.copysign(0.000888, v)) + (
                 (math.copysign(8.88e-10, v),) if tiny else ())
             texts = [make(np.full(n, c) if per_example else c) for c in cands]
             if n > 1 and "[" in texts[0]:
                 texts = texts[:2]
+                if not gate_like:  # room for one small value in a row of ordinary ones
+                    mixed = np.full(n, v)
+                    mixed[0] = cands[2]
+                    texts.append(make(mixed))
             return _widest_tallest(font, *texts)
 
         X = e.dataset.X
+        gate_like = _is_int(X)
         # a parameter or an input as wide as fmt writes one: "−8.000", or "−0.09" at 0 digits
         num = max((fmt(c, d) for c in (-8.0, -0.0888)), key=len)
         xs = _vec(np.full(n, max(X.reshape(-1), key=lambda v: len(fmt(v, d, exact_int=True)))),
-                  d, exact_int=True, pack=False)
+                  d, exact_int=True)
         out = {"x1": xs, "x2": xs, "example": "",
                "y": label_text("y", np.ones(n) if n <= MAX_VECTOR else np.arange(n) % 2, d),
                "loss": widest(lambda v: forward_text(L, v, d, stacked, under=stacked), 0.888),
@@ -842,8 +834,7 @@ class DiagramView(QGraphicsView):
                               ("grad:b", "b", "1")):
             plain = widest(lambda a, sym=sym: backward_text(f"{dd}{sym}", a, d, stacked), -0.888)
             if n > 1:  # the sum of the examples' gradients, while the step is current
-                chain = widest(lambda c, sym=sym: sum_text(f"{dd}{sym}", V(c), fmt(c, d)),
-                               -0.888)
+                chain = widest(lambda a, sym=sym: sum_text(f"{dd}{sym}", a, d), -0.888, True)
             else:
                 chain = widest(lambda c, sym=sym, loc=loc: chain_text(
                     f"{dd}{sym}", fmt(c, d), loc, fmt(c, d)), -0.888)

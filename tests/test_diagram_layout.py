@@ -111,3 +111,24 @@ def test_fewer_digits_are_as_legible_at_1280(window, qtbot, mode, digits):
         small = {k: round(d.text_px(k), 1) for k in rects if d.text_px(k) < MIN_PX}
         assert not small, (digits, mode, stage, small)
         assert not overlaps(rects), (digits, mode, stage, overlaps(rects))
+
+
+@pytest.mark.parametrize("points,mode,batch,least", [(12, "minibatch", 4, 9.5),
+                                                     (40, "batch", None, 8.9)])
+def test_generated_data_in_batches_is_as_legible_as_before(window, qtbot, points, mode,
+                                                           batch, least):
+    """Inputs other than 0 and 1 give values like 0.00345: the rows have room for them.
+    `least` is what the one-value-a-line columns gave at 1280×800."""
+    from core import datasets
+
+    w = window((1280, 800), "single")
+    w.session.set_dataset(datasets.generated("blobs", points, seed=1))
+    w.session.set_mode(mode, batch_size=batch) if batch else w.session.set_mode(mode)
+    d = w.diagram
+    for _ in range(17):  # a whole pass and into the next
+        w.session.step_forward()
+        qtbot.wait(1)
+        rects = visible(d)
+        assert not overlaps(rects)
+        px = {k: round(d.text_px(k), 1) for k in rects if k != "example"}
+        assert min(px.values()) >= least, px
