@@ -821,7 +821,8 @@ class DiagramView(QGraphicsView):
                "loss": widest(lambda v: forward_text(L, v, d, stacked, under=stacked), 0.888),
                "grad:loss": backward_text(f"{dd}{L}", 1.0, d, stacked, exact_int=True)}
         for key, sym in (("w1", "w₁"), ("w2", "w₂"), ("b", "b")):
-            out[key] = f"{sym}: {num}\n→ {num}"  # as after an update
+            # room for "w₁ = …" and, after an update, "w₁: …" / "→ …"
+            out[key] = f"{sym} = {num}\n→ {num}"
         for key, sym, v in (("prod:w1", "w₁x₁", -8.0), ("prod:w2", "w₂x₂", -8.0),
                             ("prod:b", "b", -8.0), ("z", "z", -8.0), ("y_hat", "ŷ", 0.888)):
             out[key] = widest(lambda a, sym=sym: forward_text(sym, a, d, stacked), v, True,
