@@ -664,7 +664,7 @@ class DiagramView(QGraphicsView):
                 continue
             label.setVisible(key == at and current.local is not None)
             if label.isVisible():
-                sym = self._local_symbol(e, current)
+                sym = tag(self._local_symbol(e, current), current.local)
                 loc = pick(current.local)
                 label.set_text(local_text(sym, loc, d, exact_int=key == "local:z"))
                 label.set_colour(pal.backward)

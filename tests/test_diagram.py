@@ -417,7 +417,7 @@ def test_the_chain_rule_with_a_batch_and_with_one_example_of_it(view, session):
     assert_no_overlap(view)
     view.set_focus(1)  # one example: its own numbers
     assert norm(view.value_text("grad:z")) == f"← ∂Cost/∂z⁽²⁾ = {MINUS}0.089 × 0.229 = {MINUS}0.020"
-    assert norm(view.value_text("local:y_hat")) == "local ∂ŷ/∂z = 0.229"
+    assert norm(view.value_text("local:y_hat")) == "local ∂ŷ/∂z⁽²⁾ = 0.229"
     assert_no_overlap(view)
     view.set_focus(None)
     session.step_forward()  # ∂Cost/∂w₁: the examples' x₁ as the local gradient, then a sum
