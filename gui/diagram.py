@@ -707,7 +707,7 @@ class DiagramView(QGraphicsView):
 
         self._set_highlight(e)
         self.setAccessibleDescription("; ".join(
-            " ".join(labels[k].text().split()) for k in FORWARD_LABELS + GRAD_LABELS
+            " ".join(labels[k].text().split()) for k in FORWARD_LABELS + GRAD_LABELS + LOCAL_KEYS
             if k in labels and labels[k].isVisible()))
 
     @staticmethod
