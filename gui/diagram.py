@@ -4,11 +4,18 @@ Inputs x₁, x₂ (and the bias b) feed the linear node z, then σ gives ŷ, the
 loss. What the engine has revealed so far in the pass is written on the arrows:
 forward values above them ("… →", forward colour), gradients below them on
 arrows pointing back ("← ∂L/∂…", backward colour). The item the current
-micro-step acts on is outlined.
+micro-step acts on is outlined. A backward step shows the chain rule as the
+tutorial's figures do: the local gradient at its node ("local ∂ŷ/∂z = 0.250")
+and upstream × local = result on its edge; with several examples, a parameter's
+gradient as the sum of theirs (Σ). Several examples' values read as a row,
+wrapped over two lines.
 
 The scene is built once per structure (bias on/off, number of examples in the
-pass, digits, palette). A step only changes texts, colours and visibility of
-the existing items, as in Qt's elasticnodes example.
+pass, digits, palette), each label with the room of the widest text it will show;
+a rarer, longer one (a power of ten) is drawn smaller in that room. A step only
+changes texts, colours and visibility of the existing items, as in Qt's
+elasticnodes example. The layout is compact so that the texts stay ≥ 11 px on
+screen in a 1280×800 window (tests/test_diagram_layout.py).
 """
 
 from __future__ import annotations
@@ -44,6 +51,7 @@ PARAMS = ("w1", "w2", "b")
 KEYS = (
     "x1", "x2", "w1", "w2", "b", "prod:w1", "prod:w2", "prod:b", "z", "y_hat", "loss",
     "grad:loss", "grad:y_hat", "grad:z", "grad:w1", "grad:w2", "grad:b", "y", "example",
+    "local:z", "local:y_hat", "local:loss",
 )
 # engine.shown_values() key -> the label that displays it
 SHOWN_TO_KEY = {
@@ -54,6 +62,11 @@ SHOWN_TO_KEY = {
     "edge:b#grad": "grad:b",
     "param:w1": "w1", "param:w2": "w2", "param:b": "b",
 }
+# the current backward step's local gradient, shown at its node: label key by step target
+LOCAL_AT = {"edge:y_hat->loss": "local:loss", "edge:z->y_hat": "local:y_hat",
+            "edge:w1": "local:z", "edge:w2": "local:z", "edge:b": "local:z"}
+LOCAL_KEYS = ("local:z", "local:y_hat", "local:loss")
+LOCAL_NODE = {"local:z": "z", "local:y_hat": "y_hat", "local:loss": "loss"}
 FORWARD_LABELS = ("prod:w1", "prod:w2", "prod:b", "z", "y_hat", "loss")
 GRAD_LABELS = ("grad:w1", "grad:w2", "grad:b", "grad:z", "grad:y_hat", "grad:loss")
 NODE_OF = {"node:z": "z", "node:y_hat": "y_hat", "node:loss": "loss", "param:b": "b"}
@@ -70,7 +83,7 @@ FILLS = {  # node fills (the tutorial's: inputs green, bias grey, z white, σ pi
 }
 
 VALUE_PX = 22  # scene pixels; the view scales the scene to fit
-NODE_PX = 24
+NODE_PX = 22
 NOTE_PX = 22  # header and legend: as legible as the values
 GAP = 12
 GLOW = 12  # margin around items for the highlight glow
@@ -92,22 +105,35 @@ def _is_int(arr: np.ndarray) -> bool:
 MAX_VECTOR = 6  # values shown per node; a longer pass shows its ends (Show picks one)
 
 
-def vector_text(arr, digits: int, exact_int: bool = False, column: bool = True) -> str:
+def vector_text(arr, digits: int, exact_int: bool = False, column: bool = True,
+                per_line: int | None = None) -> str:
     """A scalar as fmt prints it; a vector in brackets, as a column (a few values per
-    line when there are many examples) or as one row."""
+    line when there are many examples), as one row, or (`per_line`) as a row wrapped
+    after every `per_line` values ("[0.500, 0.646,\n 0.525, 0.668]")."""
     arr = np.asarray(arr, dtype=float).reshape(-1)
     if arr.size == 1:
         return fmt(arr[0], digits, exact_int=exact_int)
     ints = exact_int and _is_int(arr)
-    if arr.size > MAX_VECTOR:  # a long vector stays legible: its ends and a count
-        parts = [fmt(v, digits, exact_int=ints) for v in arr[: MAX_VECTOR - 2]]
+    long = arr.size > MAX_VECTOR  # a long vector stays legible: its ends and a count
+    parts = [fmt(v, digits, exact_int=ints) for v in (arr[: MAX_VECTOR - 2] if long else arr)]
+    if long:
         parts += ["…", fmt(arr[-1], digits, exact_int=ints)]
-        rows = ",\n ".join(parts) if column else ", ".join(parts)
-        return f"[{rows}]\n({arr.size} values)" if column else f"[{rows}] ({arr.size} values)"
-    parts = [fmt(v, digits, exact_int=ints) for v in arr]
-    per_row = math.ceil(arr.size / 6) if column else arr.size
-    rows = [", ".join(parts[i:i + per_row]) for i in range(0, len(parts), per_row)]
-    return "[" + ",\n ".join(rows) + "]"
+    if per_line:
+        k = per_line
+    else:
+        k = 1 if long else math.ceil(arr.size / 6)
+        k = len(parts) if not column else k
+    rows = ",\n ".join(", ".join(parts[i:i + k]) for i in range(0, len(parts), k))
+    if not long:
+        return f"[{rows}]"
+    return f"[{rows}]\n({arr.size} values)" if column or per_line else \
+        f"[{rows}] ({arr.size} values)"
+
+
+def _vec(arr, digits: int, exact_int: bool = False) -> str:
+    """A value of the diagram: a vector as a row, two values a line (one value a line
+    made the batch diagram tall, and so every text small; a whole row, wide)."""
+    return vector_text(arr, digits, exact_int=exact_int, per_line=2)
 
 
 def label_text(symbol: str, y, digits: int) -> str:
@@ -115,27 +141,55 @@ def label_text(symbol: str, y, digits: int) -> str:
     y = np.asarray(y, dtype=float).reshape(-1)
     if y.size > MAX_VECTOR:
         ones = int(np.sum(y == 1))
-        return f"{symbol}: {y.size} labels ({ones} ones)"
-    return f"{symbol} = {vector_text(y, digits, exact_int=True, column=False)}"
+        return f"{symbol}: {y.size} labels\n({ones} ones)"
+    values = vector_text(y, digits, exact_int=True, column=False)
+    return f"{symbol} =\n{values}" if y.size > 1 else f"{symbol} = {values}"
 
 
 def _equals(values: str, digits: int, stacked: bool) -> str:
-    """" = " before the values, or " =\n" to put them under the symbol: with several
-    examples, and for one value wider than "−0.888" ("0.000528", "6.35×10⁻¹⁰", "12.346"),
-    which would otherwise push the diagram wider than the window."""
-    return " =\n" if stacked or len(values.lstrip(MINUS)) > digits + 2 else " = "
+    """" = " before the values, or " =\n" to put them under the symbol: a vector (with
+    several examples), and one value wider than "−0.888" ("0.000528", "6.35×10⁻¹⁰",
+    "12.346"), which would otherwise push the diagram wider than the window."""
+    wide = len(values.lstrip(MINUS)) > digits + 2
+    return " =\n" if (stacked and "[" in values) or wide else " = "
 
 
-def forward_text(symbol: str, arr, digits: int, stacked: bool) -> str:
-    """"ŷ = 0.500 →"; stacked (several examples): the symbol above the values."""
-    values = vector_text(arr, digits)
-    return f"{symbol}{_equals(values, digits, stacked)}{values} →"
+def forward_text(symbol: str, arr, digits: int, stacked: bool, under: bool = False) -> str:
+    """"ŷ = 0.500 →"; a vector (several examples), or any value if `under`, under the
+    symbol, a vector as a row."""
+    values = _vec(arr, digits)
+    return f"{symbol}{' =' + chr(10) if under else _equals(values, digits, stacked)}{values} →"
 
 
 def backward_text(symbol: str, arr, digits: int, stacked: bool, exact_int: bool = False) -> str:
-    """"← ∂L/∂ŷ = 0.500"; stacked (several examples): the symbol above the values."""
-    values = vector_text(arr, digits, exact_int)
-    return f"← {symbol}{_equals(values, digits, stacked)}{values}"
+    """"← ∂L/∂ŷ = 0.500"; with several examples the value under the symbol ("∂Cost/∂…"
+    is long), a vector as a row."""
+    values = _vec(arr, digits, exact_int)
+    return f"← {symbol}{' =' + chr(10) if stacked else _equals(values, digits, stacked)}{values}"
+
+
+def chain_text(symbol: str, upstream: str, local: str, result: str) -> str:
+    """The chain rule on an edge: "← ∂L/∂z =" / "0.500 × 0.250" / "= 0.125" (the two
+    factors on two lines when they are long, "6.35×10⁻¹⁰ ×" / "0.250")."""
+    times = " ×\n" if len(upstream) + len(local) > 15 else " × "
+    return f"← {symbol} =\n{upstream}{times}{local}\n= {result}"
+
+
+def local_text(symbol: str, arr, digits: int, exact_int: bool = False) -> str:
+    """A node's local gradient: "local ∂ŷ/∂z = 0.250"; a vector under it, as a row."""
+    arr = np.asarray(arr, dtype=float).reshape(-1)
+    if arr.size > 1 and np.all(arr == 1):
+        arr = arr[:1]  # ∂z/∂b = 1 for every example
+    values = _vec(arr, digits, exact_int)
+    return f"local {symbol}{' =' + chr(10) if '[' in values else ' = '}{values}"
+
+
+def sum_text(symbol: str, per_example, digits: int) -> str:
+    """Gradients meeting at a parameter shared by the examples: their sum ("Σ [0.031,
+    −0.020,…] = −0.037"; of a long pass, only how many)."""
+    per = np.asarray(per_example, dtype=float).reshape(-1)
+    terms = f"over {per.size} examples" if per.size > MAX_VECTOR else _vec(per, digits)
+    return f"← {symbol} = Σ\n{terms}\n= {fmt(np.sum(per), digits)}"
 
 
 # ---------------------------------------------------------------------- items
@@ -271,13 +325,25 @@ class ValueLabel(QGraphicsSimpleTextItem):
         self._anchor, self._align, self._boxed, self._view = anchor, align, boxed, view
         self._hl = False
         self._colour = QColor(INK)
+        self._room: tuple[float, float] | None = None
         self.setBrush(self._colour)
         self.setZValue(2)
+
+    def reserve(self) -> None:
+        """Keep the room the current text takes: a longer text later (a value as a power
+        of ten) is drawn smaller in it, rather than over its neighbours."""
+        r = super().boundingRect()
+        self._room = (r.width(), r.height())
+        self._place()
 
     def set_text(self, text: str) -> None:
         if text != self.text():
             self.setText(text)
             self._place()
+
+    def set_anchor(self, anchor: QPointF) -> None:
+        self._anchor = anchor
+        self._place()
 
     def set_colour(self, colour: QColor) -> None:
         if colour != self._colour:
@@ -301,7 +367,12 @@ class ValueLabel(QGraphicsSimpleTextItem):
 
     def _place(self) -> None:
         r = super().boundingRect()
-        a, w, h, al = self._anchor, r.width(), r.height(), self._align
+        k = 1.0
+        if self._room is not None and r.width() > 0 and r.height() > 0:
+            k = min(1.0, self._room[0] / r.width(), self._room[1] / r.height())
+        if k != self.scale():
+            self.setScale(k)
+        a, w, h, al = self._anchor, r.width() * k, r.height() * k, self._align
         if al in ("above", "below", "center"):
             x = a.x() - w / 2
         else:
@@ -330,6 +401,14 @@ class ValueLabel(QGraphicsSimpleTextItem):
             painter.setBrush(QColor("#ffffff"))
             painter.drawRoundedRect(self.boundingRect(), 6, 6)
         super().paint(painter, option, widget)
+
+
+def _widest_tallest(font: QFont, *texts: str) -> str:
+    """The widest of `texts`, padded with empty lines to the height of the tallest: a
+    label laid out by it has room for each."""
+    wide = max(texts, key=lambda t: _measure(font, t)[0])
+    lines = max(t.count("\n") for t in texts)
+    return wide + "\n " * (lines - wide.count("\n"))
 
 
 def _measure(font: QFont, text: str) -> tuple[float, float]:
@@ -456,6 +535,15 @@ class DiagramView(QGraphicsView):
             return None
         return self.mapFromScene(label.sceneBoundingRect()).boundingRect()
 
+    def text_px(self, key: str) -> float | None:
+        """The on-screen pixel size of the text of `key` (None if hidden): its font's
+        size times the label's own scale (a long value shrinks in its place) times
+        the view's."""
+        label = self._label(key)
+        if label is None or not label.isVisible():
+            return None
+        return label.font().pixelSize() * label.scale() * self.transform().m11()
+
     def tooltip_text(self, key: str) -> str:
         """The full-precision value shown on hovering `key`, or ""."""
         label = self._label(key)
@@ -539,6 +627,7 @@ class DiagramView(QGraphicsView):
             return symbol
 
         shown = {SHOWN_TO_KEY[k]: s for k, s in e.shown_values().items() if k in SHOWN_TO_KEY}
+        current = e.current_step
         p = e.current_pass
 
         def note(step) -> str:
@@ -555,14 +644,33 @@ class DiagramView(QGraphicsView):
                 label.setVisible(False)
                 continue
             arr, sym = pick(step.value), tag(step.symbol, step.value)
-            if key in FORWARD_LABELS:
-                label.set_text(forward_text(sym, arr, d, stacked))
+            if key in FORWARD_LABELS:  # "Cost" is long: its value goes under it
+                label.set_text(forward_text(sym, arr, d, stacked,
+                                            under=stacked and key == "loss"))
                 label.set_colour(pal.forward)
+            elif step is current and step.upstream is not None:
+                label.set_text(self._chain(e, step, sym, pick, d, focus))
+                label.set_colour(pal.backward)
             else:
                 label.set_text(backward_text(sym, arr, d, stacked, exact_int=key == "grad:loss"))
                 label.set_colour(pal.backward)
             label.setToolTip(f"{sym} = {fmt_full(arr)}{note(step)}")
             label.setVisible(True)
+        # the local gradient of the current backward step, at the node it belongs to
+        at = LOCAL_AT.get(current.target) if current is not None else None
+        if current is not None and current.phase != "backward":
+            at = None
+        for key in LOCAL_KEYS:
+            label = labels.get(key)
+            if label is None:
+                continue
+            label.setVisible(key == at and current.local is not None)
+            if label.isVisible():
+                sym = tag(self._local_symbol(e, current), current.local)
+                loc = pick(current.local)
+                label.set_text(local_text(sym, loc, d, exact_int=key == "local:z"))
+                label.set_colour(pal.backward)
+                label.setToolTip(f"local gradient {sym} = {fmt_full(loc)}")
         for key, arrow in self._arrows.items():
             arrow.set_live(key in shown)
         for key, arrow in self._backs.items():
@@ -592,7 +700,7 @@ class DiagramView(QGraphicsView):
         for j in range(2):
             arr = pick(X[j])
             label = labels[f"x{j + 1}"]
-            label.set_text(vector_text(arr, d, exact_int=True))
+            label.set_text(_vec(arr, d, exact_int=True))  # narrow: over x
             label.setToolTip(f"{tag(f'x{sub(j + 1)}', X[j])} = {fmt_full(arr)}")
         yarr, ysym = pick(Y), tag("y", Y)
         labels["y"].set_text(label_text(ysym, yarr, d))
@@ -601,8 +709,41 @@ class DiagramView(QGraphicsView):
 
         self._set_highlight(e)
         self.setAccessibleDescription("; ".join(
-            " ".join(labels[k].text().split()) for k in FORWARD_LABELS + GRAD_LABELS
+            " ".join(labels[k].text().split()) for k in FORWARD_LABELS + GRAD_LABELS + LOCAL_KEYS
             if k in labels and labels[k].isVisible()))
+
+    @staticmethod
+    def _local_symbol(e, step) -> str:
+        """What the local gradient of a backward step is the derivative of."""
+        t = step.target
+        if t == "edge:z->y_hat":
+            return "∂ŷ/∂z" if e.network.loss.via_yhat else step.symbol
+        if t in ("edge:w1", "edge:w2"):
+            j = sub(t[-1])
+            return f"∂z/∂w{j} = x{j}"
+        if t == "edge:b":
+            return "∂z/∂b"
+        return step.symbol  # the loss's own: ∂L/∂ŷ
+
+    def _chain(self, e, step, sym: str, pick, d: int, focus) -> str:
+        """The current backward step on its edge: upstream × local = result, or for a
+        parameter shared by a batch's examples the sum of their gradients."""
+        n = len(e.indices)
+        if step.kind == "param_grad" and n > 1:
+            return sum_text(sym, step.per_example, d)
+        up, loc, res = pick(step.upstream), pick(step.local), pick(step.value)
+
+        def one(v, exact: bool = False) -> str:
+            return fmt(v[0], d, exact_int=exact)
+
+        seed = np.ndim(step.upstream) == 0 and float(step.upstream) == 1.0
+        if up.size == 1 and loc.size == 1:
+            exact = step.kind == "param_grad"  # ∂z/∂w = x (data), ∂z/∂b = 1
+            return chain_text(sym, "1" if seed else one(up), one(loc, exact), one(res))
+        # several examples: the factors are on the graph already; name them
+        L = "L" if n == 1 else "Cost"
+        up_sym = "1" if seed else f"∂{L}/∂ŷ"
+        return chain_text(sym, up_sym, self._local_symbol(e, step), _vec(res, d))
 
     @staticmethod
     def _example_text(e, idx: list[int], focus: int | None) -> str:
@@ -614,7 +755,7 @@ class DiagramView(QGraphicsView):
             which = "" if n == m_all else f" ({', '.join(str(i + 1) for i in idx)})"
             return f"{name} · {what} of {n} examples{which}: one value per example"
         return (f"{name} · ex. {focus + 1} of {n} in the {what} (dataset example "
-                f"{idx[focus] + 1}) · Cost and the parameter gradients: whole {what}")
+                f"{idx[focus] + 1})\nCost and the parameter gradients: whole {what}")
 
     def _set_highlight(self, e) -> None:
         step = e.current_step
@@ -630,6 +771,8 @@ class DiagramView(QGraphicsView):
             elif step.phase == "forward" and target.startswith("edge:") and key in self._arrows:
                 items.append(self._arrows[key])
             node = NODE_OF.get(target)
+            if step.phase == "backward" and target in LOCAL_AT:
+                node = LOCAL_NODE[LOCAL_AT[target]]  # where its local gradient is shown
             if node in self._nodes:
                 items.append(self._nodes[node])
             if not items:
@@ -651,36 +794,72 @@ class DiagramView(QGraphicsView):
 
         def widest(make, v: float, per_example: bool = False, tiny: bool = True) -> str:
             """make(value)'s widest text over the shapes fmt gives a value of this size:
-            fixed point, small with significant figures ("0.000528") and, if `tiny`, a
-            power of ten ("6.35×10⁻¹⁰": a trained gradient that is zero but for rounding).
-            A forward vector leaves that last one out: its products, z and ŷ are that
-            small only for a weight near 0 or a saturated σ, and the room it would take
-            makes every text of the batch diagram smaller."""
-            cands = (v, math.copysign(0.000888, v)) + ((math.copysign(8.88e-10, v),)
-                                                       if tiny else ())
+            fixed point ("−8.000", and at 0 or 1 digits "0.09"), small with significant
+            figures ("0.000528") and, if `tiny`, a power of ten ("6.35×10⁻¹⁰": a trained
+            gradient that is zero but for rounding). A vector takes the room of ordinary
+            values only: one of such small values is drawn smaller in it
+            (ValueLabel.reserve), rather than every text of the batch diagram; with
+            inputs other than 0 and 1, products and gradients that small are common: a
+            row has room for one."""
+            cands = (v, math.copysign(0.0888, v), math.copysign(0.000888, v)) + (
+                (math.copysign(8.88e-10, v),) if tiny else ())
             texts = [make(np.full(n, c) if per_example else c) for c in cands]
-            return max(texts, key=lambda t: _measure(font, t)[0])
+            if n > 1 and "[" in texts[0]:
+                texts = texts[:2]
+                if not gate_like:  # room for one small value in a row of ordinary ones
+                    mixed = np.full(n, v)
+                    mixed[0] = cands[2]
+                    texts.append(make(mixed))
+            return _widest_tallest(font, *texts)
 
         X = e.dataset.X
-        xs = vector_text(np.full(n, max(X.reshape(-1), key=lambda v: len(fmt(v, d,
-                                                                             exact_int=True)))),
-                         d, exact_int=True)
+        gate_like = _is_int(X)
+        # a parameter or an input as wide as fmt writes one: "−8.000", or "−0.09" at 0 digits
+        num = max((fmt(c, d) for c in (-8.0, -0.0888)), key=len)
+        xs = _vec(np.full(n, max(X.reshape(-1), key=lambda v: len(fmt(v, d, exact_int=True)))),
+                  d, exact_int=True)
         out = {"x1": xs, "x2": xs, "example": "",
                "y": label_text("y", np.ones(n) if n <= MAX_VECTOR else np.arange(n) % 2, d),
-               "loss": widest(lambda v: forward_text(L, v, d, stacked), 0.888),
+               "loss": widest(lambda v: forward_text(L, v, d, stacked, under=stacked), 0.888),
                "grad:loss": backward_text(f"{dd}{L}", 1.0, d, stacked, exact_int=True)}
         for key, sym in (("w1", "w₁"), ("w2", "w₂"), ("b", "b")):
-            out[key] = f"{sym}: {fmt(-8.0, d)}\n→ {fmt(-8.0, d)}"  # as after an update
+            # room for "w₁ = …" and, after an update, "w₁: …" / "→ …"
+            out[key] = f"{sym} = {num}\n→ {num}"
         for key, sym, v in (("prod:w1", "w₁x₁", -8.0), ("prod:w2", "w₂x₂", -8.0),
                             ("prod:b", "b", -8.0), ("z", "z", -8.0), ("y_hat", "ŷ", 0.888)):
             out[key] = widest(lambda a, sym=sym: forward_text(sym, a, d, stacked), v, True,
                               tiny=not stacked)
-        for key, sym in (("grad:w1", "w₁"), ("grad:w2", "w₂"), ("grad:b", "b")):
-            out[key] = widest(lambda a, sym=sym: backward_text(f"{dd}{sym}", a, d, stacked),
-                              -0.888)
-        for key, sym in (("grad:z", "z"), ("grad:y_hat", "ŷ")):
-            out[key] = widest(lambda a, sym=sym: backward_text(f"{dd}{sym}", a, d, stacked),
-                              -0.888, True)
+        V = (lambda c: _vec(np.full(n, c), d)) if n > 1 else (lambda c: fmt(c, d))
+        # the local gradient of a weight is an input (as the data has them), of b one
+        x_wide = fmt(max(X.reshape(-1), key=lambda v: len(fmt(v, d, exact_int=True))), d,
+                     exact_int=True)
+        for key, sym, loc in (("grad:w1", "w₁", x_wide), ("grad:w2", "w₂", x_wide),
+                              ("grad:b", "b", "1")):
+            plain = widest(lambda a, sym=sym: backward_text(f"{dd}{sym}", a, d, stacked), -0.888)
+            if n > 1:  # the sum of the examples' gradients, while the step is current
+                chain = widest(lambda a, sym=sym: sum_text(f"{dd}{sym}", a, d), -0.888, True)
+            else:
+                chain = widest(lambda c, sym=sym, loc=loc: chain_text(
+                    f"{dd}{sym}", fmt(c, d), loc, fmt(c, d)), -0.888)
+            out[key] = _widest_tallest(font, plain, chain)
+        for key, sym, up in (("grad:z", "z", f"{dd}ŷ"), ("grad:y_hat", "ŷ", "1")):
+            plain = widest(lambda a, sym=sym: backward_text(f"{dd}{sym}", a, d, stacked),
+                           -0.888, True)
+            if n > 1:
+                chain = widest(lambda c, sym=sym, up=up: chain_text(
+                    f"{dd}{sym}", up, "∂ŷ/∂z" if sym == "z" else f"{dd}ŷ", V(c)), -0.888)
+            else:
+                chain = widest(lambda c, sym=sym: chain_text(f"{dd}{sym}", fmt(c, d), fmt(c, d),
+                                                             fmt(c, d)), -0.888)
+            out[key] = _widest_tallest(font, plain, chain)
+        xv = np.full(n, float(max(X.reshape(-1), key=lambda v: len(fmt(v, d, exact_int=True)))))
+        out["local:z"] = _widest_tallest(font, local_text("∂z/∂w₁ = x₁", xv, d, True),
+                                         local_text("∂z/∂b", np.ones(n), d, True))
+        # σ's own, or with a cross-entropy loss σ's and the loss's together (ŷ − y)
+        out["local:y_hat"] = _widest_tallest(font, *(
+            widest(lambda a, sym=sym: local_text(sym, a, d), -0.888, n > 1)
+            for sym in ("∂ŷ/∂z", f"{dd}z")))
+        out["local:loss"] = widest(lambda a: local_text(f"{dd}ŷ", a, d), -0.888, n > 1)
         return out
 
     def _build(self, e, n: int) -> None:
@@ -689,7 +868,7 @@ class DiagramView(QGraphicsView):
         scene.clear()
         self._labels, self._nodes, self._arrows, self._backs = {}, {}, {}, {}
         self._hl_items, self._hl_target = [], None
-        bias, single = e.network.has_bias, n == 1
+        bias = e.network.has_bias
         samples = self._samples(e, n)
         vf, nf = _font(VALUE_PX), _font(NODE_PX)
         W, H = {}, {}
@@ -699,35 +878,40 @@ class DiagramView(QGraphicsView):
 
         # ---- input column and the w edges: a horizontal run, then into z
         tag_h = H["w1"]
-        run = max(W["w1"], W["prod:w1"], W["grad:w1"]) + 2 * GAP
-        above = tag_h / 2 + 6 + H["prod:w1"]  # the run's forward value sits above it
+        run = max(W["w1"], W["prod:w1"], W["grad:w1"]) + GAP
+        above = tag_h / 2 + 10 + H["prod:w1"]  # the run's forward value sits above it
         below = tag_h / 2 + 22 + H["grad:w1"]  # its gradient below, clear of the tag
-        D = max(R_in + 24, (above + below + 24) / 2, H["x1"] / 2 + 8)
-        x_in = W["x1"] + GAP + R_in
-        knee = x_in + R_in + run
-        zt = "z = w₁x₁ + w₂x₂" + (" + b" if bias else "")
+        D = max(R_in + 24, (above + below + 24) / 2)
+        x_in = max(R_in, W["x1"] / 2)
+        start = x_in + max(R_in, W["x1"] / 2 + 6)  # the run's values clear of x₁'s
+        knee = start + run
+        # the formulas on two lines: one made the chain, and so the scene, wider and every
+        # text smaller
+        zt = "z = w₁x₁\n+ w₂x₂" + (" + b" if bias else "")
         zw, zh = _measure(nf, zt)
         a, bz = zw / 2 + 24, max(zh / 2 + 18, 42)
-        z_cx = knee + 32 + 0.87 * a
+        z_cx = knee + 24 + 0.87 * a
         self._add_node("z", "z", zt, 2 * a, 2 * bz, QPointF(z_cx, 0))
-        mid = x_in + R_in + run / 2
+        mid = start + run / 2
         for j, key in enumerate(("w1", "w2")):
             y = (2 * j - 1) * D
             self._add_node(f"x{j + 1}", "input", f"x{sub(j + 1)}", 2 * R_in, 2 * R_in,
                            QPointF(x_in, y))
-            self._add_label(f"x{j + 1}", QPointF(x_in - R_in - 10, y), "left")
+            # the inputs' values above x₁ and below x₂: beside them they widened the scene
+            self._add_label(f"x{j + 1}", QPointF(x_in, y + (2 * j - 1) * (R_in + 4)),
+                            "above" if j == 0 else "below")
             end = QPointF(z_cx - 0.87 * a, (2 * j - 1) * 0.5 * bz)
             self._add_arrow(f"prod:{key}", [QPointF(x_in + R_in, y), QPointF(knee, y), end])
             yb = y + tag_h / 2 + 13  # the highlight glow (7 px) stays off the tag
             self._add_arrow(f"grad:{key}", [QPointF(mid + W["w1"] / 2, yb),
                                              QPointF(mid - W["w1"] / 2, yb)])
             self._add_label(key, QPointF(mid, y), "center", boxed=True)
-            self._add_label(f"prod:{key}", QPointF(mid, y - tag_h / 2 - 6), "above")
+            self._add_label(f"prod:{key}", QPointF(mid, y - tag_h / 2 - 10), "above")
             self._add_label(f"grad:{key}", QPointF(mid, y + tag_h / 2 + 22), "below")
 
         # ---- z → σ → loss → out, along y = 0
         def connection(x0: float, key: str) -> float:
-            x1 = x0 + max(W[key], W[f"grad:{key}"], 100) + 2 * GAP
+            x1 = x0 + max(W[key], W[f"grad:{key}"], 100) + GAP
             self._add_arrow(key, [QPointF(x0, -2), QPointF(x1, -2)])
             self._add_arrow(f"grad:{key}", [QPointF(x1 - 10, 10), QPointF(x0 + 10, 10)])
             self._add_label(key, QPointF((x0 + x1) / 2, -10), "above")
@@ -741,15 +925,24 @@ class DiagramView(QGraphicsView):
         self._add_node("y_hat", "sigma", st, 2 * R_s, 2 * R_s, QPointF(sig_cx, 0))
         x_loss = connection(sig_cx + R_s + 6, "y_hat")
         lt = e.network.loss.formula(n)  # the network's own loss says how it is written
-        if not single:
-            lt = lt.replace(" = ", " =\n", 1)
+        lt = lt.replace(" = ", " =\n", 1).replace(" Σ ", " Σ\n", 1)
         lw, lh = _measure(nf, lt)
         # the loss node is its text alone: a small gap, unless the labels under it are wider
-        half = max(lw / 2 + 6, W["y"] / 2 + 4)
+        half = max(lw / 2 + 12, W["y"] / 2 + ValueLabel.PAD + 6)
         loss_cx = x_loss + half
         self._add_node("loss", "loss", lt, lw + 20, lh + 16, QPointF(loss_cx, 0))
         connection(loss_cx + half, "loss")
         self._add_label("y", QPointF(loss_cx, lh / 2 + 16), "below")
+
+        # ---- the current backward step's local gradient, under its node, in a row below
+        # the chain's gradients (one shows at a time; the node is outlined with it)
+        row = max(18 + max(H["grad:z"], H["grad:y_hat"], H["grad:loss"]),
+                  lh / 2 + 16 + H["y"], R_s, bz) + GAP
+        # z's: right of the w₂ run's gradient and below where the w₂ edge meets the knee
+        z_local = max(z_cx, knee + W["local:z"] / 2 + ValueLabel.PAD + 2)
+        for key, cx, y in (("local:z", z_local, max(row, D + 10)),
+                           ("local:y_hat", sig_cx, row), ("local:loss", loss_cx, row)):
+            self._add_label(key, QPointF(cx, y), "below", boxed=True)
 
         # ---- the bias node above z, its edge straight down into z
         if bias:
@@ -772,33 +965,55 @@ class DiagramView(QGraphicsView):
             self._add_label("prod:b", QPointF(x_b + 14, y_b + R_b + 6), "right-top")
             self._add_label("grad:b", QPointF(x_b + 14, bottom), "right-bottom")
 
-        # ---- the scene's size from the widest texts; a header above, a legend below
+        # ---- the scene's size from the widest texts; a header and a legend
         for key, label in self._labels.items():
             label.set_text(samples[key])
+            label.set_bold(key in PARAMS)  # a parameter set by the update is bold
+            label.reserve()
         body = scene.itemsBoundingRect()
-        header = self._add_label("example", QPointF(body.left(), body.top() - 10),
-                                 "right-bottom", font=_font(NOTE_PX))
-        header.set_text(self._example_text(e, list(e.indices), 0 if n > 1 else None))
+        header = ValueLabel(_font(NOTE_PX), QPointF(0, 0), "right-top", view=self)
+        header.set_text(_widest_tallest(_font(NOTE_PX), *(
+            self._example_text(e, list(e.indices), f) for f in (None, 0 if n > 1 else None))))
+        header.reserve()
         header.set_colour(MUTED)
+        self._labels["example"] = header
         # the legend names meanings, not colours (the palette changes those): each entry
         # is drawn in its own colour, and the current-step entry wears the highlight
         pal = self.colours
-        x = body.left()
         self._legend = []
         for text, colour, bold, hl in (("→ forward value", pal.forward, False, False),
                                        ("← gradient", pal.backward, False, False),
                                        ("parameter set by the update (bold)", pal.update, True,
                                         False),
                                        ("current step (dashed outline)", INK, False, True)):
-            item = ValueLabel(_font(NOTE_PX), QPointF(x + ValueLabel.PAD, body.bottom() + 16),
-                              "right-top", view=self)
+            item = ValueLabel(_font(NOTE_PX), QPointF(0, 0), "right-top", view=self)
             item.set_text(text)
-            item.set_colour(colour)
             item.set_bold(bold)
+            item.set_colour(colour)
             item.set_highlight(hl)
-            scene.addItem(item)
             self._legend.append(item)
-            x += item.boundingRect().width() + 22
+        notes = [header] + self._legend
+        # as a column in the body's top right corner, when that is free: a header above
+        # and a legend below the body made the scene taller and every text smaller
+        heights = [i.boundingRect().height() + 6 for i in notes]
+        width = max(i.boundingRect().width() for i in notes) + GAP
+        corner = QRectF(body.right() - width, body.top(), width, sum(heights))
+        if not any(corner.intersects(i.sceneBoundingRect()) for i in scene.items()):
+            y = corner.top()
+            for item, h in zip(notes, heights):
+                item.set_anchor(QPointF(corner.left() + ValueLabel.PAD, y))
+                y += h
+        else:
+            header.set_anchor(QPointF(body.left(), body.top() - 10 - heights[0]))
+            x, y = body.left(), body.bottom() + 16
+            for item in self._legend:  # rows as wide as the body, not a wider scene
+                w = item.boundingRect().width()
+                if x > body.left() and x + w > body.right():
+                    x, y = body.left(), y + item.boundingRect().height() + 8
+                item.set_anchor(QPointF(x + ValueLabel.PAD, y))
+                x += w + 22
+        for item in notes:
+            scene.addItem(item)
         rect = scene.itemsBoundingRect().adjusted(-12, -12, 12, 12)
         scene.setSceneRect(rect)
         self.setSceneRect(rect)

@@ -161,7 +161,7 @@ class MainWindow(QMainWindow):
         middle.addWidget(self.plots)
         middle.setStretchFactor(0, 1)
         middle.setStretchFactor(1, 1)
-        middle.setSizes([470, 500])
+        middle.setSizes([520, 450])
         right = QWidget()
         right.setMinimumWidth(220)
         rl = QVBoxLayout(right)
@@ -193,7 +193,7 @@ class MainWindow(QMainWindow):
         outer.setStretchFactor(0, 0)
         outer.setStretchFactor(1, 3)
         outer.setStretchFactor(2, 1)
-        outer.setSizes([330, 900, 380])
+        outer.setSizes([330, 940, 340])
         # Below the smallest size the layout is made for (a screen under 1024×700) the
         # whole window scrolls, rather than squeezing its panels until they overlap.
         page = QScrollArea()

@@ -69,9 +69,9 @@ def test_start_shows_parameters_and_inputs_but_no_computed_value(view):
     assert view.value_text("x1") == "0" and view.value_text("x2") == "0"
     assert view.value_text("y") == "y = 0"
     assert "example 1 of 4" in view.value_text("example")
-    assert view.node_text("z") == "z = w₁x₁ + w₂x₂ + b"
+    assert norm(view.node_text("z")) == "z = w₁x₁ + w₂x₂ + b"
     assert view.node_text("y_hat") == "ŷ = σ(z)"
-    assert view.node_text("loss") == "L = ½(y − ŷ)²"
+    assert norm(view.node_text("loss")) == "L = ½(y − ŷ)²"
     assert view.highlighted() is None
     with pytest.raises(KeyError):
         view.value_text("yhat")
@@ -102,7 +102,8 @@ def test_backward_pass_and_update(view, session):
     session.finish_backward()
     assert view.value_text("grad:y_hat") == "← ∂L/∂ŷ = 0.500"
     assert view.value_text("grad:z") == "← ∂L/∂z = 0.125"
-    assert view.value_text("grad:b") == "← ∂L/∂b = 0.125"
+    # the current step, ∂L/∂b, shows the chain rule: upstream × local
+    assert view.value_text("grad:b") == "← ∂L/∂b =\n0.125 × 1\n= 0.125"
     assert view.value_text("grad:w1") == "← ∂L/∂w₁ = 0.000"
     assert view.value_text("grad:w2") == "← ∂L/∂w₂ = 0.000"
     assert view.highlighted() == "edge:b"
@@ -167,9 +168,12 @@ def test_batch_shows_vectors_cost_and_summed_gradients(view, session):
     session.finish_backward()
     assert norm(view.value_text("grad:w1")) == f"← ∂Cost/∂w₁ = {MINUS}0.048"
     assert norm(view.value_text("grad:w2")) == f"← ∂Cost/∂w₂ = {MINUS}0.039"
-    assert norm(view.value_text("grad:b")) == f"← ∂Cost/∂b = {MINUS}0.037"
+    # the current step: the bias is shared by the examples, so their gradients add up
+    assert norm(view.value_text("grad:b")) == (
+        f"← ∂Cost/∂b = Σ [0.031, {MINUS}0.020, {MINUS}0.030, {MINUS}0.018] = {MINUS}0.037")
     assert norm(view.value_text("grad:y_hat")).startswith("← ∂Cost/∂ŷ = [0.125, −0.089,")
     session.apply_update()
+    assert norm(view.value_text("grad:b")) == f"← ∂Cost/∂b = {MINUS}0.037"
     assert view.value_text("w1") == "w₁: 0.100\n→ 0.148"  # old → new
     assert view.value_text("w2") == "w₂: 0.600\n→ 0.639"
     assert view.value_text("b") == "b: 0.000\n→ 0.037"
@@ -238,7 +242,7 @@ def test_bias_off_removes_the_bias(view, session):
     session.set_bias(False)
     assert view.value_text("b") == ""
     assert view.node_text("b") == ""
-    assert view.node_text("z") == "z = w₁x₁ + w₂x₂"
+    assert norm(view.node_text("z")) == "z = w₁x₁ + w₂x₂"
     session.finish_backward()
     assert view.value_text("grad:b") == ""
     assert view.value_text("prod:b") == ""
@@ -360,4 +364,90 @@ def test_a_large_custom_dataset_stays_legible(view, session):
     assert_no_overlap(view)
     view.set_focus(39)
     assert "(40 values)" not in view.value_text("y_hat")
+    assert_no_overlap(view)
+
+
+def test_batch_values_read_as_rows_not_columns(view, session):
+    """A vector of four values takes two lines at most, under its symbol."""
+    session.set_mode("batch")
+    session.finish_backward()
+    for key in ("prod:w1", "z", "y_hat", "grad:y_hat", "x1"):
+        text = view.value_text(key)
+        values = text[text.index("["):text.index("]") + 1]
+        assert values.count("\n") <= 1, (key, text)
+    assert view.value_text("y_hat") == "ŷ =\n[0.500, 0.646,\n 0.525, 0.668] →"
+    assert view.value_text("x1") == "[0, 0,\n 1, 1]"
+
+
+def test_the_chain_rule_on_the_graph_step_by_step(view, session):
+    """Fig. 23: the local gradient at the node, upstream × local = result on the edge."""
+    session.finish_forward()
+    session.step_forward()  # ∂L/∂L = 1: no local gradient yet
+    assert all(view.value_text(k) == "" for k in ("local:z", "local:y_hat", "local:loss"))
+    session.step_forward()  # ∂L/∂ŷ: at the loss node
+    assert view.value_text("local:loss") == "local ∂L/∂ŷ = 0.500"
+    assert view.value_text("grad:y_hat") == "← ∂L/∂ŷ =\n1 × 0.500\n= 0.500"
+    session.step_forward()  # ∂L/∂z: σ's local gradient
+    assert view.value_text("local:y_hat") == "local ∂ŷ/∂z = 0.250"
+    assert view.value_text("local:loss") == ""
+    assert view.value_text("grad:z") == "← ∂L/∂z =\n0.500 × 0.250\n= 0.125"
+    assert view.value_colour("local:y_hat") == view.colours.backward.name()
+    assert "0.25" in view.tooltip_text("local:y_hat")
+    assert view.value_text("grad:y_hat") == "← ∂L/∂ŷ = 0.500"  # a past step: its result
+    session.step_forward()  # ∂L/∂w₁ = ∂L/∂z × x₁
+    assert view.value_text("local:z") == "local ∂z/∂w₁ = x₁ = 0"
+    assert view.value_text("grad:w1") == "← ∂L/∂w₁ =\n0.125 × 0\n= 0.000"
+    assert_no_overlap(view)
+    session.step_back()
+    assert view.value_text("local:z") == "" and "0.250" in view.value_text("local:y_hat")
+    session.finish_backward()
+    assert view.value_text("local:z") == "local ∂z/∂b = 1"
+    session.apply_update()  # the update step: no local gradient
+    assert all(view.value_text(k) == "" for k in ("local:z", "local:y_hat", "local:loss"))
+
+
+def test_the_chain_rule_with_a_batch_and_with_one_example_of_it(view, session):
+    session.set_mode("batch")
+    session.finish_forward()
+    for _ in range(3):
+        session.step_forward()  # ∂Cost/∂z
+    assert norm(view.value_text("local:y_hat")) == "local ∂ŷ/∂z = [0.250, 0.229, 0.249, 0.222]"
+    assert norm(view.value_text("grad:z")) == (
+        f"← ∂Cost/∂z = ∂Cost/∂ŷ × ∂ŷ/∂z = [0.031, {MINUS}0.020, {MINUS}0.030, {MINUS}0.018]")
+    assert_no_overlap(view)
+    view.set_focus(1)  # one example: its own numbers
+    assert norm(view.value_text("grad:z")) == f"← ∂Cost/∂z⁽²⁾ = {MINUS}0.089 × 0.229 = {MINUS}0.020"
+    assert norm(view.value_text("local:y_hat")) == "local ∂ŷ/∂z⁽²⁾ = 0.229"
+    assert_no_overlap(view)
+    view.set_focus(None)
+    session.step_forward()  # ∂Cost/∂w₁: the examples' x₁ as the local gradient, then a sum
+    assert norm(view.value_text("local:z")) == "local ∂z/∂w₁ = x₁ = [0, 0, 1, 1]"
+    assert norm(view.value_text("grad:w1")).startswith("← ∂Cost/∂w₁ = Σ [0.000,")
+    assert norm(view.value_text("grad:w1")).endswith(f"= {MINUS}0.048")
+    assert_no_overlap(view)
+
+
+@pytest.mark.parametrize("mode", ["single", "batch"])
+def test_with_cross_entropy_the_local_gradient_at_sigma_is_y_hat_minus_y(qtbot, mode):
+    """σ′ cancels: the first hop is ∂L/∂z = 1 × (ŷ − y), drawn at full size like the rest."""
+    from core import datasets
+    from core.engine import Engine
+    from core.setup import NetworkSpec
+
+    session = Session(Engine(NetworkSpec(network="neuron", loss="bce").build(),
+                             datasets.gate("or"), lr=1, mode=mode))
+    view = DiagramView(session)
+    qtbot.addWidget(view)
+    view.resize(1100, 520)
+    session.finish_forward()
+    session.step_forward()
+    session.step_forward()
+    assert session.engine.current_step.target == "edge:z->y_hat"
+    L = "L" if mode == "single" else "Cost"
+    if mode == "single":
+        assert view.value_text("local:y_hat") == "local ∂L/∂z = 0.500"
+        assert view.value_text("grad:z") == "← ∂L/∂z =\n1 × 0.500\n= 0.500"
+    else:
+        assert norm(view.value_text("local:y_hat")).startswith(f"local ∂{L}/∂z = [0.125,")
+    assert view.text_px("local:y_hat") == pytest.approx(view.text_px("grad:z"))
     assert_no_overlap(view)
