@@ -58,6 +58,7 @@ class Network:
             raise NetworkError("the last layer must have exactly one unit (the prediction ŷ)")
         self.slots = self._make_slots()
         self._by_name = {s.name: s for s in self.slots}
+        self._by_place = {(s.layer, s.kind, s.index): s for s in self.slots}
 
     # --- structure and names -------------------------------------------------
     @property
@@ -131,6 +132,10 @@ class Network:
         except KeyError:
             names = ", ".join(self._by_name)
             raise NetworkError(f"no parameter {name!r}; this network has {names}") from None
+
+    def slot_at(self, layer: int, kind: str, i: int, j: int) -> ParamSlot:
+        """The parameter of layer `layer`, kind "W" (row i, column j) or "b" (row i, j 0)."""
+        return self._by_place[(layer, kind, (i, j))]
 
     def get(self, name: str) -> float:
         s = self.slot(name)

@@ -294,10 +294,7 @@ def stops(p: Pass, by: str = "step") -> list[int]:
 
 
 def _slot(net: Network, layer: int, kind: str, i: int, j: int):
-    for s in net.slots:
-        if s.layer == layer and s.kind == kind and s.index == (i, j):
-            return s
-    raise KeyError((layer, kind, i, j))
+    return net.slot_at(layer, kind, i, j)
 
 
 def _grad_step(d, zsym, slot, xs, up, loc, per, g, single):

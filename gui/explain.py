@@ -20,6 +20,7 @@ from core.tutorial_notes import note_for
 from .labels import Readout
 from .palette import PALETTES
 
+HISTORY_SHOWN = 12  # earlier steps written out when a pass is shown at once
 PHASE_TITLES = {"forward": "forward →", "backward": "← backward", "update": "update"}
 MAX_ITEMS = 8  # longer vectors (big custom datasets) show their ends and a count
 CURRENT_HEIGHT = 200  # px: room for five wrapped lines at the large size
@@ -133,7 +134,13 @@ class ExplanationPanel(QWidget):
             cursor.insertBlock(self._gap)
             cursor.insertHtml(self._step_html(earlier[-1]))
         elif p is not self._pass or earlier != self._shown:
-            self.history.setHtml("".join(f"<p>{self._step_html(s)}</p>" for s in earlier))
+            # a pass revealed all at once (a big network's forward pass after a frame of
+            # play) writes out only its latest steps: hundreds would take a frame's time
+            hidden = len(earlier) - HISTORY_SHOWN
+            head = (f"<p style='color:#777'>… {hidden} earlier steps: step back to see "
+                    f"them one by one</p>" if hidden > 0 else "")
+            self.history.setHtml(head + "".join(f"<p>{self._step_html(s)}</p>"
+                                                for s in earlier[-HISTORY_SHOWN:]))
         self._pass, self._shown = p, list(earlier)
         self.history.moveCursor(QTextCursor.MoveOperation.End)  # the newest at the bottom
         self.history.ensureCursorVisible()

@@ -808,7 +808,9 @@ class NetworkDiagram(QGraphicsView):
                 ("← gradient", pal.backward, False, False),
                 ("old → new: update", pal.update, True, False),
                 ("current step", INK, False, True),
-                ("edge: weight (solid +, dashed −, width = size)", POS_W, False, False))):
+                ("edge: weight (solid +, dashed −, width = size)", POS_W, False, False),
+                ("unit's picture: its output over the input plane (blue high, orange low)",
+                 MUTED, False, False))):
             tag = Tag(f"legend{i}", self, NOTE_PX, boxed=False)
             tag.set_lines([(text, colour, bold)])
             tag.set_highlight(hl)

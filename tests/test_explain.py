@@ -102,3 +102,26 @@ def test_every_tutorial_note_meets_its_situation_once():
                 found.append(note)
                 assert fmt(float(step.value.reshape(-1)[0])) not in note.printed
     assert sorted(map(id, found)) == sorted(map(id, NOTES))
+
+
+def test_a_pass_shown_at_once_writes_out_its_latest_steps(qtbot):
+    """A big network's forward pass shown in one go (a frame of play) lists its last
+    steps and says how many came before, instead of hundreds of paragraphs."""
+    from core import Engine, datasets
+    from core.setup import NetworkSpec
+    from gui.explain import HISTORY_SHOWN
+
+    s = Session(Engine(NetworkSpec(network="2-8-8-1", init="xavier").build(),
+                       datasets.gate("xor"), lr=1.0, mode="batch"))
+    p = ExplanationPanel(s)
+    qtbot.addWidget(p)
+    s.finish_forward()
+    revealed = s.engine.revealed
+    text = p.history.toPlainText()
+    hidden = len(revealed) - 1 - HISTORY_SHOWN
+    assert f"… {hidden} earlier steps" in text
+    assert f"{revealed[-2].index + 1}. forward" in text
+    assert f"\n{revealed[0].index + 1}. forward" not in text
+    s.step_back()  # one step at a time from there: the list follows exactly
+    s.step_forward()
+    assert f"{revealed[-2].index + 1}. forward" in p.history.toPlainText()

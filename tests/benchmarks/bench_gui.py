@@ -19,10 +19,16 @@
    painted, on the first tab and on the Loss landscape tab; 10 000 points drawn; and
    a learning-rate comparison for 2-8-8-1 on 10 000 points (the longest wait); and
    2-3-1 on XOR for 5000 epochs at full speed with every plot refreshed each frame.
+8. the whole window with a network: 2-8-8-1 (Xavier) on 200 generated points
+   (circles) in full batch with every hidden unit's heatmap shown, at 1600×1000, one
+   frame of play (5 epochs, then the network diagram, explanation and plots brought
+   up to date and painted); and 2-3-1 on XOR, 5000 epochs at full speed through Play
+   with every plot live.
 Targets: 1–2 p95 < 8 ms; 3 median < 8 ms and p95 < 16 ms; 4 under 1 s;
-6 longest wait < 50 ms; 7 p95 < 16 ms during play.
+6 longest wait < 50 ms; 7 p95 < 16 ms during play; 8 p95 < 16 ms, and under 1 s.
 
-    python tests/benchmarks/bench_gui.py --plots   # only 7
+    python tests/benchmarks/bench_gui.py --plots     # only 7
+    python tests/benchmarks/bench_gui.py --networks  # only 8
 """
 
 from __future__ import annotations
@@ -308,9 +314,56 @@ def bench_plots_networks(app):
     panel.close()
 
 
+def bench_window_networks(app):
+    """8. The whole window with 2-8-8-1 and its heatmaps; 2-3-1 XOR at full speed."""
+    win = MainWindow()
+    win.resize(1600, 1000)
+    win.show()
+    app.processEvents()
+    win.session.apply_setup({"network": "2-8-8-1", "init": "xavier", "dataset": "circles",
+                             "points": 200, "mode": "batch"})
+    win.act_heatmaps.setChecked(True)
+    app.processEvents()
+    assert win.shown_diagram() is win.net_diagram and win.net_diagram.heatmaps()
+    samples = []
+    for _ in range(200):
+        t0 = time.perf_counter()
+        win.session.train(5)  # as a frame of play: the next pass's forward values shown
+        full_refresh(win)  # every view brought up to date, then painted once
+        samples.append(time.perf_counter() - t0)
+    summary("2-8-8-1, 200 points, heatmaps: one frame of play", samples,
+            "the whole window; for reference")
+    samples = []
+    for _ in range(200):
+        win.session.engine.train(5)
+        win.session.engine.finish_forward()
+        t0 = time.perf_counter()
+        win.net_diagram.refresh()
+        samples.append(time.perf_counter() - t0)
+    summary("  of which the network diagram's refresh (heatmaps)", samples,
+            "target p95 < 16 ms")
+    win.session.apply_setup({"network": "2-3-1", "dataset": "xor", "mode": "batch"})
+    win.speed.setCurrentIndex(len(SPEEDS) - 1)
+    win.stop_at.setValue(5000)
+    app.processEvents()
+    t0 = time.perf_counter()
+    win.toggle_play(True)
+    while win.timer.isActive():
+        app.processEvents()
+    wall = time.perf_counter() - t0
+    e = win.session.engine
+    print(f"{'2-3-1 XOR, 5000 epochs at full speed (window)':52s} {wall:6.3f} s "
+          f"(epoch {e.epoch}, cost {e.epoch_costs[-1]:.6f}; target < 1 s)")
+    win.close()
+
+
 if __name__ == "__main__":
+    app = QApplication.instance() or QApplication([])
     if "--plots" in sys.argv[1:]:
-        bench_plots_networks(QApplication.instance() or QApplication([]))
+        bench_plots_networks(app)
+    elif "--networks" in sys.argv[1:]:
+        bench_window_networks(app)
     else:
         main()
-        bench_plots_networks(QApplication.instance())
+        bench_plots_networks(app)
+        bench_window_networks(app)
