@@ -7,14 +7,13 @@ from conftest import run_comparison, show_widget
 
 from core import Engine, datasets
 from core.datasets import Dataset
-from core.landscape import cost_grid, cost_slice
+from core.landscape import cost_grid, cost_slice, landscape_costs
 from core.setup import NetworkSpec
 from gui.plots import (
     DecisionBoundaryPlot,
     LandscapePlot,
     LearningRateComparison,
     PlotsPanel,
-    landscape_costs,
     map_pair,
 )
 from gui.session import Session
