@@ -14,7 +14,7 @@ from PySide6.QtCore import Slot
 from PySide6.QtGui import QFont, QTextBlockFormat, QTextCursor
 from PySide6.QtWidgets import QLabel, QTextBrowser, QVBoxLayout, QWidget
 
-from core.symbols import fmt_rate
+from core.symbols import fmt, fmt_rate
 from core.tutorial_notes import note_for
 
 from .labels import Readout
@@ -61,6 +61,16 @@ class ExplanationPanel(QWidget):
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(self.header)
+        # the parameter clicked on the diagram (or picked): its value and, once this pass
+        # has computed it, its gradient and its update, wherever the cursor is
+        self.selected_text = QLabel()
+        self.selected_text.setWordWrap(True)
+        self.selected_text.setAccessibleName("selected parameter")
+        self.selected_text.setStyleSheet("background: #eef3fb; border: 1px solid #b9c9e6; "
+                                         "padding: 3px")
+        self.selected_text.hide()
+        self._selected: str | None = None
+        lay.addWidget(self.selected_text)
         lay.addWidget(self.current)
         lay.addWidget(QLabel("Earlier steps of this pass"))
         lay.addWidget(self.history, 1)
@@ -82,6 +92,40 @@ class ExplanationPanel(QWidget):
         self.palette_name = name
         self._pass = None
         self.refresh()
+
+    def set_selected(self, name: str | None):
+        """Follow parameter `name` (None: none)."""
+        self._selected = name
+        self._show_selected()
+
+    def selected(self) -> str | None:
+        return self._selected
+
+    def _show_selected(self):
+        e = self.session.engine
+        name = self._selected
+        if name is None or name not in e.parameters():
+            self._selected = None
+            self.selected_text.hide()
+            return
+        sym = e.network.slot(name).symbol
+        parts = [f"<b>{html.escape(sym)}</b> = {fmt(e.parameters()[name], self.digits)}"]
+        grad = upd = None
+        for st in e.revealed:
+            if st.param == name and st.kind == "param_grad":
+                grad = st
+            elif st.param == name and st.kind == "update":
+                upd = st
+        if grad is None:
+            parts.append("its gradient is not computed yet in this pass")
+        else:
+            parts.append(f"{html.escape(grad.symbol)} = {fmt(grad.value, self.digits)} "
+                         f"(step {grad.index + 1})")
+        if upd is not None:
+            parts.append(f"updated {fmt(upd.old, self.digits)} → {fmt(upd.value, self.digits)} "
+                         f"(step {upd.index + 1})")
+        self.selected_text.setText("Selected: " + " · ".join(parts))
+        self.selected_text.show()
 
     def toPlainText(self) -> str:
         return "\n".join((self.header.text(), self.current.toPlainText(),
@@ -113,6 +157,7 @@ class ExplanationPanel(QWidget):
         # the header changes once a pass (a per-step counter here would repaint the column)
         alpha = fmt_rate(e.lr)
         self.header.setText(f"Pass on {noun} {who} · epoch {e.pass_epoch} · α = {alpha}")
+        self._show_selected()
         if revealed:
             text = self._step_html(revealed[-1], large=True, of=len(p.steps))
             note = note_for(e.dataset, p, revealed[-1])

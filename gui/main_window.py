@@ -671,12 +671,14 @@ class MainWindow(QMainWindow):
             self.sliders[name].set_value(params[name])
             self._fit_spans()
         self._mark_selected()
+        self.explain.set_selected(name)
         for d in self._diagrams():
             if hasattr(d, "set_selected"):
                 d.set_selected(name)
         symbol = self.session.engine.network.slot(name).symbol
         self.statusBar().showMessage(f"{symbol} selected: the Loss landscape tab slices the "
-                                     f"cost along {symbol}, and its slider is underlined.", 6000)
+                                     f"cost along {symbol}, its slider is underlined and the "
+                                     "explanation follows it.", 6000)
 
     def _diagrams(self):
         return [self.diagram, self.net_diagram]

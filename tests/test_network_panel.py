@@ -162,3 +162,30 @@ def test_step_by_layer_from_the_window(win):
                                atol=5e-4)
     win.act_back.trigger()
     assert "node:y_hat" not in win.session.engine.shown_values()
+
+
+def test_clicking_an_edge_selects_its_weight_everywhere(qtbot, win):
+    """A click on the network diagram: the slider, the landscape and the explanation follow."""
+    choose(win.dataset, "xor")
+    choose(win.mode, "batch")
+    choose(win.network_panel.network, "2-3-1")
+    win.resize(1600, 1000)
+    win.show()
+    qtbot.waitExposed(win)
+    view = win.net_diagram
+    pos = view.anchor("w2_1_2")
+    assert view.parameter_at(pos) == "w2_1_2"
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=pos)
+    assert list(win.sliders) == ["w2_1_2"]
+    assert win.plots.landscape.parameter_name == "w2_1_2"
+    assert win.param_pick.currentData() == "w2_1_2"
+    text = win.explain.selected_text
+    assert text.isVisibleTo(win) and "w²₁₂" in text.text() and "not computed yet" in text.text()
+    win.act_bwd_pass.trigger()
+    g = next(s for s in win.session.engine.revealed if s.param == "w2_1_2"
+             and s.kind == "param_grad")
+    assert "∂Cost/∂w²₁₂ = 0.024 " in text.text() and f"step {g.index + 1}" in text.text()
+    win.act_update.trigger()
+    assert "updated 0.400 → 0.376" in text.text()
+    choose(win.network_panel.network, "neuron")  # a name the neuron lacks: nothing follows
+    assert not text.isVisibleTo(win)
