@@ -54,6 +54,43 @@ class Book:
     closed_test: float = math.nan  # and the test cost after it, if there is a test set
 
 
+@dataclass(frozen=True, eq=False)
+class EngineState:
+    """Everything an Engine is at one moment, to go back to exactly (undo, a timeline).
+
+    Cheap to take: the network object (its structure never changes) with a copy of its
+    parameters, the data sets, the current pass and the step-back history by reference
+    (they are never changed in place), and the cost curves as frozen buffers
+    (CostHistory.frozen)."""
+
+    network: Network
+    params: list
+    dataset: Dataset
+    test_set: Dataset | None
+    lr: float
+    mode: str
+    example: int | None
+    batch_size: int
+    book: Book
+    pass_book: Book
+    current: Pass | None
+    cursor: int
+    history: tuple
+    curves: tuple
+
+    @property
+    def epoch(self) -> int:
+        return self.book.epoch
+
+    def parameters(self) -> dict[str, float]:
+        """The parameters by name, as they were."""
+        out = {}
+        for slot in self.network.slots:
+            W, b = self.params[slot.layer]
+            out[slot.name] = float((W if slot.kind == "W" else b)[slot.index])
+        return out
+
+
 def check_stride(by) -> str:
     if by not in STRIDES:
         raise EngineError(f"unknown stride {by!r}; choose one of {', '.join(STRIDES)}")
@@ -569,6 +606,35 @@ class Engine:
             self.settle()
         self._restart(clear_curves=True)
 
+    # ---------------------------------------------------------------- snapshots
+    def snapshot(self) -> EngineState:
+        """The whole state, to `restore` exactly later."""
+        return EngineState(
+            network=self.network, params=self.network.get_state(), dataset=self.dataset,
+            test_set=self.test_set, lr=self._lr, mode=self._mode, example=self._example,
+            batch_size=self._batch_size, book=self.book, pass_book=self._pass_book,
+            current=self._pass, cursor=self.cursor, history=self._history.frozen(),
+            curves=(self.epoch_costs.frozen(), self.iteration_costs.frozen(),
+                    self.test_costs.frozen()))
+
+    def restore(self, state: EngineState) -> None:
+        """Be exactly as when `state` was taken: parameters, data, settings, counters,
+        cost curves, the pass on show with its cursor and the passes to step back to."""
+        if not isinstance(state, EngineState):
+            raise EngineError(f"not an engine state: {state!r}")
+        self.network = state.network
+        self.network.set_state(state.params)
+        self.dataset, self.test_set = state.dataset, state.test_set
+        self._lr, self._mode = state.lr, state.mode
+        self._example, self._batch_size = state.example, state.batch_size
+        self.book, self._pass_book = state.book, state.pass_book
+        self._pass, self.cursor = state.current, state.cursor
+        self._history.thaw(state.history)
+        e, i, t = state.curves
+        self.epoch_costs = CostHistory.thawed(e)
+        self.iteration_costs = CostHistory.thawed(i)
+        self.test_costs = CostHistory.thawed(t)
+
     # ------------------------------------------------------------------ views
     def shown_values(self) -> dict[str, Step]:
         """The latest revealed record for each target (what the diagram shows)."""
@@ -578,4 +644,5 @@ class Engine:
         return out
 
 
-__all__ = ["Engine", "EngineError", "Status", "MODES", "FORWARD", "BACKWARD", "UPDATE"]
+__all__ = ["Engine", "EngineError", "EngineState", "Status", "MODES", "FORWARD", "BACKWARD",
+           "UPDATE"]

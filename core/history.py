@@ -37,10 +37,27 @@ class CostHistory:
         self._n += values.size
 
     def truncate(self, n: int) -> None:
-        self._n = max(0, min(n, self._n))
+        n = max(0, min(n, self._n))
+        if n < self._n:
+            # a fresh buffer, so that a frozen() copy taken at the longer length stays
+            # true when appends overwrite what was cut (copy-on-write)
+            self._buf = self._buf[: max(n, 1)].copy()
+        self._n = n
+
+    def frozen(self) -> tuple[np.ndarray, int]:
+        """(buffer, length): a snapshot that costs nothing and stays true, since the
+        values below the length are never changed in place (see truncate)."""
+        return self._buf, self._n
+
+    @classmethod
+    def thawed(cls, frozen: tuple[np.ndarray, int]) -> CostHistory:
+        buf, n = frozen
+        h = cls(max(1, n))
+        h.extend(buf[:n])
+        return h
 
     def clear(self) -> None:
-        self._n = 0
+        self.truncate(0)
 
     def view(self) -> np.ndarray:
         """The values, read-only, without a copy."""
@@ -135,3 +152,11 @@ class PassHistory:
     def clear(self) -> None:
         self._items.clear()
         self.nbytes = 0
+
+    def frozen(self) -> tuple:
+        return tuple(self._items), self.nbytes
+
+    def thaw(self, frozen) -> None:
+        items, nbytes = frozen
+        self._items = deque(items)
+        self.nbytes = nbytes

@@ -14,7 +14,7 @@ from PySide6.QtCore import QObject, Signal, Slot
 
 from core import Engine, datasets
 from core.datasets import DatasetError
-from core.engine import EngineError, check_stride
+from core.engine import EngineError, EngineState, check_stride
 from core.network import NetworkError
 from core.setup import NetworkSpec, SetupError, spec_of
 
@@ -78,6 +78,17 @@ def _data_of_setup(setup: dict) -> DataChoice:
                       test_fraction=setup.get("test_fraction", 0.0))
 
 
+@dataclass(frozen=True, eq=False)
+class SessionState:
+    """The whole session at one moment (undo, the timeline, autosave): the engine's
+    state and the choices it was made from."""
+
+    engine: EngineState
+    spec: NetworkSpec
+    data: DataChoice
+    stride: str
+
+
 class Session(QObject):
     # what changed, so that each view redraws only what it must
     stepped = Signal()  # the cursor moved (micro-step, pass, epoch)
@@ -107,6 +118,21 @@ class Session(QObject):
     def start_values(self) -> dict[str, float]:
         """The starting value of every parameter (what Reset gives)."""
         return self.spec.build().values()
+
+    # ------------------------------------------------------------ snapshots
+    def snapshot(self) -> SessionState:
+        return SessionState(self.engine.snapshot(), self.spec, self.data, self.stride)
+
+    def restore(self, state: SessionState) -> None:
+        """Be exactly as at `state`; every view redraws."""
+        structure = self.engine.network
+        self.engine.restore(state.engine)
+        self.spec, self.data, self.stride = state.spec, state.data, state.stride
+        if self.engine.network is not structure:
+            self.networkChanged.emit()
+        for sig in (self.datasetChanged, self.setupChanged, self.parametersChanged,
+                    self.stepped):
+            sig.emit()
 
     # ------------------------------------------------------------ helpers
     def _guard(self, fn, *args):
