@@ -276,11 +276,15 @@ def nice_ceil(v: float) -> float:
 def snap_range(lo: float, hi: float, parts: int = 4) -> tuple[float, float]:
     """[lo, hi] widened outward to multiples of a round step (≈ width/parts), so a
     range that drifts a little stays the same and the axes need no redraw."""
+    if not (math.isfinite(lo) and math.isfinite(hi)):  # parameters at the float limit
+        finite = [v for v in (lo, hi) if math.isfinite(v)]
+        lo = hi = finite[0] if finite else 0.0
     width = hi - lo
-    if not width > 0:
-        width = max(abs(lo), 1.0) * 0.1
+    if not (width > 0 and math.isfinite(width)):
+        width = min(max(abs(lo), 1.0) * 0.1, 1e300)
     step = nice_ceil(width / parts)
-    return math.floor(lo / step) * step, math.ceil(hi / step) * step
+    a, b = math.floor(lo / step) * step, math.ceil(hi / step) * step
+    return (a, b) if math.isfinite(a) and math.isfinite(b) else (lo - width, hi + width)
 
 
 def _net_key(net) -> tuple:
@@ -1809,8 +1813,9 @@ class LandscapePlot(LivePlot):
         # show the descent and the nearest valley of the slice, not more
         wide = np.linspace(theta - 6.0, theta + 6.0, n // 2 + 1)
         valley = float(wide[np.argmin(landscape_costs(net, X, Y, {name: wide}))])
-        lo = min(float(th.min()), valley, theta)
-        hi = max(float(th.max()), valley, theta)
+        fin = th[np.isfinite(th)]  # a step past the float limit is not drawn
+        lo = min(float(fin.min()) if fin.size else theta, valley, theta)
+        hi = max(float(fin.max()) if fin.size else theta, valley, theta)
         if hi - lo > 200.0:  # a huge step: keep the curve readable, the arrows leave it
             lo, hi = max(lo, theta - 100.0), min(hi, theta + 100.0)
         mid, half = 0.5 * (lo + hi), max(0.5 * (hi - lo) * 1.25, 0.5)
