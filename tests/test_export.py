@@ -7,9 +7,9 @@ import xml.etree.ElementTree as ET
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QSaveFile, QSize, Qt
-from PySide6.QtGui import QColor, QImage
-from PySide6.QtWidgets import QFileDialog, QMessageBox
+from PySide6.QtCore import QPoint, QSaveFile, QSize, Qt, QTimer
+from PySide6.QtGui import QColor, QContextMenuEvent, QImage
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
 from core import datasets
 from core.engine import Engine
@@ -374,3 +374,25 @@ def test_plot_export_is_atomic_and_a_failure_is_said(win, monkeypatch, tmp_path)
     loss.menu.export_dialog("PNG")
     assert old.read_bytes() == b"old plot"
     assert "Could not save" in win.problem_text() and "loss.png" in win.problem_text()
+
+
+# the offscreen platform cannot raise a popup or let it grab the keyboard: noise
+@pytest.mark.qt_log_ignore("This plugin does not support (raise|grabbing the keyboard)")
+@pytest.mark.parametrize("which", ["neuron_view", "net_view"])
+def test_a_right_click_opens_the_menu(which, request, qtbot):
+    view = request.getfixturevalue(which)
+    seen = []
+
+    def look():
+        menu = QApplication.activePopupWidget()
+        seen.append([a.text() for a in menu.actions()] if menu else None)
+        if menu:
+            menu.close()
+
+    QTimer.singleShot(100, look)
+    pos = QPoint(5, 5)
+    vp = view.viewport()
+    QApplication.sendEvent(vp, QContextMenuEvent(QContextMenuEvent.Reason.Mouse, pos,
+                                                 vp.mapToGlobal(pos)))
+    qtbot.waitUntil(lambda: bool(seen), timeout=3000)
+    assert seen == [["Export PNG…", "Export SVG…"]]
