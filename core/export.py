@@ -27,7 +27,7 @@ EPOCH_COLUMNS = ("epoch", "cost", "test_cost")
 STEP_COLUMNS = ("index", "phase", "kind", "target", "symbol", "value", "upstream", "local",
                 "per_example", "param", "text")
 TEXT_DIGITS = 6  # the explanations' decimals, as the trace writes them
-CHUNK = 65536  # epoch rows formatted at a time
+CHUNK = 8192  # epoch rows formatted at a time: a few hundred kB of text
 
 
 def number(v) -> str:
@@ -49,13 +49,12 @@ def write_epochs(engine, out) -> None:
     w = _writer(out)
     w.writerow(EPOCH_COLUMNS)
     costs = engine.epoch_costs.view()
-    tests = engine.test_costs.view() if engine.test_set is not None else None
+    tests = engine.test_costs.view() if engine.test_set is not None else costs[:0]
     for start in range(0, len(costs), CHUNK):
         part = costs[start : start + CHUNK].tolist()
-        tpart = [] if tests is None else tests[start : start + CHUNK].tolist()
-        tpart += [None] * (len(part) - len(tpart))  # no test set: empty fields
-        w.writerows((start + k + 1, repr(c), "" if t is None else repr(t))
-                    for k, (c, t) in enumerate(zip(part, tpart)))
+        tpart = list(map(repr, tests[start : start + CHUNK].tolist()))
+        tpart += [""] * (len(part) - len(tpart))  # no test set: empty fields
+        w.writerows(zip(range(start + 1, start + len(part) + 1), map(repr, part), tpart))
 
 
 def _step_row(s) -> list:
