@@ -2,14 +2,19 @@
 
 Two tables. `epochs`: one row per closed epoch (numbered from 1, as the trace
 counts), its cost and its test cost (empty without a test set). `steps`: one
-row per micro-step of the current pass, the fields of the trace's JSON
-(core.steps.Step.to_dict). The engine keeps only costs per epoch, not the
+row per micro-step of the current pass (all of it, shown yet or not), the
+fields of the trace's JSON (core.steps.Step.to_dict): index, phase, kind,
+target, symbol, value, upstream, local, per_example, param and text, the
+explanation at 6 decimals with its lines joined by newlines inside the field
+(the csv module quotes it). The engine keeps only costs per epoch, not the
 parameters at each epoch's end, so those are not in the table.
 
 Numbers are written exactly: Python's repr of the float, which reads back as
 the same float ("0.1", "-2.5e-07", "nan", "inf"), with the ASCII minus a
-machine reads (never the real minus the app shows). A vector (one value per
-example) is its values separated by spaces; an absent value is an empty field.
+machine reads (the real minus the app shows appears nowhere, not even in the
+text). A vector (one value per example) is its values separated by spaces; an
+absent value is an empty field. UTF-8 without a byte-order mark (symbols such as
+ŷ and w¹₁₂ are text), rows ending in CRLF as RFC 4180 has them.
 Rows are streamed to the file object given, so a million epochs never sit in
 memory as text.
 """
