@@ -45,6 +45,7 @@ from PySide6.QtWidgets import (
 from core.symbols import MINUS, fmt, fmt_full, sub, sup
 from core.tutorial_notes import note_for
 
+from .export import add_export_actions
 from .palette import PALETTES
 
 PARAMS = ("w1", "w2", "b")
@@ -456,6 +457,7 @@ class DiagramView(QGraphicsView):
         self.setAccessibleName("diagram")
         self.setMinimumSize(320, 160)
         self.setMouseTracking(True)
+        add_export_actions(self)  # right-click: Export PNG…, Export SVG…
 
         for sig in (session.stepped, session.parametersChanged, session.trained,
                     session.setupChanged, session.datasetChanged):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from html import escape
 
@@ -31,6 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.datasets import GATE_TITLES, GENERATED_TITLES, from_points
+from core.export import names as history_names
 from core.setup import NetworkSpec
 from core.symbols import fmt, fmt_rate
 
@@ -45,6 +47,8 @@ from .controls import (
 )
 from .diagram import DiagramView
 from .explain import ExplanationPanel
+from .export import ExportError, export_diagram_dialog
+from .export import export_history as write_history
 from .labels import Readout
 from .lessons import LessonError, load_lessons
 from .netdiagram import NetworkDiagram
@@ -348,6 +352,16 @@ class MainWindow(QMainWindow):
         a.triggered.connect(self.open_lessons)
         m.addAction(a)
         m.addAction(self.act_shot)
+        for text, slot, name, tip in (
+                ("Export diagram…", self.export_diagram, "export diagram",
+                 "Save the diagram in view as a PNG or SVG picture"),
+                ("Export history as CSV…", self.export_history, "export history",
+                 "Save the cost of every epoch and the micro-steps of this pass as CSV")):
+            a = QAction(text, self)
+            a.setObjectName(name)
+            a.setStatusTip(tip)
+            a.triggered.connect(slot)
+            m.addAction(a)
         m.addSeparator()
         m.addAction(self.act_quit)
         m = mb.addMenu("&Run")
@@ -1060,3 +1074,32 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event):
         self.timer.stop()
         super().closeEvent(event)
+
+    # ------------------------------------------------------------ export
+    @Slot()
+    def export_diagram(self):
+        path = export_diagram_dialog(self, self.shown_diagram())
+        if path:
+            self.statusBar().showMessage(f"Diagram saved to {path}", 5000)
+
+    @Slot()
+    def export_history(self):
+        """Two files for the name chosen: NAME-epochs.csv and NAME-steps.csv."""
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Export history as CSV (writes NAME-epochs.csv and NAME-steps.csv)",
+            "neuron-lab.csv", "CSV files (*.csv)",
+            options=QFileDialog.Option.DontConfirmOverwrite)  # asked below, for both files
+        if not path:
+            return
+        files = history_names(path)
+        there = [f for f in files if os.path.exists(f)]
+        if there and QMessageBox.question(
+                self, "Replace files?", "Replace " + " and ".join(there) + "?",
+        ) != QMessageBox.StandardButton.Yes:
+            return
+        try:
+            write_history(self.session.engine, path)
+        except ExportError as exc:
+            self.show_problem(str(exc))
+            return
+        self.statusBar().showMessage(f"History saved to {files[0]} and {files[1]}", 5000)

@@ -42,6 +42,7 @@ from PySide6.QtWidgets import (
 from core.symbols import fmt, fmt_full, fmt_rate, sup
 
 from .diagram import FILLS, INK, MUTED, NodeItem, _font, vector_text
+from .export import add_export_actions
 from .palette import PALETTES
 
 VALUE_PX = 12  # on screen: the view never scales the scene
@@ -459,6 +460,7 @@ class NetworkDiagram(QGraphicsView):
         self.setAccessibleName("network diagram")
         self.setMinimumSize(320, 160)
         self.setMouseTracking(True)
+        add_export_actions(self)  # right-click: Export PNG…, Export SVG…
         for sig in (session.stepped, session.parametersChanged, session.trained,
                     session.setupChanged, session.datasetChanged):
             sig.connect(self.refresh)

@@ -17,8 +17,7 @@ import time
 
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QAction, QColor, QPainter
-from PySide6.QtSvg import QSvgGenerator
+from PySide6.QtGui import QAction, QColor
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -53,6 +52,7 @@ from core.landscape import (
     slice_descent,
 )
 from core.symbols import MINUS, fmt, fmt_rate, fmt_short, parse_number, sub
+from gui.export import ExportError, png_bytes, report, save_bytes, svg_bytes
 from gui.labels import Readout
 from gui.palette import PALETTES, Palette
 
@@ -124,24 +124,17 @@ def status_title(st) -> str:
 
 def export_plot(widget: QWidget, path: str, item=None):
     """Save a plot as PNG (the plot item, or the whole widget) or SVG (by the name's
-    ending). SVG goes through Qt's own generator: pyqtgraph's SVGExporter cannot
-    parse the paths Qt 6 writes."""
+    ending), atomically (gui.export: a failed write raises ExportError and leaves an
+    existing file as it was). SVG goes through Qt's own generator: pyqtgraph's
+    SVGExporter cannot parse the paths Qt 6 writes."""
     path = str(path)
     if path.lower().endswith(".svg"):
-        gen = QSvgGenerator()
-        gen.setFileName(path)
-        gen.setSize(widget.size())
-        gen.setViewBox(widget.rect())
-        gen.setTitle("Neuron Lab plot")
-        painter = QPainter(gen)
-        try:
-            widget.render(painter)
-        finally:
-            painter.end()
+        size = widget.size()
+        save_bytes(path, svg_bytes(widget.render, size, "Neuron Lab plot"))
     elif item is not None:
-        pg_exporters.ImageExporter(item).export(path)
+        save_bytes(path, png_bytes(pg_exporters.ImageExporter(item).export(toBytes=True)))
     else:
-        widget.grab().save(path)
+        save_bytes(path, png_bytes(widget.grab()))
 
 
 class PlotMenu:
@@ -190,7 +183,10 @@ class PlotMenu:
         if path:
             if not path.lower().endswith("." + ext):
                 path += "." + ext
-            export_plot(self.widget, path, self.items[0])
+            try:
+                export_plot(self.widget, path, self.items[0])
+            except ExportError as exc:
+                report(self.owner, str(exc))
 
 
 def _pen(color, width=1.5, style=None):
