@@ -731,6 +731,8 @@ class NetworkDiagram(QGraphicsView):
             self._size = None
             if self._focus is not None and self._focus >= n:
                 self._focus = None
+            if self._selected not in {s.name for s in net.slots}:
+                self._selected = None  # picked in another network (or a bias switched off)
         vp = self.viewport().size()
         if (vp.width(), vp.height()) != self._size:
             self._layout(vp.width(), vp.height())

@@ -1,0 +1,415 @@
+"""A seeded, randomised walk through the window's own controls.
+
+Each step picks one thing a learner can do (a combo box chosen, a number typed, an
+action triggered, a click on the diagram or on the boundary plot, a lesson started, a
+few frames of Play) and then checks that the window still tells the truth: no
+exception, no Qt warning, the right diagram, sliders for the network's parameters, the
+Network and Data panels showing what the session uses, gradients that agree with finite
+differences, and no "nan" or "inf" in the status line while the engine says all is well.
+
+FUZZ_ACTIONS=2000 FUZZ_SEEDS=10 runs longer walks (seeds 0 … FUZZ_SEEDS − 1); a failure
+names its seed and the actions that led to it.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import random
+import re
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QPointF, Qt
+
+from core import gradient_check
+from core.datasets import MAX_POINTS
+from gui.main_window import MAX_SLIDERS
+from gui.netdiagram import NetworkDiagram
+from gui.setup_panel import SEED_UI_MAX
+
+ACTIONS = int(os.environ.get("FUZZ_ACTIONS", "400"))
+SEEDS = range(int(os.environ.get("FUZZ_SEEDS", "4")))
+# typed into the editable network box: sizes that work and sizes that must be refused
+TYPED_NETWORKS = ("2-4-1", "2-1-1", "2-8-1", "2-2-2-1", "2-6-3-1", "2-8-8-1", "neuron",
+                  "cross", "2-9-1", "3-3-1", "2-3-3-3-1", "2-0-1", "abc", "", "2--1",
+                  "single neuron", " 2-3-1 ")
+TYPED_RATES = ("0.5", "1", "3", "0", "1e6", "1e-9", "100", "-1", "abc", "inf", "nan", "1e308",
+               "0.01")
+TYPED_VALUES = ("0", "0.5", "-3", "12", "1e6", "-1e12", "abc", "nan", "2.5e-3")
+BIG_MOVES_EVERY = 150  # about one 10 000-point action per this many actions
+NAN_INF = re.compile(r"\b(nan|inf)\b|∞", re.IGNORECASE)
+
+
+def choose_index(combo, i):
+    """A learner's choice: the combo's current index, then its activated signal."""
+    combo.setCurrentIndex(i)
+    combo.activated.emit(i)
+
+
+def type_into(qtbot, edit, text):
+    edit.selectAll()
+    if text:
+        qtbot.keyClicks(edit, text)
+    else:
+        qtbot.keyClick(edit, Qt.Key.Key_Delete)
+    qtbot.keyClick(edit, Qt.Key.Key_Return)
+
+
+class Walk:
+    def __init__(self, qtbot, win, seed):
+        self.qtbot, self.win, self.rng = qtbot, win, random.Random(seed)
+        self.log: list[str] = []
+
+    # ---------------------------------------------------------------- actions
+    def combo(self, combo, label):
+        enabled = [i for i in range(combo.count())
+                   if combo.model().item(i) is None or combo.model().item(i).isEnabled()]
+        i = self.rng.choice(enabled)
+        self.log.append(f"{label} → {combo.itemText(i)!r}")
+        choose_index(combo, i)
+
+    def spin(self, box, label, values):
+        v = self.rng.choice(values)
+        self.log.append(f"{label} = {v}")
+        if self.rng.random() < 0.5:
+            box.setValue(v)
+        else:
+            type_into(self.qtbot, box.lineEdit(), str(v))
+
+    def act(self):
+        w, r = self.win, self.rng
+        e = w.session.engine
+        big_ok = r.randrange(BIG_MOVES_EVERY) == 0
+        choice = r.choices(list(self.MOVES), weights=[m[1] for m in self.MOVES.values()])[0]
+        getattr(self, self.MOVES[choice][0])(big_ok)
+        del e
+
+    def a_network(self, _big):
+        self.combo(self.win.network_panel.network, "network")
+
+    def a_type_network(self, _big):
+        text = self.rng.choice(TYPED_NETWORKS)
+        self.log.append(f"network typed {text!r}")
+        type_into(self.qtbot, self.win.network_panel.network.lineEdit(), text)
+
+    def a_activation(self, _big):
+        self.combo(self.win.network_panel.activation, "activation")
+
+    def a_loss(self, _big):
+        self.combo(self.win.network_panel.loss, "loss")
+
+    def a_init(self, _big):
+        self.combo(self.win.network_panel.init, "start")
+
+    def a_seed(self, _big):
+        self.spin(self.win.network_panel.seed, "seed", [0, 1, 7, 42, 12345, SEED_UI_MAX])
+
+    def a_reroll(self, _big):
+        self.log.append("re-roll")
+        self.qtbot.mouseClick(self.win.network_panel.reroll, Qt.MouseButton.LeftButton)
+
+    def a_dataset(self, _big):
+        self.combo(self.win.dataset, "dataset")
+
+    def a_points(self, big):
+        values = [1, 2, 5, 30, 120, 300] + ([MAX_POINTS] if big else [])
+        self.spin(self.win.data_panel.points, "points", values)
+
+    def a_noise(self, _big):
+        self.spin(self.win.data_panel.noise, "noise", [0.0, 0.05, 0.3, 1.0])
+
+    def a_data_seed(self, _big):
+        self.spin(self.win.data_panel.data_seed, "data seed", [0, 3, 99, SEED_UI_MAX])
+
+    def a_test_part(self, _big):
+        self.spin(self.win.data_panel.test_part, "test part", [0, 10, 50, 90])
+
+    def a_mode(self, _big):
+        self.combo(self.win.mode, "mode")
+
+    def a_example(self, _big):
+        if self.win.example.isEnabled():
+            self.combo(self.win.example, "example")
+
+    def a_batch(self, _big):
+        if self.win.batch_size.isEnabled():
+            self.spin(self.win.batch_size, "batch size", [1, 2, 3, 16, 64, 10_000])
+
+    def a_focus(self, _big):
+        if self.win.focus.isEnabled():
+            self.combo(self.win.focus, "show")
+
+    def a_stride(self, _big):
+        self.combo(self.win.stride, "step by")
+
+    def a_speed(self, _big):
+        self.combo(self.win.speed, "speed")
+
+    def a_span(self, _big):
+        self.combo(self.win.span, "slider span")
+
+    def a_stop_at(self, _big):
+        self.spin(self.win.stop_at, "stop at", [1, 3, 50, 5000])
+
+    def a_step(self, _big):
+        w = self.win
+        a = self.rng.choice([w.act_forward, w.act_forward, w.act_forward, w.act_back,
+                             w.act_fwd_pass, w.act_bwd_pass, w.act_update])
+        self.log.append(a.text())
+        a.trigger()
+
+    def a_epoch(self, _big):
+        e = self.win.session.engine
+        if e.dataset.m > 400 and e.mode != "batch":
+            return  # hundreds of passes stepped one by one: slow, and nothing new
+        self.log.append("run epoch")
+        self.win.act_epoch.trigger()
+
+    def a_play(self, big):
+        w = self.win
+        frames = self.rng.randint(1, 4)
+        self.log.append(f"play {frames} frames at {w.speed.currentText()}")
+        w.act_play.trigger()
+        for _ in range(frames):
+            if not w._playing:
+                break
+            w.play_frame(self.rng.choice([0.016, 0.1, 0.25]))
+        if w._playing:
+            w.act_play.trigger()
+        assert not w.timer.isActive()
+
+    def a_reset(self, _big):
+        self.log.append("reset")
+        self.win.act_reset.trigger()
+
+    def a_param_pick(self, _big):
+        if self.win.param_pick.isVisible():
+            self.combo(self.win.param_pick, "parameter")
+
+    def a_slider(self, _big):
+        w = self.win
+        name = self.rng.choice(list(w.sliders))
+        sl = w.sliders[name]
+        if not sl.isEnabled():
+            return
+        if self.rng.random() < 0.5:
+            t = self.rng.randint(sl.slider.minimum(), sl.slider.maximum())
+            self.log.append(f"slider {name} to tick {t}")
+            sl.slider.setValue(t)
+        else:
+            text = self.rng.choice(TYPED_VALUES)
+            self.log.append(f"{name} typed {text!r}")
+            type_into(self.qtbot, sl.spin.lineEdit(), text)
+
+    def a_click_diagram(self, _big):
+        w = self.win
+        d = w.shown_diagram()
+        net = w.session.engine.network
+        if d is w.net_diagram:
+            keys = [s.name for s in net.slots] + [net.a_id(l, i) for l, lin in
+                                                 enumerate(net.linears)
+                                                 for i in range(lin.units)]
+            key = self.rng.choice(keys)
+            pos = d.anchor(key)
+        else:
+            key = self.rng.choice(["w1", "w2", "b"])
+            rect = d.label_rect(key)
+            if rect is None:
+                return
+            pos = rect.center()
+        self.log.append(f"click diagram at {key}")
+        self.qtbot.mouseClick(d.viewport(), Qt.MouseButton.LeftButton, pos=pos)
+
+    def a_lesson(self, _big):
+        w = self.win
+        lesson = self.rng.choice(w.lessons)
+        self.log.append(f"lesson {lesson.id}")
+        w.start_lesson(lesson)
+
+    def a_bias(self, _big):
+        self.log.append("bias box clicked")
+        self.qtbot.mouseClick(self.win.bias_box, Qt.MouseButton.LeftButton,
+                              pos=self.win.bias_box.rect().center())
+
+    def a_lr(self, _big):
+        w = self.win
+        if self.rng.random() < 0.3:
+            t = self.rng.randint(w.lr.slider.minimum(), w.lr.slider.maximum())
+            self.log.append(f"α slider to {t}")
+            w.lr.slider.setValue(t)
+        else:
+            text = self.rng.choice(TYPED_RATES)
+            self.log.append(f"α typed {text!r}")
+            type_into(self.qtbot, w.lr.edit, text)
+
+    def a_view(self, _big):
+        w = self.win
+        a = self.rng.choice([w.act_heatmaps, w.act_colorblind, w.digit_actions[1],
+                             w.digit_actions[3], w.digit_actions[8]])
+        self.log.append(f"view: {a.text()}")
+        a.trigger()
+
+    def a_boundary(self, _big):
+        w = self.win
+        plot = w.plots.boundary
+        ds = w.session.engine.dataset
+        if ds.m and self.rng.random() < 0.4:  # on a point: removes it
+            i = self.rng.randrange(ds.m)
+            x1, x2 = float(ds.X[0, i]), float(ds.X[1, i])
+        else:
+            x1, x2 = self.rng.uniform(-1.5, 2.5), self.rng.uniform(-1.5, 2.5)
+        shift = self.rng.random() < 0.3
+        self.log.append(f"boundary click ({x1:.3f}, {x2:.3f}) shift={shift}")
+        plot.handle_click(x1, x2, shift=shift)
+
+    # name → (method, weight)
+    MOVES = {
+        "network": ("a_network", 4), "type network": ("a_type_network", 3),
+        "activation": ("a_activation", 2), "loss": ("a_loss", 2), "init": ("a_init", 2),
+        "seed": ("a_seed", 1), "reroll": ("a_reroll", 1), "dataset": ("a_dataset", 4),
+        "points": ("a_points", 2), "noise": ("a_noise", 1), "data seed": ("a_data_seed", 1),
+        "test part": ("a_test_part", 1), "mode": ("a_mode", 3), "example": ("a_example", 2),
+        "batch": ("a_batch", 2), "focus": ("a_focus", 2), "stride": ("a_stride", 2),
+        "speed": ("a_speed", 2), "span": ("a_span", 1), "stop at": ("a_stop_at", 1),
+        "step": ("a_step", 12), "epoch": ("a_epoch", 2), "play": ("a_play", 3),
+        "reset": ("a_reset", 2), "param pick": ("a_param_pick", 2), "slider": ("a_slider", 4),
+        "click diagram": ("a_click_diagram", 3), "lesson": ("a_lesson", 2),
+        "bias": ("a_bias", 2), "lr": ("a_lr", 3), "view": ("a_view", 1),
+        "boundary": ("a_boundary", 3),
+    }
+
+    # ---------------------------------------------------------------- checks
+    def check(self):
+        w = self.win
+        s, e = w.session, w.session.engine
+        net = e.network
+        # the right diagram
+        want = w.net_diagram if NetworkDiagram.draws(net) else w.diagram
+        assert w.shown_diagram() is want
+        # sliders for the network's parameters (one, for the one picked, in a big network)
+        names = [slot.name for slot in net.slots]
+        params = e.parameters()
+        if len(names) > MAX_SLIDERS:
+            assert len(w.sliders) == 1
+            (shown,) = w.sliders
+            assert shown in names
+            assert w.param_pick.isVisible()
+            assert w.param_pick.currentData() == shown
+            assert [w.param_pick.itemData(i) for i in range(w.param_pick.count())] == names
+        else:
+            assert [n for n, sl in w.sliders.items() if sl.isEnabled()] == names
+            assert set(w.sliders) <= set(names) | {"b"}
+            assert not w.param_pick.isVisible()
+        for name, sl in w.sliders.items():
+            if name in params and abs(params[name]) < 1e6:
+                assert sl.value() == pytest.approx(params[name], abs=1e-3), name
+        # the Network panel shows the spec in use
+        p, spec = w.network_panel, s.spec
+        i = p.network.findData(spec.label)
+        if i >= 0:
+            assert p.network.currentIndex() == i
+        assert p.network.currentText().strip() == (p.network.itemText(i) if i >= 0
+                                                   else spec.label)
+        assert p.activation.currentData() == spec.activation
+        assert p.loss.currentData() == spec.loss
+        assert p.init.currentData() == spec.init
+        assert p.seed.value() == min(spec.seed, SEED_UI_MAX)
+        assert spec.build().values().keys() == params.keys()
+        assert net.loss.name == spec.loss
+        if spec.layered:
+            assert net.activation.name == spec.activation
+        # the Data panel, mode and switches show what is used
+        assert w.dataset.currentData() == s.data.kind
+        d = w.data_panel
+        if s.data.generated:
+            assert d.points.value() == s.data.points
+            assert d.test_part.value() == round(s.data.test_fraction * 100)
+        assert w.mode.currentData() == e.mode
+        assert w.bias_box.isChecked() == s.bias
+        assert w.lr.value() == e.lr
+        assert w.stride.currentData() == s.stride
+        assert not w._playing and not w.timer.isActive()
+        # nothing non-finite in the status line while the engine says all is well
+        if e.status.ok:
+            assert not NAN_INF.search(w.status_text.text()), w.status_text.text()
+        self.check_gradients()
+
+    def check_gradients(self):
+        e = self.win.session.engine
+        p = e.current_pass
+        before = p.params_before
+        if not p.finite or not all(math.isfinite(v) and abs(v) <= 20 for v in before.values()):
+            return
+        if len(p.indices) > 400:
+            return  # a 10 000-point pass: checked on the smaller ones
+        net = e.network.copy()
+        for name, v in before.items():
+            net.set(name, v)
+        cols = list(p.indices)
+        X, Y = e.dataset.X[:, cols], e.dataset.Y[:, cols]
+        if net.activation.name == "relu":
+            _, zs = net.forward_z(X)
+            if any(np.any(np.abs(z) < 1e-4) for z in zs[:-1]):
+                return  # at a kink the two one-sided slopes differ: no difference agrees
+        shown = {st.param: float(st.value) for st in p.steps if st.kind == "param_grad"}
+        numeric = {c.name: c.numeric for c in gradient_check(net, X, Y)}
+        assert shown.keys() == numeric.keys()
+        for name, g in shown.items():
+            assert g == pytest.approx(numeric[name], abs=2e-5, rel=1e-3), name
+
+
+def run_walk(qtbot, qtlog, win, seed, actions):
+    walk = Walk(qtbot, win, seed)
+    win.resize(1280, 860)
+    for n in range(actions):
+        seen = len(qtlog.records)
+        with qtbot.capture_exceptions() as errors:
+            walk.act()
+            # the window's own deferred work (singleShot timers, repaints) runs too
+            qtbot.wait(0) if walk.rng.random() < 0.1 else None
+        trail = "\n  ".join(walk.log[-15:])
+        where = f"seed {seed}, action {n}; the last actions:\n  {trail}"
+        assert not errors, f"{where}\n{errors[0][1]!r}"
+        warned = [r.message for r in qtlog.records[seen:]
+                  if r.type.name in ("QtWarningMsg", "QtCriticalMsg", "QtFatalMsg")
+                  and "propagateSizeHints" not in r.message]
+        assert not warned, f"{where}\n{warned}"
+        try:
+            walk.check()
+        except AssertionError as exc:
+            raise AssertionError(f"{where}\n{exc}") from None
+    return walk
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_random_walk_through_the_window(qtbot, qtlog, win, seed):
+    run_walk(qtbot, qtlog, win, seed, ACTIONS)
+
+
+# ------------------------------------------------------------ what the walk found
+def pick_on_diagram(qtbot, win, key):
+    d = win.net_diagram
+    qtbot.mouseClick(d.viewport(), Qt.MouseButton.LeftButton, pos=d.anchor(key))
+
+
+def test_a_parameter_picked_on_the_diagram_then_another_network(qtbot, win):
+    """A weight clicked on the network diagram, then a network without it: the diagram
+    drops the selection instead of asking the new network for the old weight."""
+    type_into(qtbot, win.network_panel.network.lineEdit(), "2-2-2-1")
+    pick_on_diagram(qtbot, win, "w1_2_2")
+    assert win.net_diagram.selected() == "w1_2_2"
+    choose_index(win.network_panel.network, win.network_panel.network.findData("cross"))
+    assert win.shown_diagram() is win.net_diagram
+    assert win.net_diagram.selected() is None
+    assert win.session.engine.network.feature_cross
+
+
+def test_a_bias_picked_on_the_diagram_then_biases_off(qtbot, win):
+    type_into(qtbot, win.network_panel.network.lineEdit(), "2-3-1")
+    pick_on_diagram(qtbot, win, "a1_2")  # a unit's click picks its bias
+    assert win.net_diagram.selected() == "b1_2"
+    qtbot.mouseClick(win.bias_box, Qt.MouseButton.LeftButton,
+                     pos=win.bias_box.rect().center())
+    assert not win.session.bias
+    assert win.net_diagram.selected() is None
