@@ -116,6 +116,7 @@ class NetworkPanel(QGroupBox):
             self.sync()
             return False
         if new == spec:
+            self.sync()  # what was typed gives way to the entry of the network in use
             return True
         return self.session.set_network(new, keep=keep)
 

@@ -207,7 +207,7 @@ class Walk:
         d = w.shown_diagram()
         net = w.session.engine.network
         if d is w.net_diagram:
-            keys = [s.name for s in net.slots] + [net.a_id(l, i) for l, lin in
+            keys = [s.name for s in net.slots if s.kind == "W"] + [net.a_id(l, i) for l, lin in
                                                  enumerate(net.linears)
                                                  for i in range(lin.units)]
             key = self.rng.choice(keys)
@@ -413,3 +413,18 @@ def test_a_bias_picked_on_the_diagram_then_biases_off(qtbot, win):
                      pos=win.bias_box.rect().center())
     assert not win.session.bias
     assert win.net_diagram.selected() is None
+
+
+@pytest.mark.parametrize("typed", [" 2-3-1 ", "2-3-1"])
+def test_typing_the_network_in_use_shows_its_name(qtbot, win, typed):
+    """Typed sizes of the network already in use change nothing, and the box shows the
+    network's own entry again, not the typed text."""
+    box = win.network_panel.network
+    choose_index(box, box.findData("2-3-1"))
+    type_into(qtbot, box.lineEdit(), "2-4-1")
+    assert win.session.spec.label == "2-4-1"
+    type_into(qtbot, box.lineEdit(), "2-3-1")
+    assert win.session.spec.label == "2-3-1"
+    assert box.currentText() == box.itemText(box.findData("2-3-1"))
+    type_into(qtbot, box.lineEdit(), typed)
+    assert box.currentText() == box.itemText(box.findData("2-3-1"))
