@@ -263,6 +263,18 @@ class Walk:
         self.log.append(f"boundary click ({x1:.3f}, {x2:.3f}) shift={shift}")
         plot.handle_click(x1, x2, shift=shift)
 
+    def a_key(self, _big):
+        key = self.rng.choice([Qt.Key.Key_Right, Qt.Key.Key_Right, Qt.Key.Key_Left,
+                               Qt.Key.Key_F, Qt.Key.Key_B, Qt.Key.Key_U])
+        self.log.append(f"key {key.name}")
+        self.qtbot.keyClick(self.win, key)
+
+    def a_resize(self, _big):
+        size = self.rng.choice([(1024, 700), (1280, 860), (700, 520), (1600, 1000)])
+        self.log.append(f"window resized to {size}")
+        self.win.resize(*size)
+        self.qtbot.wait(0)
+
     # name → (method, weight)
     MOVES = {
         "network": ("a_network", 4), "type network": ("a_type_network", 3),
@@ -276,7 +288,7 @@ class Walk:
         "reset": ("a_reset", 2), "param pick": ("a_param_pick", 2), "slider": ("a_slider", 4),
         "click diagram": ("a_click_diagram", 3), "lesson": ("a_lesson", 2),
         "bias": ("a_bias", 2), "lr": ("a_lr", 3), "view": ("a_view", 1),
-        "boundary": ("a_boundary", 3),
+        "boundary": ("a_boundary", 3), "key": ("a_key", 2), "resize": ("a_resize", 1),
     }
 
     # ---------------------------------------------------------------- checks
@@ -325,6 +337,13 @@ class Walk:
         if s.data.generated:
             assert d.points.value() == s.data.points
             assert d.test_part.value() == round(s.data.test_fraction * 100)
+            assert d.data_seed.value() == min(s.data.seed, SEED_UI_MAX)
+            if s.data.noise is not None:
+                assert d.noise.value() == pytest.approx(s.data.noise)
+        if e.mode == "single":
+            assert w.example.currentData() == (-1 if e.example is None else e.example)
+        for diagram in w._diagrams():
+            assert diagram.focus() is None or diagram.focus() < len(e.indices)
         assert w.mode.currentData() == e.mode
         assert w.bias_box.isChecked() == s.bias
         assert w.lr.value() == e.lr
@@ -428,3 +447,16 @@ def test_typing_the_network_in_use_shows_its_name(qtbot, win, typed):
     assert box.currentText() == box.itemText(box.findData("2-3-1"))
     type_into(qtbot, box.lineEdit(), typed)
     assert box.currentText() == box.itemText(box.findData("2-3-1"))
+
+
+def test_a_weight_picked_on_the_neuron_then_a_network_drawn_before(qtbot, win):
+    """w₂ clicked on the neuron's diagram is handed to the (hidden) network diagram; a
+    2-3-1 network it drew before, with no w₂, must not be asked for it."""
+    box = win.network_panel.network
+    choose_index(box, box.findData("2-3-1"))
+    choose_index(box, box.findData("neuron"))
+    rect = win.diagram.label_rect("w2")
+    qtbot.mouseClick(win.diagram.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    choose_index(box, box.findData("2-3-1"))
+    assert win.shown_diagram() is win.net_diagram
+    assert win.net_diagram.selected() is None
