@@ -70,6 +70,8 @@ class Walk:
         choose_index(combo, i)
 
     def spin(self, box, label, values):
+        if not box.isVisible():
+            return  # a hidden row (a shape's points while a gate is chosen) is out of reach
         v = self.rng.choice(values)
         self.log.append(f"{label} = {v}")
         if self.rng.random() < 0.5:
@@ -460,3 +462,19 @@ def test_a_weight_picked_on_the_neuron_then_a_network_drawn_before(qtbot, win):
     choose_index(box, box.findData("2-3-1"))
     assert win.shown_diagram() is win.net_diagram
     assert win.net_diagram.selected() is None
+
+
+@pytest.mark.parametrize("typed", [False, True])
+def test_a_refused_number_of_points_is_not_left_in_its_box(qtbot, win, typed):
+    """2 points with a test part leave none to test: refused, with the reason, and the
+    box shows the points in use again."""
+    choose_index(win.dataset, win.dataset.findData("moons"))
+    win.data_panel.test_part.setValue(50)
+    assert win.session.data.test_fraction == 0.5
+    if typed:
+        type_into(qtbot, win.data_panel.points.lineEdit(), "2")
+    else:
+        win.data_panel.points.setValue(2)
+    assert win.session.data.points == 200
+    assert win.data_panel.points.value() == 200
+    assert "cannot be split" in win.problem_text()
