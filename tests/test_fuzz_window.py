@@ -478,3 +478,54 @@ def test_a_refused_number_of_points_is_not_left_in_its_box(qtbot, win, typed):
     assert win.session.data.points == 200
     assert win.data_panel.points.value() == 200
     assert "cannot be split" in win.problem_text()
+
+
+def overflowed_engine(mode="batch"):
+    from core import Engine, datasets
+    from core.setup import NetworkSpec
+
+    e = Engine(NetworkSpec(network="2-3-1", activation="relu",
+                                   init="xavier").build(), datasets.gate("xor"),
+               lr=1e308, mode=mode)
+    e.run_epoch()
+    e.run_epoch()
+    assert e.status.kind == "non-finite"
+    assert not all(math.isfinite(v) for v in e.parameters().values())
+    return e
+
+
+def test_one_parameter_set_in_an_overflowed_network_is_no_cure():
+    """The other parameters are still NaN: the pass shown is no "ok" pass."""
+    e = overflowed_engine()
+    e.set_parameter("w2_1_2", 0.5)
+    assert e.cursor > 0 and math.isnan(e.current_pass.cost)
+    assert e.status.kind == "non-finite"
+
+
+def test_an_overflowed_network_in_another_mode_is_no_ok_pass():
+    e = overflowed_engine()
+    e.set_mode("minibatch", batch_size=2)
+    assert e.status.ok  # nothing shown yet
+    e.finish_forward()
+    assert e.status.kind == "non-finite"
+    e.step_back("pass")
+    assert e.cursor == 0 and e.status.ok
+
+
+def test_the_window_warns_after_a_parameter_typed_into_an_overflowed_network(qtbot, win):
+    box = win.network_panel.network
+    choose_index(box, box.findData("2-3-1"))
+    choose_index(win.network_panel.activation, win.network_panel.activation.findData("relu"))
+    choose_index(win.network_panel.init, win.network_panel.init.findData("xavier"))
+    choose_index(win.dataset, win.dataset.findData("xor"))
+    choose_index(win.mode, win.mode.findData("batch"))
+    type_into(qtbot, win.lr.edit, "1e308")
+    win.act_epoch.trigger()
+    win.act_epoch.trigger()
+    assert win.session.engine.status.kind == "non-finite"
+    choose_index(win.param_pick, win.param_pick.findData("w2_1_2"))
+    type_into(qtbot, win.sliders["w2_1_2"].spin.lineEdit(), "0.5")
+    assert win.session.engine.parameters()["w2_1_2"] == 0.5
+    assert "NaN" in win.status_text.text()
+    assert win.session.engine.status.kind == "non-finite"
+    assert win.problem_text().startswith("Overflowed")
