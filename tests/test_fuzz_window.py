@@ -24,7 +24,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from core import gradient_check
-from core.datasets import MAX_POINTS
+from core.datasets import GENERATED_TITLES, MAX_POINTS
 from gui.main_window import EXAMPLE_LIST_MAX, MAX_SLIDERS
 from gui.netdiagram import NetworkDiagram
 from gui.setup_panel import SEED_UI_MAX
@@ -39,7 +39,9 @@ TYPED_NETWORKS = ("2-4-1", "2-1-1", "2-8-1", "2-2-2-1", "2-6-3-1", "2-8-8-1", "n
 TYPED_RATES = ("0.5", "1", "3", "0", "1e6", "1e-9", "100", "-1", "abc", "inf", "nan", "1e308",
                "0.01")
 TYPED_VALUES = ("0", "0.5", "-3", "12", "1e6", "-1e12", "abc", "nan", "2.5e-3")
-BIG_MOVES_EVERY = 150  # about one 10 000-point action per this many actions
+BIG_MOVES = 1  # 10 000-point sets in each walk (each makes the next actions slower)
+BIG_FOR = 8  # actions on such a set before the walk goes back to 300 points
+SHAPE_KEYS = tuple(GENERATED_TITLES)
 NAN_INF = re.compile(r"\b(nan|inf)\b|∞", re.IGNORECASE)
 
 
@@ -82,94 +84,108 @@ class Walk:
         else:
             type_into(self.qtbot, box.lineEdit(), str(v))
 
-    def act(self):
+    def act(self, big=False):
+        """One random move; `big`: a generated set of 10 000 points."""
         r = self.rng
-        big_ok = r.randrange(BIG_MOVES_EVERY) == 0
+        if big:
+            if not self.win.data_panel.points.isVisible():
+                self.combo_to(self.win.dataset, r.choice(SHAPE_KEYS), "dataset")
+            self.spin(self.win.data_panel.points, "points", [MAX_POINTS])
+            return
         choice = r.choices(list(self.MOVES), weights=[m[1] for m in self.MOVES.values()])[0]
-        getattr(self, self.MOVES[choice][0])(big_ok)
+        getattr(self, self.MOVES[choice][0])()
 
-    def a_network(self, _big):
+    def shrink(self):
+        if self.win.data_panel.points.isVisible():
+            self.spin(self.win.data_panel.points, "points", [300])
+
+    def combo_to(self, combo, data, label):
+        i = combo.findData(data)
+        self.log.append(f"{label} → {combo.itemText(i)!r}")
+        choose_index(combo, i)
+
+    def a_network(self):
         self.combo(self.win.network_panel.network, "network")
 
-    def a_type_network(self, _big):
+    def a_type_network(self):
         text = self.rng.choice(TYPED_NETWORKS)
         self.log.append(f"network typed {text!r}")
         type_into(self.qtbot, self.win.network_panel.network.lineEdit(), text)
 
-    def a_activation(self, _big):
+    def a_activation(self):
         self.combo(self.win.network_panel.activation, "activation")
 
-    def a_loss(self, _big):
+    def a_loss(self):
         self.combo(self.win.network_panel.loss, "loss")
 
-    def a_init(self, _big):
+    def a_init(self):
         self.combo(self.win.network_panel.init, "start")
 
-    def a_seed(self, _big):
+    def a_seed(self):
         self.spin(self.win.network_panel.seed, "seed", [0, 1, 7, 42, 12345, SEED_UI_MAX])
 
-    def a_reroll(self, _big):
+    def a_reroll(self):
         self.log.append("re-roll")
         self.qtbot.mouseClick(self.win.network_panel.reroll, Qt.MouseButton.LeftButton)
 
-    def a_dataset(self, _big):
+    def a_dataset(self):
         self.combo(self.win.dataset, "dataset")
 
-    def a_points(self, big):
-        values = [1, 2, 5, 30, 120, 300] + ([MAX_POINTS] if big else [])
+    def a_points(self):
+        values = [1, 2, 5, 30, 120, 300]
         self.spin(self.win.data_panel.points, "points", values)
 
-    def a_noise(self, _big):
+    def a_noise(self):
         self.spin(self.win.data_panel.noise, "noise", [0.0, 0.05, 0.3, 1.0])
 
-    def a_data_seed(self, _big):
+    def a_data_seed(self):
         self.spin(self.win.data_panel.data_seed, "data seed", [0, 3, 99, SEED_UI_MAX])
 
-    def a_test_part(self, _big):
+    def a_test_part(self):
         self.spin(self.win.data_panel.test_part, "test part", [0, 10, 50, 90])
 
-    def a_mode(self, _big):
+    def a_mode(self):
         self.combo(self.win.mode, "mode")
 
-    def a_example(self, _big):
+    def a_example(self):
         if self.win.example.isEnabled():
             self.combo(self.win.example, "example")
 
-    def a_batch(self, _big):
+    def a_batch(self):
         if self.win.batch_size.isEnabled():
             self.spin(self.win.batch_size, "batch size", [1, 2, 3, 16, 64, 10_000])
 
-    def a_focus(self, _big):
+    def a_focus(self):
         if self.win.focus.isEnabled():
             self.combo(self.win.focus, "show")
 
-    def a_stride(self, _big):
+    def a_stride(self):
         self.combo(self.win.stride, "step by")
 
-    def a_speed(self, _big):
+    def a_speed(self):
         self.combo(self.win.speed, "speed")
 
-    def a_span(self, _big):
+    def a_span(self):
         self.combo(self.win.span, "slider span")
 
-    def a_stop_at(self, _big):
+    def a_stop_at(self):
         self.spin(self.win.stop_at, "stop at", [1, 3, 50, 5000])
 
-    def a_step(self, _big):
+    def a_step(self):
         w = self.win
         a = self.rng.choice([w.act_forward, w.act_forward, w.act_forward, w.act_back,
                              w.act_fwd_pass, w.act_bwd_pass, w.act_update])
         self.log.append(a.text())
         a.trigger()
 
-    def a_epoch(self, _big):
+    def a_epoch(self):
         e = self.win.session.engine
         if e.dataset.m > 400 and e.mode != "batch":
             return  # hundreds of passes stepped one by one: slow, and nothing new
         self.log.append("run epoch")
         self.win.act_epoch.trigger()
 
-    def a_play(self, big):
+    def a_play(self):
         w = self.win
         frames = self.rng.randint(1, 4)
         self.log.append(f"play {frames} frames at {w.speed.currentText()}")
@@ -187,15 +203,15 @@ class Walk:
             w.act_play.trigger()
         assert not w.timer.isActive()
 
-    def a_reset(self, _big):
+    def a_reset(self):
         self.log.append("reset")
         self.win.act_reset.trigger()
 
-    def a_param_pick(self, _big):
+    def a_param_pick(self):
         if self.win.param_pick.isVisible():
             self.combo(self.win.param_pick, "parameter")
 
-    def a_slider(self, _big):
+    def a_slider(self):
         w = self.win
         name = self.rng.choice(list(w.sliders))
         sl = w.sliders[name]
@@ -210,8 +226,10 @@ class Walk:
             self.log.append(f"{name} typed {text!r}")
             type_into(self.qtbot, sl.spin.lineEdit(), text)
 
-    def a_click_diagram(self, _big):
+    def a_click_diagram(self):
         w = self.win
+        if w.session.engine.dataset.m > 1000:
+            return  # a pick redraws the Loss landscape: seconds on 10 000 points (reported)
         d = w.shown_diagram()
         net = w.session.engine.network
         if d is w.net_diagram:
@@ -229,18 +247,18 @@ class Walk:
         self.log.append(f"click diagram at {key}")
         self.qtbot.mouseClick(d.viewport(), Qt.MouseButton.LeftButton, pos=pos)
 
-    def a_lesson(self, _big):
+    def a_lesson(self):
         w = self.win
         lesson = self.rng.choice(w.lessons)
         self.log.append(f"lesson {lesson.id}")
         w.start_lesson(lesson)
 
-    def a_bias(self, _big):
+    def a_bias(self):
         self.log.append("bias box clicked")
         self.qtbot.mouseClick(self.win.bias_box, Qt.MouseButton.LeftButton,
                               pos=self.win.bias_box.rect().center())
 
-    def a_lr(self, _big):
+    def a_lr(self):
         w = self.win
         if self.rng.random() < 0.3:
             t = self.rng.randint(w.lr.slider.minimum(), w.lr.slider.maximum())
@@ -251,14 +269,14 @@ class Walk:
             self.log.append(f"α typed {text!r}")
             type_into(self.qtbot, w.lr.edit, text)
 
-    def a_view(self, _big):
+    def a_view(self):
         w = self.win
         a = self.rng.choice([w.act_heatmaps, w.act_colorblind, w.digit_actions[1],
                              w.digit_actions[3], w.digit_actions[8]])
         self.log.append(f"view: {a.text()}")
         a.trigger()
 
-    def a_boundary(self, _big):
+    def a_boundary(self):
         w = self.win
         plot = w.plots.boundary
         ds = w.session.engine.dataset
@@ -271,13 +289,13 @@ class Walk:
         self.log.append(f"boundary click ({x1:.3f}, {x2:.3f}) shift={shift}")
         plot.handle_click(x1, x2, shift=shift)
 
-    def a_key(self, _big):
+    def a_key(self):
         key = self.rng.choice([Qt.Key.Key_Right, Qt.Key.Key_Right, Qt.Key.Key_Left,
                                Qt.Key.Key_F, Qt.Key.Key_B, Qt.Key.Key_U])
         self.log.append(f"key {key.name}")
         self.qtbot.keyClick(self.win, key)
 
-    def a_resize(self, _big):
+    def a_resize(self):
         size = self.rng.choice([(1024, 700), (1280, 860), (700, 520), (1600, 1000)])
         self.log.append(f"window resized to {size}")
         self.win.resize(*size)
@@ -393,10 +411,14 @@ class Walk:
 def run_walk(qtbot, qtlog, win, seed, actions):
     walk = Walk(qtbot, win, seed)
     win.resize(1280, 860)
+    big = set(walk.rng.sample(range(actions), min(BIG_MOVES, actions)))
     for n in range(actions):
         seen = len(qtlog.records)
         with qtbot.capture_exceptions() as errors:
-            walk.act()
+            if n - BIG_FOR in big and walk.win.data_panel.points.value() > 300:
+                walk.shrink()  # a few actions on 10 000 points, then a quicker walk
+            else:
+                walk.act(big=n in big)
             # the window's own deferred work (singleShot timers, repaints) runs too
             qtbot.wait(0) if walk.rng.random() < 0.1 else None
         trail = "\n  ".join(walk.log[-15:])
