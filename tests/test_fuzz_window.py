@@ -579,3 +579,31 @@ def test_the_landscape_of_a_network_with_huge_parameters(qtbot):
     plot = LandscapePlot(Session(Engine(net, datasets.gate("nand"), lr=1.0, mode="batch")))
     qtbot.addWidget(plot)
     plot.set_parameter_name("w1")
+
+
+def test_the_cost_map_of_a_wide_network_on_many_points_keeps_its_memory_bounded():
+    """The Loss landscape's map evaluates 120² parameter sets at once; with 2-8-8-1 on
+    10 000 points each temporary took 9 GB and the app was killed (found by the walk).
+    Here, at a size safe to run unfixed: 60² sets on 500 points."""
+    import tracemalloc
+
+    from core import datasets
+    from core.landscape import cost_grid
+    from core.setup import NetworkSpec
+
+    net = NetworkSpec(network="2-8-8-1", init="xavier").build()
+    ds = datasets.generated("moons", 500)
+    ws = np.linspace(-2, 2, 60)
+    tracemalloc.start()
+    try:
+        costs = cost_grid(net, ds.X, ds.Y, ws, ws, names=("w2_1_1", "w2_2_2"))
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 250e6  # unbounded: 460 MB here
+    # the same costs, one parameter set at a time
+    for i, j in ((0, 0), (17, 42), (59, 3)):
+        one = net.copy()
+        one.set("w2_1_1", ws[j])
+        one.set("w2_2_2", ws[i])
+        assert costs[i, j] == pytest.approx(one.cost(ds.X, ds.Y), rel=1e-12)
