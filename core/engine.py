@@ -345,8 +345,12 @@ class Engine:
             arr = state[slot.layer][0 if slot.kind == "W" else 1]
             arr[slot.index] = float(s.value)
         self.network.set_state(state)
-        self._set_book(self._complete_book(p) if self.cursor == len(p.steps)
-                       else self._pass_book)
+        book = self._complete_book(p) if self.cursor == len(p.steps) else self._pass_book
+        if self.cursor and not p.finite and book.status.ok:
+            # a pass that shows ∞ or NaN (a parameter set, the mode changed, after an
+            # overflow) is no "ok" pass, finished or not
+            book = replace(book, status=NON_FINITE)
+        self._set_book(book)
 
     def _complete_book(self, p: Pass) -> Book:
         """The counters once pass `p` is finished (its update applied)."""

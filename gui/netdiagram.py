@@ -733,6 +733,10 @@ class NetworkDiagram(QGraphicsView):
             self._size = None
             if self._focus is not None and self._focus >= n:
                 self._focus = None
+        if self._selected is not None and self._selected not in net.values():
+            # picked in another network (or a bias since switched off); it may have been
+            # picked while the neuron's diagram was shown, with this structure kept
+            self._selected = None
         vp = self.viewport().size()
         if (vp.width(), vp.height()) != self._size:
             self._layout(vp.width(), vp.height())

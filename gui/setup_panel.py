@@ -116,6 +116,7 @@ class NetworkPanel(QGroupBox):
             self.sync()
             return False
         if new == spec:
+            self.sync()  # what was typed gives way to the entry of the network in use
             return True
         return self.session.set_network(new, keep=keep)
 
@@ -205,7 +206,7 @@ class DataPanel(QGroupBox):
         self.points.setKeyboardTracking(False)
         self.points.setAccessibleName("points")
         self.points.setToolTip(f"How many points to draw (1 to {datasets.MAX_POINTS:,})")
-        self.points.valueChanged.connect(lambda v: session.set_data_option(points=int(v)))
+        self.points.valueChanged.connect(lambda v: self._option(points=int(v)))
         self.noise = QDoubleSpinBox()
         self.noise.setRange(0.0, datasets.MAX_NOISE)
         self.noise.setSingleStep(0.05)
@@ -213,13 +214,13 @@ class DataPanel(QGroupBox):
         self.noise.setKeyboardTracking(False)
         self.noise.setAccessibleName("noise")
         self.noise.setToolTip("How far each point strays from its shape (standard deviation)")
-        self.noise.valueChanged.connect(lambda v: session.set_data_option(noise=float(v)))
+        self.noise.valueChanged.connect(lambda v: self._option(noise=float(v)))
         self.data_seed = QSpinBox()
         self.data_seed.setRange(0, SEED_UI_MAX)
         self.data_seed.setKeyboardTracking(False)
         self.data_seed.setAccessibleName("data seed")
         self.data_seed.setToolTip("The points' seed: the same seed draws the same points")
-        self.data_seed.valueChanged.connect(lambda v: session.set_data_option(seed=int(v)))
+        self.data_seed.valueChanged.connect(lambda v: self._option(seed=int(v)))
         self.test_part = QSpinBox()
         self.test_part.setRange(0, round(datasets.MAX_TEST_FRACTION * 100))
         self.test_part.setSuffix(" %")
@@ -228,8 +229,7 @@ class DataPanel(QGroupBox):
         self.test_part.setAccessibleName("test part")
         self.test_part.setToolTip("Points held out of training: their cost is drawn on the "
                                   "loss curve beside the training cost")
-        self.test_part.valueChanged.connect(
-            lambda v: session.set_data_option(test_fraction=v / 100))
+        self.test_part.valueChanged.connect(lambda v: self._option(test_fraction=v / 100))
         form.addRow("Points", self.points)
         form.addRow("Noise", self.noise)
         form.addRow("Data seed", self.data_seed)
@@ -237,6 +237,10 @@ class DataPanel(QGroupBox):
         for sig in (session.datasetChanged, session.setupChanged):
             sig.connect(self.sync)
         self.sync()
+
+    def _option(self, **changes):
+        if not self.session.set_data_option(**changes):
+            self.sync()  # refused (say 2 points and a test part): the box shows what is used
 
     def generated_rows(self):
         return (self.points, self.noise, self.data_seed, self.test_part)
