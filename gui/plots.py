@@ -1595,7 +1595,10 @@ class LandscapePlot(LivePlot):
         self.param_box.setCurrentIndex(i)  # → _param_chosen
         self._name = name
         self._choose_map()
-        self.refresh()
+        if self.isVisible():
+            self.refresh()
+        else:  # drawn when its tab is shown: a deep network on 10 000 points takes ~1 s
+            self._stale = True
         return True
 
     @property
@@ -1822,10 +1825,14 @@ class LandscapePlot(LivePlot):
         g = param_gradient(net, X, Y, name)
         self._tangent_slope = g
         self.slice_curve.setData(values, costs)
-        self.point.setData([theta], [c0])
+        # a cost past the float limit has no place on the axes: not drawn (pyqtgraph
+        # would warn on bounds that are all NaN)
+        ok = math.isfinite(theta) and math.isfinite(c0)
+        self.point.setData([theta] if ok else [], [c0] if ok else [])
         inside = (th >= lo) & (th <= hi)
-        seen = np.concatenate([costs[np.isfinite(costs)], steps.costs[inside]])
-        bottom, top = float(seen.min()), float(seen.max())
+        seen = np.concatenate([costs, steps.costs[inside]])
+        seen = seen[np.isfinite(seen)]  # a cost past the float limit is not drawn
+        bottom, top = (float(seen.min()), float(seen.max())) if seen.size else (0.0, 1.0)
         # a flat slice (a weight whose input is 0) gets a readable range, not ticks 10⁻¹⁰
         # apart
         span = max(top - bottom, 0.1 * abs(top), 1e-6)
@@ -1839,11 +1846,14 @@ class LandscapePlot(LivePlot):
             h = min(h, 0.45 * (top - bottom) / abs(g))
         self.tangent.setData([theta - h, theta + h], [c0 - g * h, c0 + g * h])
         self._arrows = [(th[k], steps.costs[k], th[k + 1], steps.costs[k + 1])
-                        for k in range(len(th) - 1)]
+                        for k in range(len(th) - 1)
+                        if np.all(np.isfinite([th[k], steps.costs[k], th[k + 1],
+                                               steps.costs[k + 1]]))]
         xs = np.array([[a, c] for a, _, c, _ in self._arrows]).ravel()
         ys = np.array([[b, d] for _, b, _, d in self._arrows]).ravel()
         self.shafts.setData(xs, ys, connect="pairs")
-        self.step_points.setData(th[1:], steps.costs[1:])
+        fine = np.isfinite(th[1:]) & np.isfinite(steps.costs[1:])
+        self.step_points.setData(th[1:][fine], steps.costs[1:][fine])
         pi = self.slice_plot.getPlotItem()
         sym = net.slot(name).symbol
         set_text(pi, f"Slice along {sym}", bottom=sym, left=lsym)

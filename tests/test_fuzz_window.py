@@ -564,12 +564,9 @@ def test_the_window_warns_after_a_parameter_typed_into_an_overflowed_network(qtb
     assert win.problem_text().startswith("Overflowed")
 
 
-@pytest.mark.xfail(raises=(OverflowError, ValueError), strict=True,
-                   reason="gui/plots.py LandscapePlot._draw_slice: snap_range gets a "
-                          "non-finite range when the parameters are huge (left to its owners)")
 def test_the_landscape_of_a_network_with_huge_parameters(qtbot):
     """Training with α = 10³⁰⁸ leaves parameters near the float limit; the Loss landscape
-    slice then raises in snap_range (found by the walk, seed 7 of 10 × 2000)."""
+    slice once raised in snap_range (found by the walk, seed 7 of 10 × 2000)."""
     from core import Engine, datasets
     from core.setup import NetworkSpec
     from gui.plots import LandscapePlot
@@ -607,3 +604,23 @@ def test_the_cost_map_of_a_wide_network_on_many_points_keeps_its_memory_bounded(
         one.set("w2_1_1", ws[j])
         one.set("w2_2_2", ws[i])
         assert costs[i, j] == pytest.approx(one.cost(ds.X, ds.Y), rel=1e-12)
+
+
+def test_the_landscape_of_a_saturated_cross_entropy_neuron(qtbot):
+    """Cross-entropy at huge weights: every cost of the slice may be infinite or NaN; the
+    slice is drawn from what is finite, or a unit range, never a crash."""
+    from core import Engine, datasets
+    from core.setup import NetworkSpec
+    from gui.plots import LandscapePlot
+    from gui.session import Session
+
+    net = NetworkSpec(network="neuron", loss="bce",
+                      params={"w1": -1e308, "w2": -1e308, "b": -1e308}).build()
+    plot = LandscapePlot(Session(Engine(net, datasets.gate("and"), lr=1e308, mode="batch")))
+    qtbot.addWidget(plot)
+    plot.resize(500, 400)
+    plot.show()
+    qtbot.waitExposed(plot)
+    for name in ("w1", "b"):
+        plot.set_parameter_name(name)
+        plot.refresh(force=True)
