@@ -49,9 +49,9 @@ from . import datasets
 from .datasets import GATES, DatasetError
 from .engine import MODES, Engine, EngineError
 from .network import NetworkError
+from .ops import ACTIVATIONS, LOSSES
 from .session_file import SessionFileError, SessionParts
 from .session_file import read as read_session
-from .ops import ACTIVATIONS, LOSSES
 from .setup import CROSS, INITS, NEURON, NetworkSpec, SetupError
 from .symbols import fmt_scalar, fmt_short
 
