@@ -1103,6 +1103,7 @@ class MainWindow(QMainWindow):
         the offer to restore after a crash."""
         self.session_path: str | None = None
         self._loading = False
+        self._autosave_due = False  # changed since the last autosave
         s = self.session
         for sig in (s.stepped, s.parametersChanged, s.trained, s.setupChanged,
                     s.datasetChanged, s.networkChanged):
@@ -1122,6 +1123,7 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def _session_touched(self):
+        self._autosave_due = True
         if not self._loading:
             self.setWindowModified(True)
 
@@ -1317,8 +1319,11 @@ class MainWindow(QMainWindow):
             st.setValue(f"view/{key}", w[key])
 
     @Slot()
-    def autosave(self) -> bool:
-        """The session to the autosave file, atomically; quiet unless it fails."""
+    def autosave(self, force: bool = False) -> bool:
+        """The session to the autosave file, atomically, if it changed since the last
+        time (or `force`); quiet: False if it could not be written."""
+        if not (self._autosave_due or force):
+            return True
         path = autosave_path()
         os.makedirs(os.path.dirname(path), exist_ok=True)
         try:
@@ -1330,7 +1335,10 @@ class MainWindow(QMainWindow):
             f.cancelWriting()
             f.commit()
             return False
-        return f.commit()
+        if not f.commit():
+            return False
+        self._autosave_due = False
+        return True
 
     @Slot()
     def offer_restore(self) -> bool:
@@ -1348,7 +1356,7 @@ class MainWindow(QMainWindow):
 
     def _sessions_closing(self):
         self.autosave_timer.stop()
-        self.autosave()
+        self.autosave(force=True)
         self.save_settings()
         st = QSettings()
         st.setValue("running", False)

@@ -161,3 +161,11 @@ def test_trace_runs_a_session_and_options_override_the_file(tmp_path):
                   "--lr", "0.5")
     assert r.returncode == 0, r.stderr
     assert json.loads(r.stdout)["lr"] == 0.5
+
+
+def test_a_session_too_large_to_open_again_is_not_saved(monkeypatch):
+    e = Engine(NetworkSpec().build(), datasets.gate("or"), lr=1.0, mode="batch")
+    e.train(2000)
+    monkeypatch.setattr(sf, "MAX_FILE_BYTES", 20_000)
+    with pytest.raises(sf.SessionFileError, match="2,000 epochs"):
+        sf.dump(e, NetworkSpec(), TUTORIAL_DATA)
