@@ -1,10 +1,17 @@
-"""How long saving and opening a session takes after a long run (prints figures)."""
+"""How long saving and opening a session takes after a long run (prints figures).
 
+    python tests/benchmarks/bench_session.py
+"""
+
+import pathlib
+import sys
 import time
 
-from core import Engine, datasets
-from core import session_file as sf
-from core.setup import NetworkSpec
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[2]))
+
+from core import Engine  # noqa: E402
+from core import session_file as sf  # noqa: E402
+from core.setup import NetworkSpec  # noqa: E402
 
 DATA = {"kind": "moons", "points": 200, "noise": 0.1, "seed": 0, "test_fraction": 0.2}
 
