@@ -556,7 +556,9 @@ def read_lessons_file(path) -> str:
 def load_lessons(path=None) -> list[Lesson]:
     """The shipped lessons, or a teacher's own file at `path`."""
     if path is None:
-        data = resources.files("resources").joinpath("lessons.json").read_bytes()
-        return parse_lessons(_decode(data, "lessons.json"))
+        folder = resources.files("resources")
+        data = folder.joinpath("lessons.json").read_bytes()
+        # a shipped lesson's session file lies beside lessons.json
+        return parse_lessons(_decode(data, "lessons.json"), base=str(folder))
     return parse_lessons(read_lessons_file(path), source=str(path),
                          base=os.path.dirname(os.path.abspath(path)))
