@@ -11,7 +11,21 @@ float), so a reopened session shows the same numbers bit for bit. JSON has no Na
 infinity, and bare NaN / Infinity tokens are refused; a cost that overflowed is written
 as the string "NaN", "Infinity" or "-Infinity" (costs only: parameters must be finite).
 
-The schema (version 1) is in the README's "Session files" section and in SCHEMA_KEYS.
+Version 1 (the README's "Session files" section says more): one object with
+  format "neuron-lab-session", version 1;
+  network {network, bias, activation, loss, init, seed|null}: NetworkSpec.to_dict();
+  start_parameters, parameters: {name: number}, every parameter of that network, no other;
+  data {kind, points, noise|null, seed, test_fraction} (the data choice) and, for points
+    placed by hand (or whenever the choice would not give the same sets back), train_name,
+    train_points [[x1, x2, y], …] (1 to 10 000), test_name|null, test_points|null;
+  training {lr, mode, example|null, batch_size, stride};
+  progress {book, pass|null, epoch_costs, iteration_costs, test_costs}: book is the
+    engine's counters {epoch, iteration, batch_pos, epoch_sum, n_epoch_costs,
+    n_iteration_costs, status (ok, non-finite, rising, above-start, stuck), watch {first,
+    prev, best, rises, flat, still_ok, noisy}, closed_cost, closed_test}; pass is the pass
+    on show {start_parameters, lr, book, cursor}, rebuilt from them (Engine.from_record);
+  settings (optional): the window's, flat {key: number|string|bool|null}.
+Unknown keys are refused, so that a misspelt key is never silently ignored.
 """
 
 from __future__ import annotations
