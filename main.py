@@ -1,6 +1,7 @@
 """Neuron Lab: launch the window, render a screenshot, or run the headless trace.
 
     python main.py                          the app
+    python main.py FILE.json                the app, with a saved session open
     python main.py --screenshot F.png [--steps N]
     python main.py trace [options]          every micro-step as text or JSON
 """
@@ -55,6 +56,8 @@ class _Parser(argparse.ArgumentParser):
 
 def parse_gui_args(argv):
     p = _Parser(prog="neuron-lab", description="Neuron Lab: see a neuron learn.")
+    p.add_argument("session", nargs="?", metavar="FILE.json",
+                   help="a saved session to open (File → Save)")
     p.add_argument("--screenshot", metavar="FILE.png",
                    help="render the window to FILE.png and exit (works offscreen)")
     p.add_argument("--steps", type=int, default=0, metavar="N",
@@ -109,6 +112,18 @@ def parse_gui_args(argv):
         p.error(f"--size must be between {MIN_SIZE[0]}x{MIN_SIZE[1]} and "
                 f"{MAX_SIZE[0]}x{MAX_SIZE[1]}, got {args.size}")
     args.size = (w, h)
+    if args.session is not None:
+        if args.lesson or args.setup:
+            p.error("a session file holds its own set-up: give a session, a lesson or "
+                    "set-up options, not both")
+        # checked before any window opens: a bad file is one message and status 2
+        from core.session_file import SessionFileError
+        from core.session_file import read as read_session
+
+        try:
+            read_session(args.session)
+        except SessionFileError as exc:
+            p.error(str(exc))
     return args
 
 
@@ -128,7 +143,7 @@ def main(argv=None) -> int:
     from gui.app import run
 
     return run(screenshot=args.screenshot, steps=args.steps, size=args.size, lesson=args.lesson,
-               setup=args.setup, by=args.by, epochs=args.epochs)
+               setup=args.setup, by=args.by, epochs=args.epochs, session=args.session)
 
 
 if __name__ == "__main__":

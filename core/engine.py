@@ -327,8 +327,9 @@ class Engine:
     def indices(self) -> tuple[int, ...]:
         return self.current_pass.indices
 
-    def _build(self, indices) -> Pass:
-        p = build_pass(self.network, self.dataset.X, self.dataset.Y, indices, self._lr)
+    def _build(self, indices, lr: float | None = None) -> Pass:
+        lr = self._lr if lr is None else lr
+        p = build_pass(self.network, self.dataset.X, self.dataset.Y, indices, lr)
         # σ(±∞) is a plain 0 or 1, so an overflowed z leaves cost and update finite;
         # the diagram would show ∞ under an "ok" status: count it as overflowed
         if p.finite and not all(np.all(np.isfinite(s.value)) for s in p.steps[: p.n_forward]):
@@ -638,6 +639,70 @@ class Engine:
         self.epoch_costs = CostHistory.thawed(e)
         self.iteration_costs = CostHistory.thawed(i)
         self.test_costs = CostHistory.thawed(t)
+
+    # ------------------------------------------------------------------ records
+    @classmethod
+    def from_record(cls, network: Network, dataset: Dataset, *, lr: float, mode: str,
+                    example: int | None, batch_size: int, test_set: Dataset | None,
+                    book: Book, curves: tuple, pass_record: tuple | None = None) -> Engine:
+        """An engine as a saved session left it (core.session_file), exactly.
+
+        `network` holds the current parameters when `pass_record` is None (no pass on
+        show: the next one is built from `book`). Otherwise `pass_record` is (parameters
+        at the pass's start as {name: value}, the pass's learning rate, the counters it
+        started from, cursor): the pass is rebuilt from them (a pass is a pure function
+        of them), the parameters follow from the cursor. `curves` are the epoch,
+        iteration and test costs. The passes before it (stepping back) are not kept.
+        EngineError if the parts do not fit together."""
+        e = cls(network, dataset, lr=lr, mode=mode, example=example,
+                batch_size=batch_size, test_set=test_set)
+        epoch_costs, iteration_costs, test_costs = (np.asarray(c, dtype=float).reshape(-1)
+                                                    for c in curves)
+        if (len(epoch_costs), len(iteration_costs)) != (book.n_epoch_costs,
+                                                        book.n_iteration_costs):
+            raise EngineError("the cost curves' lengths do not match the counters")
+        if len(test_costs) != (len(epoch_costs) if test_set is not None else 0):
+            raise EngineError("the test costs must be one per epoch cost with a test set, "
+                              "and none without")
+        sched = e.schedule()
+        if not 0 <= book.batch_pos < len(sched):
+            raise EngineError(f"the place in the epoch ({book.batch_pos}) is not one of its "
+                              f"{len(sched)} passes")
+        if pass_record is not None:
+            start, pass_lr, pass_book, cursor = pass_record
+            if not 0 <= pass_book.batch_pos < len(sched):
+                raise EngineError(f"the pass's place in the epoch ({pass_book.batch_pos}) is "
+                                  f"not one of its {len(sched)} passes")
+            for name, v in start.items():
+                e.network.set(name, v)
+            e._pass_book = pass_book
+            e._pass = e._build(sched[pass_book.batch_pos], check_lr(pass_lr))
+            if isinstance(cursor, bool) or not isinstance(cursor, (int, np.integer)) or \
+                    not 0 <= cursor <= len(e._pass.steps):
+                raise EngineError(f"the cursor {cursor!r} is not within the pass's "
+                                  f"{len(e._pass.steps)} steps")
+            e.cursor = int(cursor)
+            e._sync()  # the parameters as the cursor leaves them
+        # the counters and curves as recorded, not recomputed: a status cleared after the
+        # pass, say, would not come back the same
+        e.book = book
+        if pass_record is None:
+            e._pass_book = book
+        e.epoch_costs, e.iteration_costs, e.test_costs = CostHistory(), CostHistory(), \
+            CostHistory()
+        e.epoch_costs.extend(epoch_costs)
+        e.iteration_costs.extend(iteration_costs)
+        e.test_costs.extend(test_costs)
+        return e
+
+    @property
+    def pass_record(self) -> tuple | None:
+        """What from_record needs to rebuild the pass on show: (parameters at its start,
+        its learning rate, the counters it started from, cursor), or None."""
+        p = self._pass
+        if p is None:
+            return None
+        return (dict(p.params_before), p.lr, self._pass_book, self.cursor)
 
     # ------------------------------------------------------------------ views
     def shown_values(self) -> dict[str, Step]:

@@ -25,6 +25,14 @@ which `--test-fraction` holds a part out: each epoch then also has its test cost
 loss on the held-out points with the parameters at the epoch's end (see `engine`), on
 its text line and in the JSON list `test_costs` (empty without a test set); the JSON
 head's `data` says how the set was made.
+
+`--session FILE` starts from a saved session (core.session_file): its network, data
+(points placed by hand too), learning rate, mode, example and batch size are the
+options' defaults, and its parameters the start (at the start of the pass on show, if
+it was part-way through one); options given on the command line override the file's.
+A network option (--network, --no-bias, --init, --seed, --w, --b) starts from that
+network's own start instead; --dataset trains on that data set instead. Epochs count
+from 1 again. A bad file is refused with status 2 and a one-line message.
 """
 
 from __future__ import annotations
@@ -42,6 +50,8 @@ from .datasets import GATES, DatasetError
 from .engine import MODES, Engine, EngineError
 from .network import NetworkError
 from .ops import ACTIVATIONS, LOSSES
+from .session_file import SessionFileError, SessionParts
+from .session_file import read as read_session
 from .setup import CROSS, INITS, NEURON, NetworkSpec, SetupError
 from .symbols import fmt_scalar, fmt_short
 
@@ -118,7 +128,57 @@ def build_parser() -> argparse.ArgumentParser:
                         "and last (ends), or none; the others print one summary line")
     p.add_argument("--summary", action="store_true", help="the same as --steps none")
     p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument("--session", metavar="FILE", default=None,
+                   help="start from a saved session: its set-up and parameters are the "
+                        "defaults, the options given override them")
     return p
+
+
+# options that choose the network's start: given, the session's parameters do not apply
+_NETWORK_OPTIONS = ("network", "no_bias", "init", "seed", "w", "b")
+
+
+def given_options(argv) -> set[str]:
+    """The destinations of the options written on the command line (not defaulted)."""
+    p = build_parser()
+    for a in p._actions:  # noqa: SLF001 - argparse has no public way to list them
+        a.default = argparse.SUPPRESS
+    return set(vars(p.parse_args(argv)))
+
+
+def apply_session(args, given: set[str], parts: SessionParts):
+    """Set every option not given from the session `parts`; returns what make_engine needs
+    beyond the options: (training set, test set) for data only the file has (points
+    placed by hand), or None, and the starting parameters, or None."""
+    spec, data, e = parts.spec, parts.data, parts.engine
+    d = spec.to_dict()
+    defaults = {"network": d["network"], "no_bias": not d["bias"],
+                "activation": d["activation"] if spec.layered else None, "loss": d["loss"],
+                "init": d["init"], "seed": d["seed"], "lr": e.lr, "mode": e.mode,
+                "example": e.example if e.mode == "single" else None,
+                "batch_size": e.batch_size if e.mode == "minibatch" else None}
+    if data["kind"] in GATES or data["kind"] in datasets.GENERATED_TITLES:
+        defaults["dataset"] = data["kind"]
+        if data["kind"] not in GATES:
+            defaults.update(points=data["points"], noise=data["noise"], data_seed=data["seed"],
+                            test_fraction=data["test_fraction"] or None)
+    if "dataset" in given:  # the data options go with the data set given
+        for k in ("points", "noise", "data_seed", "test_fraction"):
+            defaults.pop(k, None)
+    for k, v in defaults.items():
+        if k not in given:
+            setattr(args, k, v)
+    own_data = None
+    if "dataset" not in given and "dataset" not in defaults:  # custom: the file's points
+        own_data = (e.dataset, e.test_set)
+    start = None
+    if not given & set(_NETWORK_OPTIONS):
+        rec = e.pass_record
+        if rec is not None and 0 < rec[3] < len(e.current_pass.steps):
+            start = rec[0]  # half a pass is no place to start an epoch from
+        else:
+            start = e.parameters()
+    return own_data, start
 
 
 def _finite(name: str, values) -> None:
@@ -214,8 +274,8 @@ def data_details(args, engine: Engine) -> dict:
             "test_points": 0 if test is None else test.m}
 
 
-def make_engine(args) -> Engine:
-    ds, test = make_data(args)
+def make_engine(args, own_data=None, start=None) -> Engine:
+    ds, test = make_data(args) if own_data is None else own_data
     m = ds.m
     if args.example is not None and not 0 <= args.example < m:
         raise OptionError(f"--example {args.example} does not exist: {ds.name} has {m} "
@@ -225,6 +285,8 @@ def make_engine(args) -> Engine:
         raise OptionError(f"--batch-size must be between 1 and the {m} examples of {ds.name} "
                           f"({m} is full batch: --mode batch), got {k}")
     net = make_spec(args).build()
+    for name, v in (start or {}).items():
+        net.set(name, v)
     return Engine(net, ds, lr=args.lr, mode=args.mode, example=args.example, batch_size=k,
                   test_set=test)
 
@@ -277,7 +339,10 @@ class TextWriter:
             self.out.write(f"network {d['network']}{hidden}, loss {d['loss']}, "
                            f"start {d['init']}{seed}{bias}\n")
         d = self.data
-        if d is not None and d["kind"] not in GATES:  # a gate's output as it was
+        if d is not None and d["kind"] == "custom":
+            held = f"; {d['test_points']} held out to test" if d["test_points"] else ""
+            self.out.write(f"data custom: {d['train_points']} points{held}\n")
+        elif d is not None and d["kind"] not in GATES:  # a gate's output as it was
             held = (f"; {d['test_points']} held out to test (fraction "
                     f"{fmt_short(d['test_fraction'])})" if d["test_points"] else "")
             self.out.write(f"data {d['kind']}: {d['points']} points, noise "
@@ -375,14 +440,25 @@ def stepped_epochs(steps: str, epochs: int) -> int:
     return {"all": epochs, "ends": min(epochs, 2), "none": 0}[steps]
 
 
-def run(args, out=None) -> int:
+def custom_details(engine: Engine) -> dict:
+    test = engine.test_set
+    return {"kind": "custom", "points": engine.dataset.m + (test.m if test is not None else 0),
+            "noise": None, "seed": None, "test_fraction": 0.0,
+            "train_points": engine.dataset.m, "test_points": 0 if test is None else test.m}
+
+
+def run(args, out=None, given: set[str] = frozenset()) -> int:
     out = sys.stdout if out is None else out
     try:
+        own_data = start = None
+        if args.session is not None:
+            own_data, start = apply_session(args, given, read_session(args.session))
         steps = check_options(args)
-        engine = make_engine(args)
+        engine = make_engine(args, own_data, start)
         spec = make_spec(args)
-        data = data_details(args, engine)
-    except (OptionError, SetupError, EngineError, NetworkError, DatasetError) as exc:
+        data = data_details(args, engine) if own_data is None else custom_details(engine)
+    except (OptionError, SetupError, EngineError, NetworkError, DatasetError,
+            SessionFileError) as exc:
         print(f"{PROG}: error: {exc}", file=sys.stderr)
         return 2
     n = args.epochs
@@ -468,7 +544,8 @@ def main(argv=None) -> int:
     """Exit status: 0 done, 2 bad options, 1 the output could not be written, 141 the
     reader went away (`| head`: what a tool killed by SIGPIPE reports), 130 Ctrl-C."""
     try:
-        return run(build_parser().parse_args(argv))
+        args = build_parser().parse_args(argv)
+        return run(args, given=given_options(argv) if args.session is not None else set())
     except BrokenPipeError:
         _quiet_stdout()
         return 141

@@ -17,7 +17,7 @@ def app_icon():
 
 def run(screenshot: str | None = None, steps: int = 0, size=(1600, 1000),
         lesson: str | None = None, setup: dict | None = None, by: str = "step",
-        epochs: int = 0) -> int:
+        epochs: int = 0, session: str | None = None) -> int:
     from PySide6.QtCore import QEventLoop
     from PySide6.QtWidgets import QApplication
 
@@ -39,6 +39,9 @@ def run(screenshot: str | None = None, steps: int = 0, size=(1600, 1000),
         win.start_lesson(found[0])
     if setup:
         win.session.apply_setup(setup)
+    if session and not win.open_session(session):  # checked by main.py; changed since?
+        print(f"neuron-lab: {win.problem_text()}", file=sys.stderr)
+        return 2
     if screenshot:
         if epochs:
             win.session.train(epochs)

@@ -18,7 +18,7 @@ import stat
 from dataclasses import dataclass
 from importlib import resources
 
-from core import ops
+from core import ops, session_file
 from core.datasets import (
     DEFAULT_POINTS,
     GATES,
@@ -41,7 +41,12 @@ SETUP_KEYS = {"dataset", "mode", "example", "batch_size", "bias", "w1", "w2", "b
               "speed", "stop_at", "slice", "lrs", "tab",
               # the network (core.setup.NetworkSpec) and generated data (core.datasets)
               "network", "activation", "loss", "init", "seed", "params",
-              "points", "noise", "data_seed", "test_fraction"}
+              "points", "noise", "data_seed", "test_fraction",
+              # a session file (core.session_file) as the starting state, relative to the
+              # lessons file: it gives the network, data, parameters and run
+              "session"}
+# what a lesson with a session may still set: how the window shows it
+SESSION_LESSON_KEYS = {"session", "speed", "stop_at", "slice", "lrs", "tab"}
 
 # Bounds, each chosen well above any real lesson and well below what hurts the window.
 MAX_FILE_BYTES = 1_000_000  # the shipped file is ~5 kB
@@ -166,7 +171,10 @@ def _size(n: int) -> str:
 
 
 # ---------------------------------------------------------------- parsing
-def parse_lessons(text: str, source: str = "lessons.json") -> list[Lesson]:
+def parse_lessons(text: str, source: str = "lessons.json",
+                  base: str | None = None) -> list[Lesson]:
+    """The lessons in `text`; `base` is the folder a lesson's "session" file is relative
+    to (that of the lessons file; None: the current folder)."""
     def parse_int(digits: str) -> int:
         n = len(digits.lstrip("-"))
         if n > MAX_DIGITS:
@@ -233,7 +241,11 @@ def parse_lessons(text: str, source: str = "lessons.json") -> list[Lesson]:
                         "\"params\": {\"w3\": 0.2})")
             known = "" if close else f"; known: {', '.join(sorted(SETUP_KEYS))}"
             raise LessonError(f"{where}: unknown setting(s) {names}{more}{hint}{known}")
-        _check_setup(setup, where)
+        if "session" in setup:
+            checked, setup = _session_setup(setup, where, base)
+            _check_setup(checked, where)  # the plots' settings against its network
+        else:
+            _check_setup(setup, where)
         setup = dict(setup)
         if "lrs" in setup:
             setup["lrs"] = list(setup["lrs"])
@@ -245,6 +257,33 @@ def parse_lessons(text: str, source: str = "lessons.json") -> list[Lesson]:
                                   f"to lesson {_shown(m.group(2))}, which {source} does not "
                                   "have")
     return out
+
+
+def _session_setup(setup: dict, where: str, base: str | None) -> tuple[dict, dict]:
+    """A lesson that starts from a session file: the file must exist and load now, so
+    that starting the lesson cannot fail. The set-up gets the session's network, data
+    and mode (what the window checks the lesson against) and the file's full path."""
+    others = set(setup) - SESSION_LESSON_KEYS
+    if others:
+        raise LessonError(f"{where}: a lesson with a \"session\" takes its network, data "
+                          f"and parameters from it; remove {', '.join(sorted(others)[:5])}")
+    rel = setup["session"]
+    _check_text(rel, "session", where, MAX_TITLE, one_line=True)
+    path = os.path.join(base or os.curdir, rel)
+    try:
+        parts = session_file.read(path)
+    except session_file.SessionFileError as exc:
+        raise LessonError(f"{where}: session {_shown(rel)}: {exc}") from None
+    spec, e = parts.spec, parts.engine
+    net = {"network": spec.label, "bias": spec.bias, "loss": spec.loss, "init": spec.init}
+    if spec.layered:
+        net["activation"] = spec.activation
+    if spec.init != "tutorial":
+        net["seed"] = spec.seed
+    shown = {k: v for k, v in setup.items() if k != "session"}
+    return ({**shown, **net},
+            {**shown, **net, "session": os.path.abspath(path), "dataset": parts.data["kind"],
+             "mode": e.mode})
 
 
 def _check_text(v, key: str, where: str, limit: int, one_line: bool) -> None:
@@ -517,6 +556,9 @@ def read_lessons_file(path) -> str:
 def load_lessons(path=None) -> list[Lesson]:
     """The shipped lessons, or a teacher's own file at `path`."""
     if path is None:
-        data = resources.files("resources").joinpath("lessons.json").read_bytes()
-        return parse_lessons(_decode(data, "lessons.json"))
-    return parse_lessons(read_lessons_file(path), source=str(path))
+        folder = resources.files("resources")
+        data = folder.joinpath("lessons.json").read_bytes()
+        # a shipped lesson's session file lies beside lessons.json
+        return parse_lessons(_decode(data, "lessons.json"), base=str(folder))
+    return parse_lessons(read_lessons_file(path), source=str(path),
+                         base=os.path.dirname(os.path.abspath(path)))

@@ -6,7 +6,18 @@ import os
 import time
 from html import escape
 
-from PySide6.QtCore import QEvent, QObject, QSettings, QSignalBlocker, Qt, QTimer, Slot
+from PySide6.QtCore import (
+    QEvent,
+    QIODevice,
+    QObject,
+    QSaveFile,
+    QSettings,
+    QSignalBlocker,
+    QStandardPaths,
+    Qt,
+    QTimer,
+    Slot,
+)
 from PySide6.QtGui import QAction, QActionGroup, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -31,6 +42,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core import session_file
 from core.datasets import GATE_TITLES, GENERATED_TITLES, from_points
 from core.export import names as history_names
 from core.setup import NetworkSpec
@@ -198,6 +210,7 @@ class MainWindow(QMainWindow):
         outer.setStretchFactor(1, 3)
         outer.setStretchFactor(2, 1)
         outer.setSizes([330, 940, 340])
+        self._splitters = {"outer": outer, "middle": middle}  # remembered in QSettings
         # Below the smallest size the layout is made for (a screen under 1024×700) the
         # whole window scrolls, rather than squeezing its panels until they overlap.
         page = QScrollArea()
@@ -230,6 +243,7 @@ class MainWindow(QMainWindow):
         self.setMinimumSize(640, 480)
         self.resize(*self.fitting_size())
         QTimer.singleShot(0, self._first_launch)
+        self._init_sessions()
 
     def fitting_size(self, wanted=DEFAULT_SIZE) -> tuple[int, int]:
         """The default size, shrunk to the screen's available area (less a margin)."""
@@ -335,7 +349,8 @@ class MainWindow(QMainWindow):
         self.act_reset = self._act("Reset", self.reset, ["R", "Ctrl+R"],
                                    "Back to the starting parameters, epoch 0",
                                    sp.SP_BrowserReload, "reset")
-        self.act_shot = self._act("Save screenshot…", self.save_screenshot, ["Ctrl+S"],
+        # no shortcut: Ctrl+S saves the session, Ctrl+Shift+S is Save as
+        self.act_shot = self._act("Save screenshot…", self.save_screenshot, [],
                                   "Save a picture of the window", None, "save screenshot")
         self.act_quit = self._act("Quit", self.close, ["Ctrl+Q"], "Close Neuron Lab", None,
                                   "quit")
@@ -347,6 +362,7 @@ class MainWindow(QMainWindow):
     def _make_menus(self):
         mb = self.menuBar()
         m = mb.addMenu("&File")
+        self._make_session_menu(m)
         a = QAction("Open lessons file…", self)
         a.setStatusTip("Load a teacher's own lessons (JSON, like resources/lessons.json)")
         a.triggered.connect(self.open_lessons)
@@ -888,7 +904,8 @@ class MainWindow(QMainWindow):
         self.clear_problem()
         setup = lesson.setup
         self._lesson = None  # not judged against while its set-up is being applied
-        self.session.apply_setup(setup)
+        if not self._lesson_session(setup):
+            self.session.apply_setup(setup)
         labels = [label for label, _, _ in SPEEDS]
         speed = setup.get("speed")
         self.speed.setCurrentIndex(labels.index(speed) if speed in labels else DEFAULT_SPEED)
@@ -1073,6 +1090,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event):
         self.timer.stop()
+        self._sessions_closing()
         super().closeEvent(event)
 
     # ------------------------------------------------------------ export
@@ -1103,3 +1121,295 @@ class MainWindow(QMainWindow):
             self.show_problem(str(exc))
             return
         self.statusBar().showMessage(f"History saved to {files[0]} and {files[1]}", 5000)
+
+    # ------------------------------------------------------------ session files
+    def _make_session_menu(self, m):
+        """File → Open…, Open Recent, Save, Save as… (the platform's usual keys)."""
+        keys = QKeySequence.StandardKey
+        self.act_open = self._act("Open…", self.open_session_dialog, [keys.Open],
+                                  "Open a saved session", None, "open session")
+        self.act_save = self._act("Save", self.save_session, [keys.Save],
+                                  "Save the session: network, data, parameters, the run",
+                                  None, "save session")
+        self.act_save_as = self._act("Save as…", self.save_session_as, [keys.SaveAs],
+                                     "Save the session in a new file", None, "save session as")
+        m.addAction(self.act_open)
+        self.recent_menu = m.addMenu("Open Recent")
+        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        m.addAction(self.act_save)
+        m.addAction(self.act_save_as)
+        m.addSeparator()
+
+    def _init_sessions(self):
+        """Files, the modified mark, settings remembered between launches, autosave and
+        the offer to restore after a crash."""
+        self.session_path: str | None = None
+        self._loading = False
+        self._autosave_due = False  # changed since the last autosave
+        s = self.session
+        for sig in (s.stepped, s.parametersChanged, s.trained, s.setupChanged,
+                    s.datasetChanged, s.networkChanged):
+            sig.connect(self._session_touched)
+        self._update_title()
+        self._restore_settings()
+        self.autosave_timer = QTimer(self)
+        self.autosave_timer.setInterval(AUTOSAVE_MS)
+        self.autosave_timer.timeout.connect(self.autosave)
+        self.autosave_timer.start()
+        settings = QSettings()
+        crashed = settings.value("running", False, type=bool)
+        settings.setValue("running", True)
+        settings.sync()
+        if crashed and os.path.isfile(autosave_path()):
+            QTimer.singleShot(0, self.offer_restore)
+
+    @Slot()
+    def _session_touched(self):
+        self._autosave_due = True
+        if not self._loading:
+            self.setWindowModified(True)
+
+    def _update_title(self):
+        name = os.path.basename(self.session_path) if self.session_path else "Untitled"
+        self.setWindowTitle(f"{name}[*] — Neuron Lab")
+
+    def window_settings(self) -> dict:
+        """What a session file keeps of the window besides the session itself."""
+        return {"decimals": self.digits,
+                "palette": "colorblind" if self.act_colorblind.isChecked() else "default",
+                "speed": self.speed.currentText(), "stop_at": self.stop_at.value()}
+
+    def apply_window_settings(self, settings: dict):
+        """The settings a session file or QSettings holds; what does not fit is ignored."""
+        d = settings.get("decimals")
+        if isinstance(d, int) and not isinstance(d, bool) and d in self.digit_actions:
+            self.set_digits(d)
+        palette = settings.get("palette")
+        if palette in ("colorblind", "default"):
+            self.act_colorblind.setChecked(palette == "colorblind")
+            self.set_colorblind(palette == "colorblind")
+        labels = [label for label, _, _ in SPEEDS]
+        if settings.get("speed") in labels:
+            self.speed.setCurrentIndex(labels.index(settings["speed"]))
+        stop = settings.get("stop_at")
+        if isinstance(stop, int) and not isinstance(stop, bool) and 1 <= stop <= MAX_STOP_AT:
+            self.stop_at.setValue(stop)
+
+    # ---- saving
+    def write_session(self, path: str) -> bool:
+        """Write the session to `path` atomically (QSaveFile: the old file stays whole
+        until the new one is complete). False, with a message, if it could not be."""
+        try:
+            data = self.session.to_text(self.window_settings()).encode("utf-8")
+        except session_file.SessionFileError as exc:
+            self.show_problem(str(exc))
+            return False
+        f = QSaveFile(path)
+        name = os.path.basename(path)
+        if not f.open(QIODevice.OpenModeFlag.WriteOnly):
+            self.show_problem(f"Could not save {name}: {f.errorString()}. Nothing was "
+                              "changed on disk.")
+            return False
+        if f.write(data) != len(data):
+            why = f.errorString()
+            f.cancelWriting()
+            f.commit()  # cancelled: only the temporary file goes
+            self.show_problem(f"Could not save {name}: {why or 'the disk may be full'}. "
+                              "The file that was there is unchanged.")
+            return False
+        if not f.commit():
+            why = f.errorString() or "the disk may be full"
+            self.show_problem(f"Could not save {name}: {why}. The file that was there is "
+                              "unchanged.")
+            return False
+        return True
+
+    @Slot()
+    def save_session(self) -> bool:
+        if not self.session_path:
+            return self.save_session_as()
+        return self._save_to(self.session_path)
+
+    @Slot()
+    def save_session_as(self, path: str | None = None) -> bool:
+        if not path:
+            start = self.session_path or "session.json"
+            path, _ = QFileDialog.getSaveFileName(self, "Save session", start,
+                                                  "Neuron Lab sessions (*.json)")
+            if not path:
+                return False
+            if not os.path.splitext(path)[1]:
+                path += session_file.SUFFIX
+        return self._save_to(path)
+
+    def _save_to(self, path: str) -> bool:
+        if not self.write_session(path):
+            return False
+        self.session_path = os.path.abspath(path)
+        self._update_title()
+        self.setWindowModified(False)
+        self._add_recent(self.session_path)
+        self.statusBar().showMessage(f"Saved {os.path.basename(path)}", 4000)
+        return True
+
+    # ---- opening
+    @Slot()
+    def open_session_dialog(self):
+        path, _ = QFileDialog.getOpenFileName(self, "Open session", "",
+                                              "Neuron Lab sessions (*.json);;All files (*)")
+        if path:
+            self.open_session(path)
+
+    def open_session(self, path: str, remember: bool = True) -> bool:
+        """Open the session in `path`: checked whole first, so that a bad file changes
+        nothing (its message is shown). `remember`: becomes the file Save writes to and
+        joins Open Recent (not for the autosave)."""
+        try:
+            parts = session_file.read(path)
+        except session_file.SessionFileError as exc:
+            self.show_problem(str(exc))
+            return False
+        self._use_parts(parts)
+        if remember:
+            self.session_path = os.path.abspath(path)
+            self._add_recent(self.session_path)
+        self._update_title()
+        self.setWindowModified(not remember)
+        return True
+
+    def _use_parts(self, parts):
+        self.toggle_play(False)
+        self.clear_problem()
+        self._lesson = None
+        self._loading = True
+        try:
+            self.session.load_parts(parts)
+        finally:
+            self._loading = False
+        self.apply_window_settings(parts.settings)
+        with QSignalBlocker(self.focus):
+            self.focus.setCurrentIndex(0)
+        self.diagram.set_focus(None)
+        self._fit_spans(fresh=True)
+
+    def _lesson_session(self, setup: dict) -> bool:
+        """A lesson that starts from a session file: open it (checked when the lessons
+        were read, checked again now). False if the lesson has none."""
+        if "session" not in setup:
+            return False
+        try:
+            parts = session_file.read(setup["session"])
+        except session_file.SessionFileError as exc:
+            self.show_problem(f"The lesson's session could not be opened: {exc}")
+            return True
+        self._use_parts(parts)
+        self.setWindowModified(False)
+        return True
+
+    # ---- recent files
+    def recent_sessions(self) -> list[str]:
+        v = QSettings().value("recent_sessions", [], type=list)
+        return [str(p) for p in v if isinstance(p, str)][:MAX_RECENT]
+
+    def _add_recent(self, path: str):
+        files = [path] + [p for p in self.recent_sessions() if p != path]
+        QSettings().setValue("recent_sessions", files[:MAX_RECENT])
+
+    @Slot()
+    def _fill_recent_menu(self):
+        """The menu, without the files that no longer exist (said in the status bar)."""
+        files = self.recent_sessions()
+        kept = [p for p in files if os.path.isfile(p)]
+        gone = [p for p in files if p not in kept]
+        if gone:
+            QSettings().setValue("recent_sessions", kept)
+            names = ", ".join(os.path.basename(p) for p in gone)
+            self.statusBar().showMessage(f"Removed from Open Recent, as no longer found: "
+                                         f"{names}", 8000)
+        m = self.recent_menu
+        m.clear()
+        for p in kept:
+            a = m.addAction(os.path.basename(p))
+            a.setStatusTip(p)
+            a.triggered.connect(lambda _=False, p=p: self.open_session(p))
+        if not kept:
+            m.addAction("No recent sessions").setEnabled(False)
+
+    # ---- remembered between launches, autosave, crash restore
+    def _restore_settings(self):
+        st = QSettings()
+        geometry = st.value("window/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        for name, sp in self._splitters.items():
+            state = st.value(f"window/splitter_{name}")
+            if state is not None:
+                sp.restoreState(state)
+        saved = {}
+        for key, kind in (("decimals", int), ("palette", str), ("speed", str)):
+            if st.contains(f"view/{key}"):
+                saved[key] = st.value(f"view/{key}", type=kind)
+        self.apply_window_settings(saved)
+
+    def save_settings(self):
+        st = QSettings()
+        st.setValue("window/geometry", self.saveGeometry())
+        for name, sp in self._splitters.items():
+            st.setValue(f"window/splitter_{name}", sp.saveState())
+        w = self.window_settings()
+        for key in ("decimals", "palette", "speed"):
+            st.setValue(f"view/{key}", w[key])
+
+    @Slot()
+    def autosave(self, force: bool = False) -> bool:
+        """The session to the autosave file, atomically, if it changed since the last
+        time (or `force`); quiet: False if it could not be written."""
+        if not (self._autosave_due or force):
+            return True
+        path = autosave_path()
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        try:
+            data = self.session.to_text(self.window_settings()).encode("utf-8")
+        except session_file.SessionFileError:
+            return False  # overflowed: the last good autosave stays
+        f = QSaveFile(path)
+        if not f.open(QIODevice.OpenModeFlag.WriteOnly) or f.write(data) != len(data):
+            f.cancelWriting()
+            f.commit()
+            return False
+        if not f.commit():
+            return False
+        self._autosave_due = False
+        return True
+
+    @Slot()
+    def offer_restore(self) -> bool:
+        """After a run that did not close cleanly: offer the last autosaved session."""
+        path = autosave_path()
+        if not os.path.isfile(path):
+            return False
+        answer = QMessageBox.question(
+            self, "Restore the last session?",
+            "Neuron Lab did not close properly last time. Restore the session it saved "
+            "automatically?")
+        if answer != QMessageBox.StandardButton.Yes:
+            return False
+        return self.open_session(path, remember=False)
+
+    def _sessions_closing(self):
+        self.autosave_timer.stop()
+        self.autosave(force=True)
+        self.save_settings()
+        st = QSettings()
+        st.setValue("running", False)
+        st.sync()
+
+
+AUTOSAVE_MS = 30_000
+MAX_RECENT = 8
+
+
+def autosave_path() -> str:
+    """Where the session is saved every AUTOSAVE_MS and on close."""
+    folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation)
+    return os.path.join(folder, "autosave.json")

@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 
 from PySide6.QtCore import QObject, Signal, Slot
 
-from core import Engine, datasets
+from core import Engine, datasets, session_file
 from core.datasets import DatasetError
 from core.engine import EngineError, EngineState, check_stride
 from core.network import NetworkError
@@ -130,6 +130,22 @@ class Session(QObject):
         self.spec, self.data, self.stride = state.spec, state.data, state.stride
         if self.engine.network is not structure:
             self.networkChanged.emit()
+        for sig in (self.datasetChanged, self.setupChanged, self.parametersChanged,
+                    self.stepped):
+            sig.emit()
+
+    # ------------------------------------------------------------ session files
+    def to_text(self, settings: dict | None = None) -> str:
+        """The session as a session file's text (core.session_file); SessionFileError if
+        it cannot be saved (overflowed parameters)."""
+        return session_file.dump(self.engine, self.spec, self.data, self.stride, settings)
+
+    def load_parts(self, parts: session_file.SessionParts) -> None:
+        """Be the session read from a file (checked whole already); every view redraws."""
+        self.engine, self.spec = parts.engine, parts.spec
+        self.data = DataChoice(**parts.data)
+        self.networkChanged.emit()  # the window picks a stride for the network here...
+        self.stride = parts.stride  # ...and the file's wins
         for sig in (self.datasetChanged, self.setupChanged, self.parametersChanged,
                     self.stepped):
             sig.emit()

@@ -23,11 +23,13 @@ if not os.environ.get("XDG_RUNTIME_DIR"):
 
 
 @pytest.fixture(autouse=True)
-def fresh_settings(tmp_path):
+def fresh_settings(tmp_path, monkeypatch):
     """Each test starts as a first launch, with settings in its own folder: never the
-    developer's own, and never what an earlier test left."""
+    developer's own, and never what an earlier test left (the autosaved session too: it
+    lives in the data folder, QStandardPaths.AppDataLocation)."""
     from PySide6.QtCore import QCoreApplication, QSettings
 
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
     QCoreApplication.setOrganizationName("NeuronLabTests")
     QCoreApplication.setApplicationName("Neuron Lab")
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)

@@ -1,0 +1,589 @@
+"""Session files: the learner's whole state as one JSON document, and back, exactly.
+
+Pure NumPy and the standard library (the window, the trace and the lessons share it).
+`dump` writes; `load` checks everything and builds a fresh engine, so nothing that is
+open changes until a file has passed every check; `read` adds the checks of the file
+itself (a regular file, at most MAX_FILE_BYTES, UTF-8 with or without a byte-order
+mark). Every problem is a SessionFileError whose message names the file and the field.
+
+Numbers are written as Python's repr (the shortest text that reads back as the same
+float), so a reopened session shows the same numbers bit for bit. JSON has no NaN or
+infinity, and bare NaN / Infinity tokens are refused; a cost that overflowed is written
+as the string "NaN", "Infinity" or "-Infinity" (costs only: parameters must be finite).
+
+Version 1 (the README's "Session files" section says more): one object with
+  format "neuron-lab-session", version 1;
+  network {network, bias, activation, loss, init, seed|null}: NetworkSpec.to_dict();
+  start_parameters, parameters: {name: number}, every parameter of that network, no other;
+  data {kind, points, noise|null, seed, test_fraction} (the data choice) and, for points
+    placed by hand (or whenever the choice would not give the same sets back), train_name,
+    train_points [[x1, x2, y], …] (1 to 10 000), test_name|null, test_points|null;
+  training {lr, mode, example|null, batch_size, stride};
+  progress {book, pass|null, epoch_costs, iteration_costs, test_costs}: book is the
+    engine's counters {epoch, iteration, batch_pos, epoch_sum, n_epoch_costs,
+    n_iteration_costs, status (ok, non-finite, rising, above-start, stuck), watch {first,
+    prev, best, rises, flat, still_ok, noisy}, closed_cost, closed_test}; pass is the pass
+    on show {start_parameters, lr, book, cursor}, rebuilt from them (Engine.from_record);
+  settings (optional): the window's, flat {key: number|string|bool|null}.
+Unknown keys are refused, so that a misspelt key is never silently ignored.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import stat
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from . import datasets
+from .datasets import Dataset, DatasetError
+from .engine import MODES, Book, Engine, EngineError
+from .network import NetworkError
+from .setup import NetworkSpec, SetupError
+from .steps import STRIDES
+from .watch import ABOVE_START, NON_FINITE, OK, RISING, STUCK, Watch
+
+FORMAT = "neuron-lab-session"
+VERSION = 1
+SUFFIX = ".json"
+MAX_FILE_BYTES = 50_000_000
+MAX_CURVE = 10_000_000  # entries in one cost curve
+MAX_POINTS = datasets.MAX_POINTS  # in the training part and in the test part
+MAX_SETTINGS = 64
+MAX_TEXT = 1000  # characters of a name or a setting
+MAX_DEPTH = 8  # the schema nests at most 5 deep
+CHUNK = 1 << 20
+STATUSES = {"ok": OK, "non-finite": NON_FINITE, "rising": RISING,
+            "above-start": ABOVE_START, "stuck": STUCK}
+DATA_KEYS = ("kind", "points", "noise", "seed", "test_fraction")
+NON_FINITE_TEXT = {"NaN": math.nan, "Infinity": math.inf, "-Infinity": -math.inf}
+
+
+class SessionFileError(ValueError):
+    """A session file that cannot be read or written; the message names file and field."""
+
+
+@dataclass(frozen=True, eq=False)
+class SessionParts:
+    """What a session file holds: the engine as it was, the network choice Reset returns
+    to, the data choice (a dict of DATA_KEYS), the stride and the window's settings."""
+
+    engine: Engine
+    spec: NetworkSpec
+    data: dict
+    stride: str = "step"
+    settings: dict = field(default_factory=dict)
+
+
+# ------------------------------------------------------------------------------ writing
+def _cost(v) -> float | str:
+    v = float(v)
+    if math.isfinite(v):
+        return v
+    return "NaN" if math.isnan(v) else ("Infinity" if v > 0 else "-Infinity")
+
+
+def _curve(h) -> str:
+    """A cost curve as a JSON list on one line, by the C encoder (a million costs in well
+    under a second; the indenting encoder is pure Python)."""
+    values = np.asarray(h.tolist() if hasattr(h, "tolist") else list(h), dtype=float)
+    arr = values.tolist()
+    if not np.all(np.isfinite(values)):
+        arr = [_cost(v) for v in arr]
+    return json.dumps(arr, allow_nan=False)
+
+
+def _book(b: Book) -> dict:
+    name = next((k for k, s in STATUSES.items() if s == b.status), "ok")
+    w = b.watch
+    return {"epoch": b.epoch, "iteration": b.iteration, "batch_pos": b.batch_pos,
+            "epoch_sum": _cost(b.epoch_sum), "n_epoch_costs": b.n_epoch_costs,
+            "n_iteration_costs": b.n_iteration_costs, "status": name,
+            "watch": {"first": None if w.first is None else _cost(w.first),
+                      "prev": _cost(w.prev), "best": _cost(w.best), "rises": w.rises,
+                      "flat": w.flat, "still_ok": w.still_ok, "noisy": w.noisy},
+            "closed_cost": _cost(b.closed_cost), "closed_test": _cost(b.closed_test)}
+
+
+def _points(ds: Dataset | None):
+    if ds is None:
+        return None
+    return [[float(a), float(b), int(c)] for a, b, c in zip(ds.X[0], ds.X[1], ds.Y[0])]
+
+
+def _same(a: Dataset | None, b: Dataset | None) -> bool:
+    if a is None or b is None:
+        return a is b
+    return a.name == b.name and np.array_equal(a.X, b.X) and np.array_equal(a.Y, b.Y)
+
+
+def make_data(data: dict) -> tuple[Dataset, Dataset | None]:
+    """(training set, test set or None) from a gate's or a shape's choice (DATA_KEYS)."""
+    kind = data["kind"]
+    if kind in datasets.GENERATED_TITLES:
+        ds = datasets.generated(kind, data["points"], data["noise"], data["seed"])
+    elif kind in datasets.GATES:
+        ds = datasets.gate(kind)
+    else:
+        raise DatasetError(f"unknown dataset {kind!r}")
+    return datasets.split(ds, data["test_fraction"], data["seed"])
+
+
+def _finite_parameters(values: dict, what: str) -> dict:
+    for name, v in values.items():
+        if not math.isfinite(v):
+            raise SessionFileError(f"cannot save the session: {what} {name} is {v} (the "
+                                   "numbers overflowed); lower the learning rate and reset")
+    return {k: float(v) for k, v in values.items()}
+
+
+def dump(engine: Engine, spec: NetworkSpec, data, stride: str = "step",
+         settings: dict | None = None) -> str:
+    """The session as JSON text. `data`: the data choice, a dict of DATA_KEYS or an object
+    with those attributes (gui.session.DataChoice). The points themselves are written for
+    custom data, and whenever the choice would not give back exactly the engine's sets."""
+    choice = {k: (data[k] if isinstance(data, dict) else getattr(data, k)) for k in DATA_KEYS}
+    choice["noise"] = None if choice["noise"] is None else float(choice["noise"])
+    choice["test_fraction"] = float(choice["test_fraction"])
+    out_data = dict(choice)
+    rebuilt = None
+    if choice["kind"] != "custom":
+        try:
+            rebuilt = make_data(choice)
+        except (DatasetError, KeyError, TypeError, ValueError):
+            rebuilt = None
+    if rebuilt is None or not (_same(rebuilt[0], engine.dataset)
+                               and _same(rebuilt[1], engine.test_set)):
+        out_data.update(train_name=engine.dataset.name, train_points=_points(engine.dataset),
+                        test_name=None if engine.test_set is None else engine.test_set.name,
+                        test_points=_points(engine.test_set))
+    rec = engine.pass_record
+    progress = {"book": _book(engine.book), "pass": None,
+                "epoch_costs": "@epoch_costs@", "iteration_costs": "@iteration_costs@",
+                "test_costs": "@test_costs@"}  # placeholders: see _curve
+    if rec is not None:
+        start, lr, book, cursor = rec
+        progress["pass"] = {"start_parameters": _finite_parameters(start, "the pass's start"),
+                            "lr": float(lr), "book": _book(book), "cursor": int(cursor)}
+    doc = {"format": FORMAT, "version": VERSION,
+           "network": spec.to_dict(),
+           "start_parameters": _finite_parameters(spec.build().values(), "the start"),
+           "parameters": _finite_parameters(engine.parameters(), "the parameter"),
+           "data": out_data,
+           "training": {"lr": float(engine.lr), "mode": engine.mode, "example": engine.example,
+                        "batch_size": engine.batch_size, "stride": stride},
+           "progress": progress,
+           "settings": dict(settings or {})}
+    _check_settings(doc["settings"], _Checker("(settings)"), "settings")
+    text = json.dumps(doc, indent=1, allow_nan=False, ensure_ascii=False) + "\n"
+    for key in ("epoch_costs", "iteration_costs", "test_costs"):
+        text = text.replace(f'"@{key}@"', _curve(getattr(engine, key)), 1)
+    if len(text) > MAX_FILE_BYTES:  # it could not be opened again
+        raise SessionFileError(
+            f"cannot save the session: with {len(engine.epoch_costs):,} epochs its file "
+            f"would take {len(text) / 1e6:,.0f} MB, more than the {MAX_FILE_BYTES // 1_000_000}"
+            " MB a session file may be; reset to start a shorter run")
+    return text
+
+
+# ------------------------------------------------------------------------------ reading
+class _Odd:
+    """A number JSON can spell but a session cannot hold (NaN, ∞, 1e400, 10⁴⁰⁰⁰):
+    kept as its text so that the message can name the field it is in."""
+
+    def __init__(self, text: str):
+        self.text = text
+
+
+def _parse_float(text: str):
+    v = float(text)
+    return v if math.isfinite(v) else _Odd(text)
+
+
+def _parse_int(text: str):
+    return int(text) if len(text) <= 30 else _Odd(text[:20] + "…")
+
+
+def _pairs(pairs):
+    d = {}
+    for k, v in pairs:
+        if k in d:
+            raise _Duplicate(k)
+        d[k] = v
+    return d
+
+
+class _Duplicate(Exception):
+    pass
+
+
+def _shown(v) -> str:
+    if isinstance(v, _Odd):
+        return v.text
+    if isinstance(v, dict):
+        return "an object"
+    if isinstance(v, list):
+        return "a list"
+    text = json.dumps(v, ensure_ascii=False)
+    return text if len(text) <= 40 else text[:37] + "…"
+
+
+def _depth(v, limit: int) -> int:
+    """How deeply `v` nests (lists are counted, their numbers not walked)."""
+    if limit < 0:
+        return 1
+    if isinstance(v, dict):
+        return 1 + max((_depth(x, limit - 1) for x in v.values()), default=0)
+    if isinstance(v, list):
+        inner = [x for x in v if isinstance(x, (dict, list))]
+        return 1 + max((_depth(x, limit - 1) for x in inner[:MAX_POINTS + 1]), default=0)
+    return 0
+
+
+class _Checker:
+    def __init__(self, name: str):
+        self.name = name
+
+    def fail(self, path: str, rule: str):
+        raise SessionFileError(f'{self.name}: "{path}" {rule}')
+
+    def obj(self, v, path: str, required=(), optional=()) -> dict:
+        if not isinstance(v, dict):
+            self.fail(path, f"must be an object, got {_shown(v)}")
+        missing = [k for k in required if k not in v]
+        if missing:
+            self.fail(path, f"lacks {', '.join(repr(k) for k in missing)}")
+        unknown = [k for k in v if k not in required and k not in optional]
+        if unknown:
+            shown = ", ".join(repr(k)[:40] for k in unknown[:5])
+            self.fail(path, f"has unknown key{'s' if len(unknown) > 1 else ''} {shown}; "
+                            f"known: {', '.join((*required, *optional))}")
+        return v
+
+    def number(self, v, path: str, lo=-math.inf, hi=math.inf) -> float:
+        if isinstance(v, bool) or not isinstance(v, (int, float)):
+            self.fail(path, f"must be a finite number, got {_shown(v)}")
+        try:
+            f = float(v)
+        except OverflowError:
+            f = math.inf
+        if not math.isfinite(f):
+            self.fail(path, f"must be a finite number, got {_shown(v)[:20]}")
+        if not lo <= f <= hi:
+            self.fail(path, f"must be from {lo:g} to {hi:g}, got {f:g}")
+        return f
+
+    def whole(self, v, path: str, lo: int, hi: int) -> int:
+        if isinstance(v, bool) or not isinstance(v, int):
+            self.fail(path, f"must be a whole number, got {_shown(v)}")
+        if not lo <= v <= hi:
+            self.fail(path, f"must be from {lo} to {hi}, got {_shown(v)}")
+        return v
+
+    def flag(self, v, path: str) -> bool:
+        if not isinstance(v, bool):
+            self.fail(path, f"must be true or false, got {_shown(v)}")
+        return v
+
+    def text(self, v, path: str, choices=None, limit: int = MAX_TEXT) -> str:
+        if not isinstance(v, str):
+            self.fail(path, f"must be a string, got {_shown(v)}")
+        if choices is not None and v not in choices:
+            self.fail(path, f"must be one of {', '.join(choices)}, got {_shown(v)}")
+        if len(v) > limit:
+            self.fail(path, f"is longer than {limit} characters")
+        return v
+
+    def cost(self, v, path: str) -> float:
+        if isinstance(v, str) and v in NON_FINITE_TEXT:
+            return NON_FINITE_TEXT[v]
+        if isinstance(v, bool) or not isinstance(v, (int, float)) or \
+                not math.isfinite(float(v)):
+            self.fail(path, f'must be a finite number or "NaN", "Infinity", "-Infinity", got '
+                            f"{_shown(v)}")
+        return float(v)
+
+    def costs(self, v, path: str) -> np.ndarray:
+        if not isinstance(v, list):
+            self.fail(path, f"must be a list of costs, got {_shown(v)}")
+        if len(v) > MAX_CURVE:
+            self.fail(path, f"has {len(v)} entries; at most {MAX_CURVE}")
+        try:  # the common case at C speed: plain finite numbers
+            arr = np.array(v, dtype=float)
+            if arr.ndim == 1 and np.all(np.isfinite(arr)) and not any(
+                    isinstance(x, bool) for x in v):
+                return arr
+        except (TypeError, ValueError, OverflowError):
+            pass
+        return np.array([self.cost(x, f"{path}[{i}]") for i, x in enumerate(v)], dtype=float)
+
+    def params(self, v, path: str, names: list[str]) -> dict[str, float]:
+        if not isinstance(v, dict):
+            self.fail(path, f"must be an object of parameters by name, got {_shown(v)}")
+        unknown = [k for k in v if k not in names]
+        if unknown:
+            self.fail(path, f"names {', '.join(repr(k)[:40] for k in unknown[:5])}, which the "
+                            f"network does not have; its parameters are {', '.join(names)}")
+        missing = [k for k in names if k not in v]
+        if missing:
+            self.fail(path, f"lacks {', '.join(missing[:8])}{'…' if len(missing) > 8 else ''}")
+        return {k: self.number(v[k], f"{path}.{k}") for k in names}
+
+    def points(self, v, path: str) -> list:
+        if not isinstance(v, list):
+            self.fail(path, f"must be a list of points [x1, x2, y], got {_shown(v)}")
+        if not 1 <= len(v) <= MAX_POINTS:
+            self.fail(path, f"must hold 1 to {MAX_POINTS} points, got {len(v)}")
+        for i, p in enumerate(v):
+            if not isinstance(p, list) or len(p) != 3:
+                self.fail(f"{path}[{i}]", f"must be a point [x1, x2, y], got {_shown(p)}")
+            for j, x in enumerate(p):
+                self.number(x, f"{path}[{i}][{j}]")
+        return v
+
+
+def _check_settings(v, c: _Checker, path: str) -> dict:
+    c.obj(v, path, optional=tuple(v) if isinstance(v, dict) else ())
+    if len(v) > MAX_SETTINGS:
+        c.fail(path, f"has {len(v)} entries; at most {MAX_SETTINGS}")
+    for k, x in v.items():
+        if len(k) > 100:
+            c.fail(path, "has a key longer than 100 characters")
+        if x is None or isinstance(x, bool):
+            continue
+        if isinstance(x, (int, float)):
+            c.number(x, f"{path}.{k}")
+        elif isinstance(x, str):
+            c.text(x, f"{path}.{k}")
+        else:
+            c.fail(f"{path}.{k}", f"must be a number, a string, true, false or null, got "
+                                  f"{_shown(x)}")
+    return dict(v)
+
+
+def _read_book(v, c: _Checker, path: str) -> Book:
+    keys = ("epoch", "iteration", "batch_pos", "epoch_sum", "n_epoch_costs",
+            "n_iteration_costs", "status", "watch", "closed_cost", "closed_test")
+    c.obj(v, path, required=keys)
+    big = 2**62
+    w = c.obj(v["watch"], f"{path}.watch",
+              required=("first", "prev", "best", "rises", "flat", "still_ok", "noisy"))
+    watch = Watch(first=None if w["first"] is None else c.cost(w["first"], f"{path}.watch.first"),
+                  prev=c.cost(w["prev"], f"{path}.watch.prev"),
+                  best=c.cost(w["best"], f"{path}.watch.best"),
+                  rises=c.whole(w["rises"], f"{path}.watch.rises", 0, big),
+                  flat=c.whole(w["flat"], f"{path}.watch.flat", 0, big),
+                  still_ok=c.flag(w["still_ok"], f"{path}.watch.still_ok"),
+                  noisy=c.flag(w["noisy"], f"{path}.watch.noisy"))
+    return Book(epoch=c.whole(v["epoch"], f"{path}.epoch", 0, big),
+                iteration=c.whole(v["iteration"], f"{path}.iteration", 0, big),
+                batch_pos=c.whole(v["batch_pos"], f"{path}.batch_pos", 0, MAX_POINTS),
+                epoch_sum=c.cost(v["epoch_sum"], f"{path}.epoch_sum"),
+                n_epoch_costs=c.whole(v["n_epoch_costs"], f"{path}.n_epoch_costs", 0, MAX_CURVE),
+                n_iteration_costs=c.whole(v["n_iteration_costs"], f"{path}.n_iteration_costs",
+                                          0, MAX_CURVE),
+                status=STATUSES[c.text(v["status"], f"{path}.status", tuple(STATUSES))],
+                watch=watch,
+                closed_cost=c.cost(v["closed_cost"], f"{path}.closed_cost"),
+                closed_test=c.cost(v["closed_test"], f"{path}.closed_test"))
+
+
+def parse(text: str, name: str = "session.json"):
+    """The JSON document in `text`, refusing what JSON allows but a session cannot hold."""
+    c = _Checker(name)
+    if len(text) > MAX_FILE_BYTES:
+        raise SessionFileError(f"{name}: it is larger than {MAX_FILE_BYTES // 1_000_000} MB, "
+                               "the most a session file may be")
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if not text.strip():
+        raise SessionFileError(f"{name}: the file is empty, not a session")
+    try:
+        doc = json.loads(text, parse_float=_parse_float, parse_int=_parse_int,
+                         parse_constant=_Odd, object_pairs_hook=_pairs)
+    except _Duplicate as exc:
+        raise SessionFileError(f"{name}: the key {str(exc)[:40]!r} appears twice in one "
+                               "object") from None
+    except json.JSONDecodeError as exc:
+        end = " (the file ends too soon: it may be cut short)" if exc.pos >= len(text.rstrip()) \
+            else ""
+        raise SessionFileError(f"{name}: not valid JSON at line {exc.lineno}, column "
+                               f"{exc.colno}: {exc.msg}{end}") from None
+    except RecursionError:
+        raise SessionFileError(f"{name}: not a session file: it nests too deeply") from None
+    except ValueError as exc:
+        raise SessionFileError(f"{name}: not valid JSON: {str(exc)[:80]}") from None
+    if not isinstance(doc, dict):
+        kind = "a JSON array" if isinstance(doc, list) else f"a single value {_shown(doc)}"
+        raise SessionFileError(f"{name}: not a session file: it holds {kind}, not an object")
+    if _depth(doc, MAX_DEPTH) > MAX_DEPTH:
+        raise SessionFileError(f"{name}: not a session file: it nests too deeply")
+    if doc.get("format") != FORMAT:
+        got = _shown(doc["format"]) if "format" in doc else "missing"
+        raise SessionFileError(f'{name}: not a Neuron Lab session file ("format" must be '
+                               f'"{FORMAT}", got {got})')
+    version = doc.get("version")
+    if isinstance(version, bool) or not isinstance(version, int):
+        c.fail("version", f"must be a whole number, got {_shown(version)}")
+    if version != VERSION:
+        newer = " (written by a newer Neuron Lab)" if version > VERSION else ""
+        raise SessionFileError(f"{name}: session format version {version} is not known"
+                               f"{newer}; this Neuron Lab reads version {VERSION}")
+    return doc
+
+
+def load(text: str, name: str = "session.json") -> SessionParts:
+    """Check every field of the session in `text` and build it (a new engine); nothing
+    else changes. SessionFileError naming the file and the field."""
+    doc = parse(text, name)
+    c = _Checker(name)
+    c.obj(doc, "(top level)", required=("format", "version", "network", "start_parameters",
+                                        "parameters", "data", "training", "progress"),
+          optional=("settings",))
+    # ---- the network
+    n = c.obj(doc["network"], "network",
+              required=("network", "bias", "activation", "loss", "init"), optional=("seed",))
+    seed = n.get("seed")
+    seed = 0 if seed is None else c.whole(seed, "network.seed", 0, 2**32 - 1)
+    try:
+        bare = NetworkSpec(network=c.text(n["network"], "network.network", limit=40),
+                           bias=c.flag(n["bias"], "network.bias"),
+                           activation=c.text(n["activation"], "network.activation", limit=40),
+                           loss=c.text(n["loss"], "network.loss", limit=40),
+                           init=c.text(n["init"], "network.init", limit=40), seed=seed)
+    except SetupError as exc:
+        c.fail("network", f"cannot be built: {exc}")
+    names = [s.name for s in bare.build().slots]
+    start = c.params(doc["start_parameters"], "start_parameters", names)
+    current = c.params(doc["parameters"], "parameters", names)
+    spec = NetworkSpec(network=bare.network, bias=bare.bias, activation=bare.activation,
+                       loss=bare.loss, init=bare.init, seed=bare.seed, params=start)
+    # ---- the data
+    d = c.obj(doc["data"], "data", required=DATA_KEYS,
+              optional=("train_name", "train_points", "test_name", "test_points"))
+    kinds = (*datasets.GATES, *datasets.GENERATED_TITLES, "custom")
+    data = {"kind": c.text(d["kind"], "data.kind", kinds),
+            "points": c.whole(d["points"], "data.points", 1, MAX_POINTS),
+            "noise": None if d["noise"] is None else c.number(d["noise"], "data.noise", 0,
+                                                              datasets.MAX_NOISE),
+            "seed": c.whole(d["seed"], "data.seed", 0, datasets.MAX_SEED),
+            "test_fraction": c.number(d["test_fraction"], "data.test_fraction", 0,
+                                      datasets.MAX_TEST_FRACTION)}
+    try:
+        if "train_points" in d:
+            train = datasets.from_points(c.points(d["train_points"], "data.train_points"),
+                                         c.text(d.get("train_name", "custom"),
+                                                "data.train_name"))
+            test = None
+            if d.get("test_points") is not None:
+                test = datasets.from_points(c.points(d["test_points"], "data.test_points"),
+                                            c.text(d.get("test_name", "test"),
+                                                   "data.test_name"))
+        elif data["kind"] == "custom":
+            c.fail("data", "is custom data but holds no train_points")
+        else:
+            train, test = make_data(data)
+    except DatasetError as exc:
+        c.fail("data", f"cannot be used: {exc}")
+    # ---- training settings
+    t = c.obj(doc["training"], "training",
+              required=("lr", "mode", "example", "batch_size", "stride"))
+    lr = c.number(t["lr"], "training.lr", 0)
+    mode = c.text(t["mode"], "training.mode", MODES)
+    example = None if t["example"] is None else c.whole(t["example"], "training.example", 0,
+                                                        train.m - 1)
+    batch_size = c.whole(t["batch_size"], "training.batch_size", 1, 2**31)
+    stride = c.text(t["stride"], "training.stride", STRIDES)
+    # ---- progress
+    p = c.obj(doc["progress"], "progress",
+              required=("book", "pass", "epoch_costs", "iteration_costs", "test_costs"))
+    book = _read_book(p["book"], c, "progress.book")
+    curves = tuple(c.costs(p[k], f"progress.{k}")
+                   for k in ("epoch_costs", "iteration_costs", "test_costs"))
+    pass_record = None
+    if p["pass"] is not None:
+        q = c.obj(p["pass"], "progress.pass",
+                  required=("start_parameters", "lr", "book", "cursor"))
+        pass_record = (c.params(q["start_parameters"], "progress.pass.start_parameters", names),
+                       c.number(q["lr"], "progress.pass.lr", 0),
+                       _read_book(q["book"], c, "progress.pass.book"),
+                       c.whole(q["cursor"], "progress.pass.cursor", 0, 2**31))
+    settings = _check_settings(doc.get("settings", {}), c, "settings")
+    try:
+        net = spec.build()
+        if pass_record is None:
+            for k, v in current.items():
+                net.set(k, v)
+        engine = Engine.from_record(net, train, lr=lr, mode=mode, example=example,
+                                    batch_size=batch_size, test_set=test, book=book,
+                                    curves=curves, pass_record=pass_record)
+    except (EngineError, NetworkError, SetupError, DatasetError) as exc:
+        c.fail("progress", f"does not fit the rest of the session: {exc}")
+    if engine.parameters() != current:
+        c.fail("parameters", 'do not match where the pass in "progress.pass" has got to')
+    return SessionParts(engine, spec, data, stride, settings)
+
+
+def read_text(path) -> str:
+    """The text of the file at `path`: a regular file (a pipe would block, a device
+    could be endless) of at most MAX_FILE_BYTES, read in chunks, UTF-8 (a byte-order
+    mark is allowed). SessionFileError otherwise."""
+    name = os.path.basename(str(path)) or str(path)
+    fail = f"{name} could not be opened"
+    try:
+        st = os.stat(path)
+        if stat.S_ISDIR(st.st_mode):
+            raise SessionFileError(f"{fail}: it is a folder, not a session file")
+        if not stat.S_ISREG(st.st_mode):
+            raise SessionFileError(f"{fail}: it is not a regular file (a pipe, device or "
+                                   "socket)")
+        if st.st_size > MAX_FILE_BYTES:
+            raise SessionFileError(f"{fail}: it is {st.st_size / 1e6:,.0f} MB; a session "
+                                   f"file may be at most {MAX_FILE_BYTES // 1_000_000} MB")
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)
+                     | getattr(os, "O_BINARY", 0))
+        with os.fdopen(fd, "rb") as f:
+            if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):  # swapped since os.stat
+                raise SessionFileError(f"{fail}: it is not a regular file")
+            chunks, size = [], 0
+            while size <= MAX_FILE_BYTES:
+                chunk = f.read(CHUNK)
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                size += len(chunk)
+    except SessionFileError:
+        raise
+    except FileNotFoundError:
+        raise SessionFileError(f"{fail}: there is no such file") from None
+    except PermissionError:
+        raise SessionFileError(f"{fail}: permission denied") from None
+    except OSError as exc:
+        raise SessionFileError(f"{fail}: {exc.strerror or 'the system refused'}") from None
+    except ValueError:  # a NUL character in the path
+        raise SessionFileError(f"{fail}: that is not a valid file name") from None
+    if size > MAX_FILE_BYTES:
+        raise SessionFileError(f"{fail}: it is larger than {MAX_FILE_BYTES // 1_000_000} MB, "
+                               "the most a session file may be")
+    data = b"".join(chunks)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise SessionFileError(f"{name}: not a session file: byte {exc.start} (0x"
+                               f"{data[exc.start]:02X}) is not UTF-8 text") from None
+    if "\x00" in text:
+        raise SessionFileError(f"{name}: not a session file: it holds zero bytes (binary "
+                               "data or UTF-16)")
+    return text
+
+
+def read(path) -> SessionParts:
+    """The session in the file at `path`, checked whole (see read_text and load)."""
+    return load(read_text(path), os.path.basename(str(path)) or str(path))
+
+
+__all__ = ["FORMAT", "VERSION", "SessionFileError", "SessionParts", "dump", "load", "parse",
+           "read", "read_text", "make_data"]
