@@ -45,6 +45,29 @@ MERGE_ID = 1
 BOUND_EVERY = 16  # pushes between two checks of the memory budget
 
 
+def _same_arrays(sa, sb) -> bool:
+    """Two networks' parameter states ([(W, b or None)]) hold the same numbers."""
+    if len(sa) != len(sb):
+        return False
+    for (wa, ba), (wb, bb) in zip(sa, sb):
+        if not np.array_equal(wa, wb, equal_nan=True) or (ba is None) != (bb is None) or \
+                (ba is not None and not np.array_equal(ba, bb, equal_nan=True)):
+            return False
+    return True
+
+
+def _same_pass(pa, pb) -> bool:
+    """The same pass, or one rebuilt from the same numbers (a parameter set to the value
+    it had rebuilds the pass on show)."""
+    if pa is pb:
+        return True
+    if pa is None or pb is None:
+        return False
+    return (pa.indices == pb.indices and len(pa.steps) == len(pb.steps) and pa.lr == pb.lr
+            and (pa.n_forward, pa.n_backward) == (pb.n_forward, pb.n_backward)
+            and _same_arrays(pa.state_before, pb.state_before))
+
+
 def same_state(a, b) -> bool:
     """Whether two SessionStates show the same session (nothing to undo between them)."""
     if a is b:
@@ -56,18 +79,15 @@ def same_state(a, b) -> bool:
             (eb.lr, eb.mode, eb.example, eb.batch_size, eb.cursor):
         return False
     if ea.dataset is not eb.dataset or ea.test_set is not eb.test_set \
-            or ea.current is not eb.current:
+            or not _same_pass(ea.current, eb.current):
         return False
     if not (ea.book is eb.book or ea.book == eb.book) or \
             not (ea.pass_book is eb.pass_book or ea.pass_book == eb.pass_book):
         return False
     if ea.network is not eb.network and spec_of(ea.network) != spec_of(eb.network):
         return False
-    for (wa, ba), (wb, bb) in zip(ea.params, eb.params, strict=True):
-        if not np.array_equal(wa, wb, equal_nan=True) or \
-                (ba is None) != (bb is None) or \
-                (ba is not None and not np.array_equal(ba, bb, equal_nan=True)):
-            return False
+    if not _same_arrays(ea.params, eb.params):
+        return False
     if ea.history != eb.history:
         return False
     for (bufa, na), (bufb, nb) in zip(ea.curves, eb.curves, strict=True):
@@ -133,6 +153,7 @@ class StateCommand(QUndoCommand):
         super().__init__(text)
         self.history, self.before, self.after, self.key = history, before, after, key
         self.stamp = time.monotonic()
+        self.drag = None  # the slider drag it belongs to, if one
         self._fresh = True
 
     def id(self) -> int:
@@ -141,7 +162,7 @@ class StateCommand(QUndoCommand):
     def mergeWith(self, other) -> bool:
         if not isinstance(other, StateCommand) or not self.history.may_merge(self, other):
             return False
-        self.after, self.stamp = other.after, other.stamp
+        self.after, self.stamp, self.drag = other.after, other.stamp, other.drag
         if same_state(self.before, self.after):
             self.setObsolete(True)  # dragged back to where it started: no step at all
         return True
@@ -175,7 +196,8 @@ class UndoHistory(QObject):
         self._depth = 0  # inside a recorded action: nested calls are part of it
         self._restoring = False  # views re-syncing after a restore change nothing
         self._quiet = False  # commands' undo/redo do nothing (the timeline jumps once)
-        self._held = None  # the merge key of a slider held down
+        self._held = None  # (merge key, drag number) of a slider held down
+        self._drags = 0
         self._run = None  # (text, state before) of a played run under way
         self._merging = True
         self._pushes = 0
@@ -203,15 +225,19 @@ class UndoHistory(QObject):
             self._depth -= 1
         after = self.session.snapshot()
         if not same_state(before, after):
-            self._push(StateCommand(self, text() if callable(text) else text, before, after,
-                                    merge_key))
+            cmd = StateCommand(self, text() if callable(text) else text, before, after,
+                               merge_key)
+            if self._held is not None and self._held[0] == merge_key:
+                cmd.drag = self._held[1]
+            self._push(cmd)
         if self._run is not None:  # still playing (the action did not pause it)
             self._run[1] = after
         return result
 
     def hold(self, key):
         """A slider is down: its edits are one step until `release`."""
-        self._held = key
+        self._drags += 1
+        self._held = (key, self._drags)
 
     def release(self, *_):
         self._held = None
@@ -219,7 +245,9 @@ class UndoHistory(QObject):
     def may_merge(self, cmd: StateCommand, other: StateCommand) -> bool:
         if not self._merging or cmd.key != other.key:
             return False
-        return self._held == cmd.key or other.stamp - cmd.stamp <= BURST_S
+        if cmd.drag is not None or other.drag is not None:  # one drag: one step
+            return cmd.drag == other.drag
+        return other.stamp - cmd.stamp <= BURST_S
 
     def close_burst(self):
         """The next edit starts a step of its own, however soon it comes."""
