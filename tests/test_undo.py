@@ -337,7 +337,7 @@ def random_action(win, qtbot, rng):
             win.stride.activated.emit(i)
 
 
-@pytest.mark.parametrize("seed", range(4))
+@pytest.mark.parametrize("seed", range(3))
 def test_undo_all_the_way_back_after_200_random_actions(win, qtbot, seed):
     rng = np.random.default_rng(seed)
     start = observe(win)
@@ -418,8 +418,29 @@ def test_long_runs_share_their_curves(qtbot):
     s, h = session_history()
     s.set_data(DataChoice(kind="moons", points=20, seed=1))
     for _ in range(40):
-        s.train(2500)  # 10⁵ epochs over 40 steps
+        s.train(250)  # 10⁴ epochs over 40 steps
     kept = h.kept_bytes()
     one_curve = 8 * len(s.engine.epoch_costs)
     # the steps share the curves' buffers: a few curves' worth, not one per step
     assert kept < 8 * one_curve, (kept, one_curve)
+
+
+def test_undo_across_a_network_change_keeps_the_stride_chosen(win):
+    i = win.stride.findData("pass")
+    win.stride.setCurrentIndex(i)
+    win.stride.activated.emit(i)
+    before = observe(win)
+    choose(win.network_panel.network, "2-3-1")  # a network picks its own stride
+    assert win.session.stride == "node"
+    win.act_undo.trigger()
+    assert observe(win) == before and win.stride.currentData() == "pass"
+
+
+def test_a_restore_without_the_history_keeps_the_stride_too(win):
+    i = win.stride.findData("layer")
+    win.stride.setCurrentIndex(i)
+    win.stride.activated.emit(i)
+    state, before = win.session.snapshot(), observe(win)
+    choose(win.network_panel.network, "2-3-1")
+    win.session.restore(state)  # as a session file or an autosave would
+    assert observe(win) == before
