@@ -39,6 +39,7 @@ def run(screenshot: str | None = None, steps: int = 0, size=(1600, 1000),
         win.start_lesson(found[0])
     if setup:
         win.session.apply_setup(setup)
+    win.undo.clear()  # the set-up asked for on the command line is where undo stops
     if screenshot:
         if epochs:
             win.session.train(epochs)

@@ -520,6 +520,8 @@ class MainWindow(QMainWindow):
         self.lr = LearningRateControl()
         self.lr.set_value(self.session.engine.lr)
         self.lr.valueChanged.connect(self.session.set_learning_rate)
+        self.lr.slider.sliderPressed.connect(lambda: self.undo.hold(("lr",)))
+        self.lr.slider.sliderReleased.connect(self.undo.release)
         self.lr.invalid.connect(self.show_problem)
         g.addWidget(QLabel("Learning rate"))
         g.addWidget(self.lr)

@@ -264,7 +264,7 @@ class UndoHistory(QObject):
         self.stack.push(cmd)
         self._pushes += 1
         if self._pushes % BOUND_EVERY == 0:  # the estimate walks every state: not each time
-            self._bound()
+            self.bound()
         self.changed.emit()
 
     # ------------------------------------------------------------ played runs
@@ -376,7 +376,7 @@ class UndoHistory(QObject):
         finally:
             self._merging = True
         self._go(branch.entries[-1].after)
-        self._bound()
+        self.bound()
         self.changed.emit()
         return True
 
@@ -403,28 +403,32 @@ class UndoHistory(QObject):
                 total += state_bytes(e.before, seen) + state_bytes(e.after, seen)
         return total
 
-    def _bound(self):
-        """Past the budget, the oldest branches go, then the oldest steps."""
-        if self.kept_bytes() <= BYTES_BUDGET:
-            return
+    def bound(self):
+        """Past the memory budget, the oldest branches go, then the oldest steps."""
         while self.branches and self.kept_bytes() > BYTES_BUDGET:
             self.branches.pop(0)
+        while self.stack.count() > 1 and self.kept_bytes() > BYTES_BUDGET:
+            self._drop_oldest(max(1, self.stack.count() // 4))
+
+    def _drop_oldest(self, k: int):
+        """QUndoStack cannot drop its oldest steps on demand: rebuild it without them (the
+        steps keep their states; nothing is restored). Steps still to redo stay."""
         n, i = self.stack.count(), self.stack.index()
-        if n <= 1 or self.kept_bytes() <= BYTES_BUDGET:
-            return
-        # QUndoStack cannot drop its oldest steps on demand: rebuild it without the older
-        # half (the steps keep their states; nothing is restored)
-        keep = [self.stack.command(k).entry() for k in range(n // 2, n)]
+        k = min(k, n - 1)
+        keep = [self.stack.command(j).entry() for j in range(k, n)]
         self._quiet = True
         self._merging = False
         try:
             self.stack.clear()
             for e in keep:
                 self.stack.push(StateCommand(self, e.text, e.before, e.after))
-            self.stack.setIndex(max(0, i - n // 2))
+            # below the first kept step (it was undone): its state before is the one shown
+            self.stack.setIndex(max(0, i - k))
         finally:
             self._quiet = False
             self._merging = True
+        if i < k:
+            self._go(self.state_at(0))
 
 
 class Timeline(QWidget):

@@ -444,3 +444,25 @@ def test_a_restore_without_the_history_keeps_the_stride_too(win):
     choose(win.network_panel.network, "2-3-1")
     win.session.restore(state)  # as a session file or an autosave would
     assert observe(win) == before
+
+
+def test_memory_stays_within_its_budget(qtbot, monkeypatch):
+    import gui.undo as undo
+
+    budget = 20_000_000
+    monkeypatch.setattr(undo, "BYTES_BUDGET", budget)
+    s, h = session_history()
+    line = []  # the main line: train, train, …, train, step (each step was undone)
+    for k in range(60):  # undo, then act: each new line owns fresh copies of the curves
+        if h.stack.canUndo():
+            h.undo()
+        s.train(3000 + k)
+        line.append((observe_engine(s.engine), s.stride))
+        s.step_forward()
+    line.append((observe_engine(s.engine), s.stride))
+    h.bound()  # (checked every few steps as they come; here at once)
+    assert h.kept_bytes() <= budget
+    assert 2 <= h.stack.count() < 61 and len(h.branches) <= undo.MAX_BRANCHES
+    for state in reversed(line[-h.stack.count():]):  # the newest steps go back exactly
+        assert (observe_engine(s.engine), s.stride) == state
+        h.undo()
