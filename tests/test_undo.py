@@ -4,13 +4,13 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QWidget
+from test_snapshots import observe as observe_engine
 
 from core import Engine, datasets
 from core.setup import NetworkSpec
 from gui.main_window import FRAME_MS
 from gui.session import DataChoice, Session
 from gui.undo import UndoHistory
-from test_snapshots import observe as observe_engine
 
 
 def named(win, name, cls=QWidget):
