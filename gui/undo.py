@@ -39,7 +39,7 @@ from .labels import Readout
 # 8 bytes an entry, so 8 MB a curve at 10⁶ epochs. BYTES_BUDGET caps the total.
 UNDO_LIMIT = 500
 MAX_BRANCHES = 8  # the most recent lines left behind by acting after an undo
-BYTES_BUDGET = 400_000_000  # estimated memory of all the kept states; oldest go first
+BYTES_BUDGET = 300_000_000  # estimated memory of all the kept states; oldest go first
 BURST_S = 1.0  # edits of one value closer together than this are one step
 MERGE_ID = 1
 BOUND_EVERY = 16  # pushes between two checks of the memory budget
