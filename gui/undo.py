@@ -38,6 +38,7 @@ from .labels import Readout
 # step after an undo (or one that cuts the curves back) owns fresh copies of the curves:
 # 8 bytes an entry, so 8 MB a curve at 10⁶ epochs. BYTES_BUDGET caps the total.
 UNDO_LIMIT = 500
+MAX_MARKS = 64  # points part-way through one played run that the timeline can show
 MAX_BRANCHES = 8  # the most recent lines left behind by acting after an undo
 BYTES_BUDGET = 300_000_000  # estimated memory of all the kept states; oldest go first
 BURST_S = 1.0  # edits of one value closer together than this are one step
@@ -125,6 +126,8 @@ class Entry:
     text: str
     before: object
     after: object
+    marks: tuple = ()
+    run_text: str = ""
 
 
 @dataclass(eq=False)
@@ -154,6 +157,8 @@ class StateCommand(QUndoCommand):
         self.history, self.before, self.after, self.key = history, before, after, key
         self.stamp = time.monotonic()
         self.drag = None  # the slider drag it belongs to, if one
+        self.marks = ()  # states part-way through a played run, for the timeline
+        self.run_text = text  # a played run's name without its end ("play")
         self._fresh = True
 
     def id(self) -> int:
@@ -177,7 +182,13 @@ class StateCommand(QUndoCommand):
         self.history._go(self.before)
 
     def entry(self) -> Entry:
-        return Entry(self.text(), self.before, self.after)
+        return Entry(self.text(), self.before, self.after, self.marks, self.run_text)
+
+    @classmethod
+    def of(cls, history, e: Entry) -> StateCommand:
+        cmd = cls(history, e.text, e.before, e.after)
+        cmd.marks, cmd.run_text = e.marks, e.run_text
+        return cmd
 
 
 class UndoHistory(QObject):
@@ -198,7 +209,10 @@ class UndoHistory(QObject):
         self._quiet = False  # commands' undo/redo do nothing (the timeline jumps once)
         self._held = None  # (merge key, drag number) of a slider held down
         self._drags = 0
-        self._run = None  # (text, state before) of a played run under way
+        self._run = None  # [text, state before, marks] of a played run under way
+        self._every = 1  # a played run marks every this many frames on the timeline
+        self._frames = 0
+        self.mark = None  # the timeline shows a mark of the step at the stack's index
         self._merging = True
         self._pushes = 0
         session.recorder = self
@@ -231,7 +245,7 @@ class UndoHistory(QObject):
                 cmd.drag = self._held[1]
             self._push(cmd)
         if self._run is not None:  # still playing (the action did not pause it)
-            self._run[1] = after
+            self._run[1:] = [after, []]
         return result
 
     def hold(self, key):
@@ -256,11 +270,22 @@ class UndoHistory(QObject):
             top.stamp = -1e9
 
     def _push(self, cmd: StateCommand):
+        part = None
+        if self.mark is not None:  # acting part-way through a run: the run up to there
+            k, self.mark = self.mark, None  # stays a step of this line, the whole run
+            run = self.stack.command(self.stack.index() - 1)  # goes to the branch
+            part = StateCommand(self, f"{run.run_text} to epoch "
+                                      f"{run.marks[k].engine.epoch:,}", run.before,
+                                run.marks[k])
+            part.marks, part.run_text = run.marks[:k], run.run_text
+            self._set_index(self.stack.index() - 1)
         i, n = self.stack.index(), self.stack.count()
         if i < n:  # QUndoStack drops the steps after this point: keep them as a branch
             tail = [self.stack.command(k).entry() for k in range(i, n)]
             self.branches.append(Branch(tail, time.time()))
             del self.branches[:-MAX_BRANCHES]
+        if part is not None:
+            self.stack.push(part)
         self.stack.push(cmd)
         self._pushes += 1
         if self._pushes % BOUND_EVERY == 0:  # the estimate walks every state: not each time
@@ -270,18 +295,35 @@ class UndoHistory(QObject):
     # ------------------------------------------------------------ played runs
     def begin_run(self, text: str = "play"):
         if self._run is None and not self._restoring:
-            self._run = [text, self.session.snapshot()]
+            self._run = [text, self.session.snapshot(), []]
+            self._every, self._frames = 1, 0
 
     def _flush_run(self):
-        text, before = self._run
-        self._run[1] = None  # renewed once the action that interrupts it is done
+        text, before, marks = self._run
+        self._run[1:] = [None, []]  # renewed once the action that interrupts it is done
         if before is None:
             return
         after = self.session.snapshot()
         if not same_state(before, after):
             e0, e1 = before.engine.epoch, after.engine.epoch
             what = f"{text} to epoch {e1:,}" if e1 != e0 else text
-            self._push(StateCommand(self, what, before, after))
+            cmd = StateCommand(self, what, before, after)
+            if marks and same_state(marks[-1], after):  # the last frame is the end
+                marks.pop()
+            cmd.marks, cmd.run_text = tuple(marks), text
+            self._push(cmd)
+
+    def _mark_frame(self):
+        """A point of the run under way for the timeline: every frame at first, then
+        thinned to at most MAX_MARKS spread over the run (they share the curves)."""
+        self._frames += 1
+        if self._run is None or self._run[1] is None or self._frames % self._every:
+            return
+        marks = self._run[2]
+        marks.append(self.session.snapshot())
+        if len(marks) > MAX_MARKS:
+            marks[:] = marks[1::2]
+            self._every *= 2
 
     def end_run(self):
         """The run so far becomes one step (if it changed anything)."""
@@ -306,6 +348,8 @@ class UndoHistory(QObject):
             self._depth -= 1
             if own:
                 self.end_run()
+            else:
+                self._mark_frame()
 
     # ------------------------------------------------------------ moving
     def _go(self, state):
@@ -324,33 +368,71 @@ class UndoHistory(QObject):
     @Slot()
     def undo(self):
         self._settle()
+        self.mark = None  # part-way through a run, undo goes to where the run started
         self.stack.undo()
 
     @Slot()
     def redo(self):
         self._settle()
+        if self.mark is not None:  # part-way through a run: to where it ended
+            self.mark = None
+            self._go(self.state_at(self.stack.index()))
+            self.changed.emit()
+            return
         self.stack.redo()
+
+    def positions(self) -> list[tuple[int, int | None]]:
+        """The timeline: (stack index, mark or None) for the start, then for each step its
+        marks (part-way through a played run: the run counts as done, so that undo takes
+        it back) and its end."""
+        out = [(0, None)]
+        for k in range(self.stack.count()):
+            out += [(k + 1, j) for j in range(len(self.stack.command(k).marks))]
+            out.append((k + 1, None))
+        return out
+
+    def position(self) -> int:
+        where = self.positions()
+        here = (self.stack.index(), self.mark)
+        return where.index(here if here in where else (self.stack.index(), None))
+
+    @Slot(int)
+    def go_to(self, pos: int):
+        """Show the session at point `pos` of the timeline (see positions): one restore,
+        however far; acting from there starts a branch."""
+        self._settle()
+        where = self.positions()
+        self._jump(*where[max(0, min(pos, len(where) - 1))])
+
+    @Slot(int)
+    def travel(self, index: int):
+        """Show the session after the first `index` steps (see go_to)."""
+        self._settle()
+        self._jump(max(0, min(index, self.stack.count())), None)
+
+    def _jump(self, index: int, mark: int | None):
+        if (index, mark) == (self.stack.index(), self.mark) or not self.stack.count():
+            return
+        self.mark = None
+        self._set_index(index)
+        self.mark = mark
+        self._go(self.state_at(index) if mark is None else
+                 self.stack.command(index - 1).marks[mark])
+        self.changed.emit()
+
+    def _set_index(self, index: int):
+        if index != self.stack.index():
+            self._quiet = True  # the steps in between restore nothing
+            try:
+                self.stack.setIndex(index)
+            finally:
+                self._quiet = False
 
     def state_at(self, index: int):
         """The session after the first `index` steps (0: before the first)."""
         if index <= 0:
             return self.stack.command(0).before
         return self.stack.command(index - 1).after
-
-    @Slot(int)
-    def travel(self, index: int):
-        """Show the session after step `index` of the timeline; acting from there starts
-        a branch. One restore, however far."""
-        self._settle()
-        index = max(0, min(index, self.stack.count()))
-        if index == self.stack.index() or not self.stack.count():
-            return
-        self._quiet = True
-        try:
-            self.stack.setIndex(index)
-        finally:
-            self._quiet = False
-        self._go(self.state_at(index))
 
     def fork_of(self, branch: Branch) -> int | None:
         """Where on the timeline `branch` starts, or None if that point is gone."""
@@ -370,9 +452,9 @@ class UndoHistory(QObject):
         try:
             for k, e in enumerate(branch.entries):
                 if k == 0:
-                    self._push(StateCommand(self, e.text, e.before, e.after))
+                    self._push(StateCommand.of(self, e))
                 else:
-                    self.stack.push(StateCommand(self, e.text, e.before, e.after))
+                    self.stack.push(StateCommand.of(self, e))
         finally:
             self._merging = True
         self._go(branch.entries[-1].after)
@@ -386,6 +468,7 @@ class UndoHistory(QObject):
 
     def clear(self):
         self._run = None
+        self.mark = None
         self.stack.clear()
         self.branches.clear()
         self.changed.emit()
@@ -397,10 +480,12 @@ class UndoHistory(QObject):
         total = 0
         for k in range(self.stack.count()):
             c = self.stack.command(k)
-            total += state_bytes(c.before, seen) + state_bytes(c.after, seen)
+            for st in (c.before, c.after, *c.marks):
+                total += state_bytes(st, seen)
         for b in self.branches:
             for e in b.entries:
-                total += state_bytes(e.before, seen) + state_bytes(e.after, seen)
+                for st in (e.before, e.after, *e.marks):
+                    total += state_bytes(st, seen)
         return total
 
     def bound(self):
@@ -416,12 +501,15 @@ class UndoHistory(QObject):
         n, i = self.stack.count(), self.stack.index()
         k = min(k, n - 1)
         keep = [self.stack.command(j).entry() for j in range(k, n)]
+        if self.mark is not None and i - 1 < k:  # the run on show goes: its end is shown
+            self.mark = None
+            self._go(self.state_at(i))
         self._quiet = True
         self._merging = False
         try:
             self.stack.clear()
             for e in keep:
-                self.stack.push(StateCommand(self, e.text, e.before, e.after))
+                self.stack.push(StateCommand.of(self, e))
             # below the first kept step (it was undone): its state before is the one shown
             self.stack.setIndex(max(0, i - k))
         finally:
@@ -447,7 +535,7 @@ class Timeline(QWidget):
                                "act from there to go on (what came after is kept as a "
                                "branch)")
         self.slider.setFocusPolicy(Qt.FocusPolicy.TabFocus)
-        self.slider.valueChanged.connect(history.travel)
+        self.slider.valueChanged.connect(history.go_to)
         lay.addWidget(self.slider, 3)
         self.where = Readout()  # elided to its room, whole in the tooltip
         self.where.setAccessibleName("timeline position")
@@ -469,13 +557,19 @@ class Timeline(QWidget):
     def sync(self):
         h = self.history
         n, i = h.stack.count(), h.stack.index()
+        where = h.positions()
         self.slider.blockSignals(True)
-        self.slider.setRange(0, n)
-        self.slider.setValue(i)
+        self.slider.setRange(0, len(where) - 1)
+        self.slider.setValue(h.position())
         self.slider.blockSignals(False)
         self.slider.setEnabled(n > 0)
-        last = h.stack.command(i - 1).text() if i > 0 else "the start"
-        self.where.setText(f"step {i} of {n}: {last}")
+        if h.mark is not None:  # part-way through a played run
+            e = h.stack.command(i - 1).marks[h.mark].engine
+            text = f"step {i} of {n}: {h.stack.command(i - 1).text()}, at epoch {e.epoch:,}"
+        else:
+            last = h.stack.command(i - 1).text() if i > 0 else "the start"
+            text = f"step {i} of {n}: {last}"
+        self.where.setText(text)
         self.branch_button.setEnabled(bool(h.branches))
         self.branch_button.setText(f"Branches ({len(h.branches)})" if h.branches
                                    else "Branches")

@@ -466,3 +466,42 @@ def test_memory_stays_within_its_budget(qtbot, monkeypatch):
     for state in reversed(line[-h.stack.count():]):  # the newest steps go back exactly
         assert (observe_engine(s.engine), s.stride) == state
         h.undo()
+
+
+def test_the_timeline_reaches_inside_a_played_run(win):
+    h, tl = win.undo, win.timeline
+    start = observe(win)
+    win.speed.setCurrentIndex(5)  # 100 epochs a second
+    win.toggle_play(True)
+    seen = []
+    for _ in range(200):  # 200 frames: more than the marks kept, so they are thinned
+        win.play_frame(0.05)
+        seen.append(observe(win))
+    win.toggle_play(False)
+    end = observe(win)
+    assert h.stack.count() == 1  # still one step to undo
+    marks = h.stack.command(0).marks
+    assert 2 <= len(marks) <= 64 and tl.slider.maximum() == len(marks) + 1
+    epochs = [m.engine.epoch for m in marks]
+    assert epochs == sorted(epochs) and 0 < epochs[0] and epochs[-1] < end[0][2]
+    tl.slider.setValue(3)  # drag into the run: the session as it was then
+    mid = observe(win)
+    assert mid in seen and mid[0][2] == epochs[2]
+    assert "at epoch" in tl.where.text()
+    win.act_forward.trigger()  # go on from there: the whole run is kept as a branch
+    assert h.stack.count() == 2 and len(h.branches) == 1
+    assert h.stack.command(0).text() == f"play to epoch {epochs[2]:,}"
+    win.act_undo.trigger()
+    assert observe(win) == mid
+    win.act_undo.trigger()  # back to where the run started
+    assert observe(win) == start
+    h.return_to(h.branches[0])
+    assert observe(win) == end
+    tl.slider.setValue(5)
+    win.act_undo.trigger()  # from inside a run, undo goes to the run's start
+    assert observe(win) == start
+    win.act_redo.trigger()
+    assert observe(win) == end
+    tl.slider.setValue(7)
+    h.redo()  # from inside a run, redo goes to its end
+    assert observe(win) == end and tl.slider.value() == tl.slider.maximum()
