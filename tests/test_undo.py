@@ -328,10 +328,15 @@ def random_action(win, qtbot, rng):
         choose(win.example, int(rng.integers(0, e.dataset.m)))
     elif k == 15:
         i = int(rng.integers(0, 3))
-        if rng.random() < 0.3 and win.undo.stack.canUndo():
+        h, r = win.undo, rng.random()
+        if r < 0.2 and h.stack.canUndo():
             win.act_undo.trigger()
-        elif rng.random() < 0.3 and win.undo.stack.canRedo():
+        elif r < 0.4 and h.stack.canRedo():
             win.act_redo.trigger()
+        elif r < 0.6:  # drag the timeline somewhere
+            win.timeline.slider.setValue(int(rng.integers(0, win.timeline.slider.maximum() + 1)))
+        elif r < 0.7 and h.branches:
+            h.return_to(h.branches[int(rng.integers(0, len(h.branches)))])
         else:
             win.stride.setCurrentIndex(i)
             win.stride.activated.emit(i)
