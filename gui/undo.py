@@ -12,10 +12,12 @@ Merging: the edits of one slider drag (and a quick burst of edits of one value,
 from the keyboard or the wheel) become one step. A played run is one step too:
 `begin_run` / `end_run` bracket it and what Play itself does inside is absorbed.
 
-The timeline is the stack's index: `travel(i)` shows the session as it was after
-the i-th step (one restore, not i undos). Acting from there starts a new line; the
-steps that came after are kept as a branch (QUndoStack would drop them) that the
-learner can return to or discard.
+The timeline is the stack's index, plus up to MAX_MARKS points inside each played
+run (`positions`, `go_to`): it shows the session as it was there (one restore, not
+i undos). Acting from there starts a new line; the steps that came after are kept
+as a branch (QUndoStack would drop them) that the learner can return to or discard.
+Within a run, only the marks are kept, not every epoch: a finer point would have to
+be recomputed from the mark before it.
 """
 
 from __future__ import annotations
@@ -36,7 +38,8 @@ from .labels import Readout
 # 500 steps reach back through an hour of clicking, while bounding what is kept: a step
 # holds two snapshots that share the cost curves and passes with their neighbours, but a
 # step after an undo (or one that cuts the curves back) owns fresh copies of the curves:
-# 8 bytes an entry, so 8 MB a curve at 10⁶ epochs. BYTES_BUDGET caps the total.
+# 8 bytes an entry, so 8 MB a curve at 10⁶ epochs. BYTES_BUDGET caps the total (the
+# engine's own step-back passes may take 200 MB: see core.engine.HISTORY_BYTES).
 UNDO_LIMIT = 500
 MAX_MARKS = 64  # points part-way through one played run that the timeline can show
 MAX_BRANCHES = 8  # the most recent lines left behind by acting after an undo
