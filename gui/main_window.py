@@ -322,7 +322,7 @@ class MainWindow(QMainWindow):
         s = self.session
         sp = QStyle.StandardPixmap
         self.act_back = self._act("Step back", s.step_back, ["Left"],
-                                  "Undo one micro-step", sp.SP_MediaSeekBackward, "step back")
+                                  "Take back one micro-step", sp.SP_MediaSeekBackward, "step back")
         self.act_forward = self._act("Step forward", s.step_forward, ["Right"],
                                      "Compute the next micro-step", sp.SP_MediaSeekForward,
                                      "step forward")
