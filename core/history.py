@@ -52,7 +52,9 @@ class CostHistory:
     @classmethod
     def thawed(cls, frozen: tuple[np.ndarray, int]) -> CostHistory:
         buf, n = frozen
-        h = cls(max(1, n))
+        # room for some more, not twice as much: an undo (a restore) followed by an update
+        # would otherwise keep a buffer of 2n for every such branch of a long run
+        h = cls(n + min(n // 8, 65_536) + 16)
         h.extend(buf[:n])
         return h
 

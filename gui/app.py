@@ -42,6 +42,7 @@ def run(screenshot: str | None = None, steps: int = 0, size=(1600, 1000),
     if session and not win.open_session(session):  # checked by main.py; changed since?
         print(f"neuron-lab: {win.problem_text()}", file=sys.stderr)
         return 2
+    win.undo.clear()  # the set-up asked for on the command line is where undo stops
     if screenshot:
         if epochs:
             win.session.train(epochs)

@@ -67,6 +67,7 @@ from .netdiagram import NetworkDiagram
 from .plots import PlotsPanel
 from .session import DataChoice, Session
 from .setup_panel import DataPanel, NetworkPanel
+from .undo import Timeline, UndoHistory
 
 
 def _notice(name: str, style: str) -> QLabel:
@@ -149,6 +150,10 @@ class MainWindow(QMainWindow):
         self.explain = ExplanationPanel(self.session)
         self.plots = PlotsPanel(self.session)
         self.lesson_text = _notice("lesson", "background: #fff8e1; border: 1px solid #e0c97f")
+        # every change of the session is a step to undo (gui/undo.py); moving in the
+        # history pauses Play first
+        self.undo = UndoHistory(self.session)
+        self.undo.aboutToTravel.connect(lambda: self.toggle_play(False))
         self._make_actions()
         self._make_menus()
         controls = self._make_controls()
@@ -174,7 +179,14 @@ class MainWindow(QMainWindow):
         top.installEventFilter(self)
         self._banner_host = top
         middle.addWidget(top)
-        middle.addWidget(self.plots)
+        lower = QWidget()  # the plots, and under them the timeline of the steps taken
+        ll = QVBoxLayout(lower)
+        ll.setContentsMargins(0, 0, 0, 0)
+        ll.setSpacing(0)
+        ll.addWidget(self.plots, 1)
+        self.timeline = Timeline(self.undo)
+        ll.addWidget(self.timeline)
+        middle.addWidget(lower)
         middle.setStretchFactor(0, 1)
         middle.setStretchFactor(1, 1)
         middle.setSizes([520, 450])
@@ -328,7 +340,7 @@ class MainWindow(QMainWindow):
         s = self.session
         sp = QStyle.StandardPixmap
         self.act_back = self._act("Step back", s.step_back, ["Left"],
-                                  "Undo one micro-step", sp.SP_MediaSeekBackward, "step back")
+                                  "Take back one micro-step", sp.SP_MediaSeekBackward, "step back")
         self.act_forward = self._act("Step forward", s.step_forward, ["Right"],
                                      "Compute the next micro-step", sp.SP_MediaSeekForward,
                                      "step forward")
@@ -380,6 +392,7 @@ class MainWindow(QMainWindow):
             m.addAction(a)
         m.addSeparator()
         m.addAction(self.act_quit)
+        self._make_edit_menu(mb)
         m = mb.addMenu("&Run")
         for a in (self.act_forward, self.act_back, None, self.act_fwd_pass, self.act_bwd_pass,
                   self.act_update, self.act_epoch, None, self.act_play, self.act_reset):
@@ -419,6 +432,25 @@ class MainWindow(QMainWindow):
         a = QAction("About Neuron Lab", self)
         a.triggered.connect(self.show_about)
         m.addAction(a)
+
+    def _make_edit_menu(self, mb):
+        """Undo and Redo, named after the step they take back or again (Ctrl+Z,
+        Ctrl+Shift+Z / Ctrl+Y where the platform says so)."""
+        m = mb.addMenu("&Edit")
+        stack = self.undo.stack
+        self.act_undo = stack.createUndoAction(self, "Undo")
+        self.act_redo = stack.createRedoAction(self, "Redo")
+        for a, key, slot, name in ((self.act_undo, QKeySequence.StandardKey.Undo,
+                                    self.undo.undo, "undo"),
+                                   (self.act_redo, QKeySequence.StandardKey.Redo,
+                                    self.undo.redo, "redo")):
+            a.setShortcuts(key)
+            a.setShortcutContext(Qt.WindowShortcut)
+            a.setObjectName(name)
+            a.triggered.disconnect()  # through the history, which pauses Play first
+            a.triggered.connect(slot)
+            self.addAction(a)
+            m.addAction(a)
 
     def _button(self, action, name):
         b = QToolButton()
@@ -518,6 +550,8 @@ class MainWindow(QMainWindow):
         self.lr = LearningRateControl()
         self.lr.set_value(self.session.engine.lr)
         self.lr.valueChanged.connect(self.session.set_learning_rate)
+        self.lr.slider.sliderPressed.connect(lambda: self.undo.hold(("lr",)))
+        self.lr.slider.sliderReleased.connect(self.undo.release)
         self.lr.invalid.connect(self.show_problem)
         g.addWidget(QLabel("Learning rate"))
         g.addWidget(self.lr)
@@ -659,6 +693,10 @@ class MainWindow(QMainWindow):
             for name in shown:
                 sl = ParameterSlider(name, symbols[name])
                 sl.valueChanged.connect(self.session.set_parameter)
+                # one drag, however many values it passes through, is one step to undo
+                sl.slider.sliderPressed.connect(
+                    lambda n=name: self.undo.hold(("parameter", n)))
+                sl.slider.sliderReleased.connect(self.undo.release)
                 sl.slider.sliderReleased.connect(self._fit_spans)
                 sl.spin.editingFinished.connect(self._release_keyboard)
                 sl.spin.rejected.connect(self.show_problem)
@@ -904,8 +942,12 @@ class MainWindow(QMainWindow):
         self.clear_problem()
         setup = lesson.setup
         self._lesson = None  # not judged against while its set-up is being applied
-        if not self._lesson_session(setup):
-            self.session.apply_setup(setup)
+
+        def set_up():  # from the lesson's session file, or its set-up
+            if not self._lesson_session(setup):
+                self.session.apply_setup(setup)
+
+        self.undo.record(f"start of lesson {lesson.title}", set_up)
         labels = [label for label, _, _ in SPEEDS]
         speed = setup.get("speed")
         self.speed.setCurrentIndex(labels.index(speed) if speed in labels else DEFAULT_SPEED)
@@ -1021,11 +1063,17 @@ class MainWindow(QMainWindow):
             self._play_clock = time.perf_counter()
             self._play_debt = 0.0
             self.timer.start()
+            self.undo.begin_run("play")  # the whole run is one step to undo
         else:
             self.timer.stop()
+            self.undo.end_run()
 
     def play_frame(self, dt: float):
         """Advance play by `dt` seconds' worth at the chosen speed (one display frame)."""
+        with self.undo.run_part():  # part of the run's one step, not steps of their own
+            self._play_frame(dt)
+
+    def _play_frame(self, dt: float):
         e = self.session.engine
         _, kind, rate = SPEEDS[self.speed.currentIndex()]
         target = self.stop_at.value()
@@ -1076,7 +1124,7 @@ class MainWindow(QMainWindow):
         rows = []
         for a in (self.act_forward, self.act_back, self.act_fwd_pass, self.act_bwd_pass,
                   self.act_update, self.act_epoch, self.act_play, self.act_reset,
-                  self.act_colorblind, self.act_shot):
+                  self.act_undo, self.act_redo, self.act_colorblind, self.act_shot):
             keys = ", ".join(k.toString(QKeySequence.NativeText) for k in a.shortcuts())
             rows.append(f"<tr><td style='padding-right: 18px'><b>{escape(keys)}</b></td>"
                         f"<td>{escape(a.text())}</td></tr>")
@@ -1282,8 +1330,8 @@ class MainWindow(QMainWindow):
         self.clear_problem()
         self._lesson = None
         self._loading = True
-        try:
-            self.session.load_parts(parts)
+        try:  # opening a file is a step: Undo goes back to what was open before
+            self.undo.record("open session", self.session.load_parts, parts)
         finally:
             self._loading = False
         self.apply_window_settings(parts.settings)

@@ -7,6 +7,7 @@ a message for the learner, so no traceback reaches them.
 
 from __future__ import annotations
 
+import functools
 import time
 from dataclasses import dataclass, replace
 
@@ -78,6 +79,50 @@ def _data_of_setup(setup: dict) -> DataChoice:
                       test_fraction=setup.get("test_fraction", 0.0))
 
 
+def recorded(text, key=None):
+    """An action that changes the session: with an undo history attached (gui/undo.py,
+    `session.recorder`), each outermost call is one undoable step named `text` (a string
+    or a function of the session and the call's arguments). `key`, a function of the
+    same, groups quick repeats of one edit (a slider drag) into one step."""
+
+    def wrap(fn):
+        @functools.wraps(fn)
+        def method(self, *args, **kwargs):
+            rec = self.recorder
+            if rec is None:
+                return fn(self, *args, **kwargs)
+            name = (lambda: text(self, *args, **kwargs)) if callable(text) else text
+            merge = key(self, *args, **kwargs) if key is not None else None
+            return rec.record(name, fn, self, *args, merge_key=merge, **kwargs)
+
+        return method
+
+    return wrap
+
+
+def _symbol(session, name, *_args, **_kwargs) -> str:
+    try:
+        return session.engine.network.slot(name).symbol
+    except Exception:  # a name the network lacks: the step is refused anyway
+        return str(name)
+
+
+def _network_text(session, spec, *_args, **_kwargs) -> str:
+    old = session.spec
+    for field, what in (("network", f"network {getattr(spec, 'label', '')}"),
+                        ("loss", "loss change"), ("activation", "activation change"),
+                        ("bias", "bias change")):
+        if getattr(spec, field, None) != getattr(old, field):
+            return what
+    return "start change"
+
+
+def _data_text(session, *args, **changes) -> str:
+    names = {"points": "number of points", "noise": "noise", "seed": "data seed",
+             "test_fraction": "test part"}
+    return " and ".join(names.get(k, k) for k in changes) + " change"
+
+
 @dataclass(frozen=True, eq=False)
 class SessionState:
     """The whole session at one moment (undo, the timeline, autosave): the engine's
@@ -99,6 +144,7 @@ class Session(QObject):
     networkChanged = Signal()  # another network: other parameters, another diagram
     problem = Signal(str)  # a message for the learner (bad input, divergence)
     train_seconds = 0.0  # how long the last train() took in the engine
+    recorder = None  # the undo history (gui/undo.py), if one is attached
 
     def __init__(self, engine: Engine | None = None, parent=None):
         super().__init__(parent)
@@ -130,6 +176,7 @@ class Session(QObject):
         self.spec, self.data, self.stride = state.spec, state.data, state.stride
         if self.engine.network is not structure:
             self.networkChanged.emit()
+            self.stride = state.stride  # the window picks a stride for a new network
         for sig in (self.datasetChanged, self.setupChanged, self.parametersChanged,
                     self.stepped):
             sig.emit()
@@ -166,44 +213,52 @@ class Session(QObject):
     # ------------------------------------------------------------ stepping
     stride = "step"  # how far Step forward / Step back go: see core.steps.STRIDES
 
+    @recorded("step by change")
     def set_stride(self, by: str):
         _, ok = self._guard(check_stride, by)
         if ok:
             self.stride = by
 
     @Slot()
+    @recorded("step forward")
     def step_forward(self):
         self.engine.step_forward(self.stride)
         self.stepped.emit()
         self._after_run()
 
     @Slot()
+    @recorded("step back")
     def step_back(self):
         self.engine.step_back(self.stride)
         self.stepped.emit()
 
     @Slot()
+    @recorded("finish forward pass")
     def finish_forward(self):
         self.engine.finish_forward()
         self.stepped.emit()
 
     @Slot()
+    @recorded("finish backward pass")
     def finish_backward(self):
         self.engine.finish_backward()
         self.stepped.emit()
 
     @Slot()
+    @recorded("update")
     def apply_update(self):
         self.engine.apply_update()
         self.stepped.emit()
         self._after_run()
 
     @Slot()
+    @recorded("epoch")
     def run_epoch(self):
         self.engine.run_epoch()
         self.stepped.emit()
         self._after_run()
 
+    @recorded(lambda s, n, *_a, **_k: f"training {n:,} epochs")
     def train(self, epochs: int):
         """Fast path (play at high speed); returns the new epoch costs.
 
@@ -220,12 +275,14 @@ class Session(QObject):
         return costs
 
     @Slot()
+    @recorded("reset")
     def reset(self):
         """The starting parameters, epoch 0, keeping network, dataset, mode and α."""
         self.engine.reset(self.spec.build())
         self.parametersChanged.emit()
         self.stepped.emit()
 
+    @recorded("set-up")
     def apply_setup(self, setup: dict):
         """Start afresh from a lesson's setup: network, data, mode, parameters, α.
 
@@ -255,6 +312,8 @@ class Session(QObject):
             sig.emit()
 
     # ------------------------------------------------------------ settings
+    @recorded(lambda s, name, *_a, **_k: f"{_symbol(s, name)} change",
+              key=lambda s, name, *_a, **_k: ("parameter", name))
     def set_parameter(self, name: str, value: float):
         if name not in self.engine.parameters():
             return  # e.g. b with the bias off: nothing to set
@@ -264,6 +323,7 @@ class Session(QObject):
         if ok:
             self.parametersChanged.emit()
 
+    @recorded("α change", key=lambda *_a, **_k: ("lr",))
     def set_learning_rate(self, lr: float):
         if self.engine.lr == lr:
             return
@@ -271,12 +331,14 @@ class Session(QObject):
         if ok:
             self.setupChanged.emit()
 
+    @recorded("mode change")
     def set_mode(self, mode: str, example: int | None = None, batch_size: int | None = None):
         _, ok = self._guard(self.engine.set_mode, mode, example, batch_size)
         if ok:
             self.setupChanged.emit()
             self.stepped.emit()
 
+    @recorded(lambda s, on, *_a, **_k: "bias on" if on else "bias off")
     def set_bias(self, on: bool):
         """Biases on or off, keeping the weights as they are (a new bias starts at 0, as
         in the tutorial)."""
@@ -288,6 +350,7 @@ class Session(QObject):
     def bias(self) -> bool:
         return self.engine.network.has_bias
 
+    @recorded(_network_text)
     def set_network(self, spec: NetworkSpec, keep: bool = False) -> bool:
         """Another network (or the same one with another loss, activation, start…): it
         becomes what Reset returns to. `keep`: carry over the current value of every
@@ -327,6 +390,7 @@ class Session(QObject):
                                f"({', '.join(datasets.GENERATED_TITLES)})")
         return datasets.split(ds, data.test_fraction, data.seed)
 
+    @recorded("data change")
     def set_data(self, data: DataChoice) -> bool:
         """A gate or a generated set, split into training and test points as asked."""
         made, ok = self._guard(self._make_data, data)
@@ -345,10 +409,12 @@ class Session(QObject):
             self.stepped.emit()
         return ok
 
+    @recorded(_data_text, key=lambda s, **c: ("data", *sorted(c)))
     def set_data_option(self, **changes) -> bool:
         """Change one setting of the current data (points, noise, seed, test fraction)."""
         return self.set_data(replace(self.data, **changes))
 
+    @recorded("data set change")
     def set_dataset(self, dataset):
         """Train on `dataset` (points placed by hand, or edited); a test set is kept."""
         _, ok = self._guard(self.engine.set_dataset, dataset)
@@ -358,14 +424,17 @@ class Session(QObject):
             self.setupChanged.emit()
             self.stepped.emit()
 
+    @recorded(lambda s, name, *_a, **_k: f"{str(name).upper()} gate")
     def set_gate(self, name: str):
         self.set_data(DataChoice(kind=str(name).lower()))
 
+    @recorded("point added")
     def add_point(self, x1: float, x2: float, y: int):
         ds, ok = self._guard(self.engine.dataset.with_point, x1, x2, y)
         if ok:
             self.set_dataset(ds)
 
+    @recorded("point removed")
     def remove_point(self, index: int):
         if self.engine.dataset.m <= 1:
             self.problem.emit("The dataset needs at least one point: add another before "
