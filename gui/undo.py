@@ -16,8 +16,9 @@ The timeline is the stack's index, plus up to MAX_MARKS points inside each playe
 run (`positions`, `go_to`): it shows the session as it was there (one restore, not
 i undos). Acting from there starts a new line; the steps that came after are kept
 as a branch (QUndoStack would drop them) that the learner can return to or discard.
-Within a run, only the marks are kept, not every epoch: a finer point would have to
-be recomputed from the mark before it.
+Within a run, only the marks are kept, not every epoch: any other epoch of a run
+that trained whole epochs is recomputed exactly from the mark before it
+(`go_to_epoch`) and kept as one more mark.
 """
 
 from __future__ import annotations
@@ -29,7 +30,15 @@ from dataclasses import dataclass
 import numpy as np
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 from PySide6.QtGui import QAction, QUndoCommand, QUndoStack
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QMenu, QSlider, QToolButton, QWidget
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QMenu,
+    QSlider,
+    QSpinBox,
+    QToolButton,
+    QWidget,
+)
 
 from core.setup import spec_of
 
@@ -423,6 +432,60 @@ class UndoHistory(QObject):
                  self.stack.command(index - 1).marks[mark])
         self.changed.emit()
 
+    def run_at(self) -> tuple[int, int, int] | None:
+        """The played run the timeline is at or inside: (its stack index + 1, first epoch,
+        last epoch), if it trained whole epochs (so any epoch of it can be recomputed)."""
+        i = self.stack.index()
+        if i <= 0:
+            return None
+        cmd = self.stack.command(i - 1)
+        e0, e1 = cmd.before.engine.epoch, cmd.after.engine.epoch
+        if cmd.run_text == cmd.text() or e1 <= e0 or not all(
+                _at_pass_start(st) for st in (cmd.before, cmd.after, *cmd.marks)):
+            return None  # not a played run, or one that stepped micro-steps (whose
+            # epochs the fast path would give only to rounding)
+        return i, e0, e1
+
+    def go_to_epoch(self, epoch: int) -> bool:
+        """Show the session at `epoch` of the played run the timeline is at: recomputed
+        exactly from the nearest kept state before it (a run keeps at most MAX_MARKS, not
+        every epoch), then kept as one more point of the run. False if there is no such
+        run or the epoch is outside it."""
+        run = self.run_at()
+        if run is None or not run[1] <= int(epoch) <= run[2]:
+            return False
+        self._settle()
+        index, e0, e1 = run
+        epoch = int(epoch)
+        cmd = self.stack.command(index - 1)
+        states = [cmd.before, *cmd.marks]
+        base = max((st for st in states if st.engine.epoch <= epoch and _at_pass_start(st)),
+                   key=lambda st: st.engine.epoch)
+        if epoch == e1:
+            self._jump(index, None)
+            return True
+        found = [j for j, st in enumerate(cmd.marks) if st.engine.epoch == epoch]
+        if found:
+            self._jump(index, found[0])
+            return True
+        self._restoring = True
+        try:  # the same epochs as the run trained, from the same state: the same numbers
+            self.session.restore(base)
+            if epoch > base.engine.epoch:
+                e = self.session.engine
+                e.train(epoch - base.engine.epoch)
+                e.finish_forward()  # as Play leaves each frame
+                self.session.trained.emit()
+        finally:
+            self._restoring = False
+        state = self.session.snapshot()
+        marks = sorted([*cmd.marks, state], key=lambda st: st.engine.epoch)
+        cmd.marks = tuple(marks)
+        self._set_index(index)
+        self.mark = marks.index(state)
+        self.changed.emit()
+        return True
+
     def _set_index(self, index: int):
         if index != self.stack.index():
             self._quiet = True  # the steps in between restore nothing
@@ -522,6 +585,15 @@ class UndoHistory(QObject):
             self._go(self.state_at(0))
 
 
+def _at_pass_start(state) -> bool:
+    """Whether a kept state sits between passes (as Play at full speed or in epochs
+    leaves it: a pass's forward values shown, nothing after), so training on from it
+    gives what the run gave."""
+    e = state.engine
+    p = e.current
+    return p is None or e.cursor in (0, p.n_forward)
+
+
 class Timeline(QWidget):
     """A scrubber over the undo history: dragging shows the session as it was after
     each step; a menu returns to, or discards, the lines left behind."""
@@ -540,6 +612,15 @@ class Timeline(QWidget):
         self.slider.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         self.slider.valueChanged.connect(history.go_to)
         lay.addWidget(self.slider, 3)
+        # any epoch of a played run: recomputed from the nearest point the run kept
+        self.epoch = QSpinBox()
+        self.epoch.setAccessibleName("timeline epoch")
+        self.epoch.setPrefix("epoch ")
+        self.epoch.setKeyboardTracking(False)
+        self.epoch.setToolTip("Inside a played run: show the session at this epoch "
+                              "(recomputed exactly from the nearest point kept)")
+        self.epoch.valueChanged.connect(lambda v: history.go_to_epoch(v))
+        lay.addWidget(self.epoch)
         self.where = Readout()  # elided to its room, whole in the tooltip
         self.where.setAccessibleName("timeline position")
         self.where.setMinimumWidth(120)
@@ -573,6 +654,13 @@ class Timeline(QWidget):
             last = h.stack.command(i - 1).text() if i > 0 else "the start"
             text = f"step {i} of {n}: {last}"
         self.where.setText(text)
+        run = h.run_at()
+        self.epoch.blockSignals(True)
+        self.epoch.setEnabled(run is not None)
+        if run is not None:
+            self.epoch.setRange(run[1], run[2])
+            self.epoch.setValue(h.session.engine.epoch)
+        self.epoch.blockSignals(False)
         self.branch_button.setEnabled(bool(h.branches))
         self.branch_button.setText(f"Branches ({len(h.branches)})" if h.branches
                                    else "Branches")

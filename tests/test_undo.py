@@ -510,3 +510,30 @@ def test_the_timeline_reaches_inside_a_played_run(win):
     tl.slider.setValue(7)
     h.redo()  # from inside a run, redo goes to its end
     assert observe(win) == end and tl.slider.value() == tl.slider.maximum()
+
+
+def test_any_epoch_of_a_played_run_is_recomputed_exactly(win):
+    """The run keeps at most 64 points; any other epoch is trained again from the point
+    before it, with the numbers the run itself had at that epoch."""
+    h, tl = win.undo, win.timeline
+    choose(win.mode, "batch")
+    win.speed.setCurrentIndex(5)  # 100 epochs a second
+    win.toggle_play(True)
+    seen = {}
+    for _ in range(300):
+        win.play_frame(0.05)
+        seen[win.session.engine.epoch] = observe(win)
+    win.toggle_play(False)
+    end = observe(win)
+    kept = {m.engine.epoch for m in h.stack.command(h.stack.index() - 1).marks}
+    assert tl.epoch.isEnabled() and tl.epoch.maximum() == win.session.engine.epoch
+    wanted = next(e for e in sorted(seen) if e not in kept and e > min(kept))
+    tl.epoch.setValue(wanted)  # through the timeline's own box
+    assert win.session.engine.epoch == wanted
+    assert observe(win) == seen[wanted]  # exactly, not to rounding
+    assert "at epoch" in tl.where.text()
+    win.act_undo.trigger()
+    win.act_redo.trigger()
+    assert observe(win) == end
+    assert not h.go_to_epoch(10**9)  # outside the run: nothing moves
+    assert observe(win) == end
