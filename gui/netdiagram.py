@@ -815,7 +815,7 @@ class NetworkDiagram(QGraphicsView):
                 ("old → new: update", pal.update, True, False),
                 ("current step", INK, False, True),
                 ("edge: weight (solid +, dashed −, width = size)", POS_W, False, False),
-                ("unit's picture: its output over the input plane (blue high, orange low)",
+                ("unit: its output over the input plane (blue high, orange low)",
                  MUTED, False, False))):
             tag = Tag(f"legend{i}", self, NOTE_PX, boxed=False)
             tag.set_lines([(text, colour, bold)])
