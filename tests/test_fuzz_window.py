@@ -2,12 +2,19 @@
 
 Each step picks one thing a learner can do (a combo box chosen, a number typed, an
 action triggered, a click on the diagram or on the boundary plot, a lesson started, a
-few frames of Play) and then checks that the window still tells the truth: no
-exception, no Qt warning, the right diagram, sliders for the network's parameters, the
-Network and Data panels showing what the session uses, gradients that agree with finite
-differences, and no "nan" or "inf" in the status line while the engine says all is well.
+few frames of Play, Undo / Redo from the Edit menu or Ctrl+Z / Ctrl+Shift+Z, a drag of
+the timeline, a return to a branch, Save as then Open of the file in the same window,
+an export of the diagram or of the history) and then checks that the window still tells
+the truth: no exception, no Qt warning, the right diagram, sliders for the network's
+parameters, the Network and Data panels showing what the session uses, gradients that
+agree with finite differences, no "nan" or "inf" in the status line while the engine
+says all is well, the timeline where the history is, a reopened file showing exactly
+what was saved, and an export that changes nothing. At the end of each walk, undo all
+the way back gives the start exactly, redo all the way forward the end, and the end
+saved and opened in a new window is the same again.
 
-FUZZ_ACTIONS=2000 FUZZ_SEEDS=10 runs longer walks (seeds FUZZ_FIRST_SEED, default 0, on);
+By default 2 seeds × 2000 actions (`-m quick`: one walk of 300, for CI).
+FUZZ_ACTIONS=3000 FUZZ_SEEDS=6 runs longer walks (seeds FUZZ_FIRST_SEED, default 0, on);
 a failure names its seed and the actions that led to it, and a seed's walk is the same on
 every run.
 """
@@ -22,16 +29,21 @@ import re
 import numpy as np
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFileDialog, QMessageBox
+from session_cases import observe
 
+import gui.undo
 from core import gradient_check
 from core.datasets import GENERATED_TITLES, MAX_POINTS
-from gui.main_window import EXAMPLE_LIST_MAX, MAX_SLIDERS
+from core.export import EPOCH_COLUMNS
+from gui.main_window import EXAMPLE_LIST_MAX, MAX_SLIDERS, MainWindow
 from gui.netdiagram import NetworkDiagram
 from gui.setup_panel import SEED_UI_MAX
 
-ACTIONS = int(os.environ.get("FUZZ_ACTIONS", "400"))
+ACTIONS = int(os.environ.get("FUZZ_ACTIONS", "2000"))
 FIRST_SEED = int(os.environ.get("FUZZ_FIRST_SEED", "0"))
-SEEDS = range(FIRST_SEED, FIRST_SEED + int(os.environ.get("FUZZ_SEEDS", "4")))
+SEEDS = range(FIRST_SEED, FIRST_SEED + int(os.environ.get("FUZZ_SEEDS", "2")))
+QUICK_ACTIONS = 300
 # typed into the editable network box: sizes that work and sizes that must be refused
 TYPED_NETWORKS = ("2-4-1", "2-1-1", "2-8-1", "2-2-2-1", "2-6-3-1", "2-8-8-1", "neuron",
                   "cross", "2-9-1", "3-3-1", "2-3-3-3-1", "2-0-1", "abc", "", "2--1",
@@ -60,11 +72,28 @@ def type_into(qtbot, edit, text):
     qtbot.keyClick(edit, Qt.Key.Key_Return)
 
 
+def session_state(w):
+    """What undo and redo must restore: the session, exactly (== on floats)."""
+    s = w.session
+    return (observe(s.engine), s.start_values, s.spec.to_dict(), s.data, s.stride)
+
+
+def saved_state(w):
+    """What a session file must bring back: the session and the window's settings."""
+    return (session_state(w), w.digits, w.act_colorblind.isChecked(),
+            w.speed.currentIndex(), w.stop_at.value())
+
+
 class Walk:
-    def __init__(self, qtbot, win, seed):
+    def __init__(self, qtbot, win, seed, tmp=None, dialogs=None):
         self.qtbot, self.win, self.rng = qtbot, win, random.Random(seed)
         self.log: list[str] = []
         self.gradients_checked = 0  # passes whose gradients were compared
+        self.tmp = tmp  # a folder for saved sessions and exports (None: no file moves)
+        self.dialogs = dialogs  # what the patched file dialogs answer next
+        self.files = 0
+        self.counts = dict.fromkeys(("undo", "redo", "timeline", "branch", "reopen",
+                                     "refused save", "export"), 0)
 
     # ---------------------------------------------------------------- actions
     def combo(self, combo, label):
@@ -301,6 +330,110 @@ class Walk:
         self.win.resize(*size)
         self.qtbot.wait(0)
 
+    # ---- undo, the timeline, files
+    def a_undo(self):
+        self.counts["undo"] += 1
+        if self.rng.random() < 0.25:
+            self.log.append("Ctrl+Z")
+            self.qtbot.keyClick(self.win, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+        else:
+            self.log.append(f"Edit → {self.win.act_undo.text()!r}")
+            self.win.act_undo.trigger()
+
+    def a_redo(self):
+        self.counts["redo"] += 1
+        if self.rng.random() < 0.25:
+            self.log.append("Ctrl+Shift+Z")
+            self.qtbot.keyClick(self.win, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier
+                                | Qt.KeyboardModifier.ShiftModifier)
+        else:
+            self.log.append(f"Edit → {self.win.act_redo.text()!r}")
+            self.win.act_redo.trigger()
+
+    def a_timeline(self):
+        sl = self.win.timeline.slider
+        if not sl.isEnabled():
+            return
+        self.counts["timeline"] += 1
+        top = sl.maximum()
+        # mostly a look back at the last few steps (acting from far back would leave most
+        # of the history as a branch, and the undo all the way at the end would be short)
+        stops = [self.rng.randint(0, top) if self.rng.random() < 0.2 else
+                 self.rng.randint(max(0, top - 6), top)
+                 for _ in range(self.rng.randint(1, 4))]
+        if self.rng.random() < 0.4:
+            stops.append(top)  # and back to the end
+        self.log.append(f"timeline dragged through {stops} of 0…{sl.maximum()}")
+        sl.setSliderDown(True)
+        for v in stops:
+            sl.setValue(v)
+        sl.setSliderDown(False)
+
+    def a_branch(self):
+        tl = self.win.timeline
+        if not tl.branch_button.isEnabled():
+            return
+        self.counts["branch"] += 1
+        tl.fill_menu()
+        acts = [a for a in tl.menu.actions() if a.text() and a.isEnabled()]
+        back = [a for a in acts if a.text().startswith("Return")]
+        a = self.rng.choice(back if back and self.rng.random() < 0.8 else acts)
+        self.log.append(a.text())
+        a.trigger()
+
+    def next_file(self, ending):
+        self.files += 1
+        return str(self.tmp / f"walk{self.files % 3}{ending}")  # some files replaced
+
+    def a_save_reopen(self):
+        """Save as, then open that file in the same window: exactly what was there."""
+        if self.tmp is None:
+            return
+        w = self.win
+        path = self.next_file(".json")
+        before = saved_state(w)
+        self.log.append(f"save as {path}, then open it")
+        if not w.save_session_as(path):  # parameters overflowed to NaN: refused, said why
+            self.counts["refused save"] += 1
+            assert "cannot save the session" in w.problem_text(), w.problem_text()
+            values = [*w.session.engine.parameters().values(),
+                      *w.session.start_values.values()]
+            assert not all(math.isfinite(v) for v in values)
+        else:
+            self.counts["reopen"] += 1
+            assert not w.isWindowModified()
+            assert w.open_session(path), w.problem_text()
+        after = saved_state(w)
+        assert after == before, "the reopened session differs from the one saved"
+
+    def a_export(self):
+        if self.tmp is None:
+            return
+        w = self.win
+        before = session_state(w)
+        self.counts["export"] += 1
+        if self.rng.random() < 0.6:
+            path = self.next_file(self.rng.choice([".png", ".svg"]))
+            self.log.append(f"export the diagram to {path}")
+            self.dialogs[:] = [path]
+            w.export_diagram()
+            assert os.path.getsize(path) > 0
+        else:
+            path = self.next_file(".csv")
+            replace = self.rng.random() < 0.7
+            self.log.append(f"export the history to {path} (replace: {replace})")
+            self.dialogs[:] = [path, replace]
+            old = {f: os.path.getmtime(f) if os.path.exists(f) else None
+                   for f in (path[:-4] + "-epochs.csv", path[:-4] + "-steps.csv")}
+            w.export_history()
+            epochs = path[:-4] + "-epochs.csv"
+            if replace or old[epochs] is None:
+                with open(epochs, encoding="utf-8") as f:
+                    rows = f.read().splitlines()
+                assert rows[0] == ",".join(EPOCH_COLUMNS)
+                assert len(rows) - 1 == len(w.session.engine.epoch_costs)
+        assert session_state(w) == before, "an export changed the session"
+
     # name → (method, weight)
     MOVES = {
         "network": ("a_network", 4), "type network": ("a_type_network", 3),
@@ -315,6 +448,9 @@ class Walk:
         "click diagram": ("a_click_diagram", 3), "lesson": ("a_lesson", 2),
         "bias": ("a_bias", 2), "lr": ("a_lr", 3), "view": ("a_view", 1),
         "boundary": ("a_boundary", 3), "key": ("a_key", 2), "resize": ("a_resize", 1),
+        "undo": ("a_undo", 6), "redo": ("a_redo", 5), "timeline": ("a_timeline", 3),
+        "branch": ("a_branch", 1), "save and reopen": ("a_save_reopen", 1),
+        "export": ("a_export", 1),
     }
 
     # ---------------------------------------------------------------- checks
@@ -378,6 +514,12 @@ class Walk:
         assert w.lr.value() == e.lr
         assert w.stride.currentData() == s.stride
         assert not w._playing and not w.timer.isActive()
+        # the timeline shows where the history is
+        h, tl = w.undo, w.timeline
+        assert tl.slider.maximum() == len(h.positions()) - 1
+        assert tl.slider.value() == h.position()
+        assert w.act_undo.isEnabled() == h.stack.canUndo()
+        assert w.act_redo.isEnabled() == h.stack.canRedo()
         # nothing non-finite in the status line while the engine says all is well
         if e.status.ok:
             assert not NAN_INF.search(w.status_text.text()), w.status_text.text()
@@ -408,37 +550,124 @@ class Walk:
         self.gradients_checked += 1
 
 
-def run_walk(qtbot, qtlog, win, seed, actions):
-    walk = Walk(qtbot, win, seed)
+def patch_dialogs(monkeypatch):
+    """The file dialogs answer from a list the walk fills: a path, then (for the history)
+    whether to replace files already there."""
+    answers: list = []
+    monkeypatch.setattr(QFileDialog, "getSaveFileName",
+                        staticmethod(lambda *a, **k: (answers.pop(0), "")))
+    yes, no = QMessageBox.StandardButton.Yes, QMessageBox.StandardButton.No
+    monkeypatch.setattr(QMessageBox, "question",
+                        staticmethod(lambda *a, **k: yes if answers.pop(0) else no))
+    return answers
+
+
+class Guard:
+    """Runs a move and fails, naming the seed and the last actions, on an exception, a
+    Qt warning or a broken invariant."""
+
+    def __init__(self, qtbot, qtlog, walk, seed):
+        self.qtbot, self.qtlog, self.walk, self.seed = qtbot, qtlog, walk, seed
+
+    def __call__(self, n, move, check=True):
+        seen = len(self.qtlog.records)
+        walk = self.walk
+        trail = lambda: "\n  ".join(walk.log[-15:])  # noqa: E731
+        with self.qtbot.capture_exceptions() as errors:
+            try:
+                move()
+            except AssertionError as exc:
+                raise AssertionError(f"seed {self.seed}, action {n}; the last actions:\n"
+                                     f"  {trail()}\n{exc}") from None
+        where = f"seed {self.seed}, action {n}; the last actions:\n  {trail()}"
+        assert not errors, f"{where}\n{errors[0][1]!r}"
+        warned = [r.message for r in self.qtlog.records[seen:]
+                  if r.type.name in ("QtWarningMsg", "QtCriticalMsg", "QtFatalMsg")
+                  and "propagateSizeHints" not in r.message]
+        assert not warned, f"{where}\n{warned}"
+        if check:
+            try:
+                walk.check()
+            except AssertionError as exc:
+                raise AssertionError(f"{where}\n{exc}") from None
+
+
+def run_walk(qtbot, qtlog, win, seed, actions, tmp=None, dialogs=None):
+    walk = Walk(qtbot, win, seed, tmp, dialogs)
     win.resize(1280, 860)
+    guard = Guard(qtbot, qtlog, walk, seed)
     big = set(walk.rng.sample(range(actions), min(BIG_MOVES, actions)))
     for n in range(actions):
-        seen = len(qtlog.records)
-        with qtbot.capture_exceptions() as errors:
+        def move(n=n):
             if n - BIG_FOR in big and walk.win.data_panel.points.value() > 300:
                 walk.shrink()  # a few actions on 10 000 points, then a quicker walk
             else:
                 walk.act(big=n in big)
             # the window's own deferred work (singleShot timers, repaints) runs too
             qtbot.wait(0) if walk.rng.random() < 0.1 else None
-        trail = "\n  ".join(walk.log[-15:])
-        where = f"seed {seed}, action {n}; the last actions:\n  {trail}"
-        assert not errors, f"{where}\n{errors[0][1]!r}"
-        warned = [r.message for r in qtlog.records[seen:]
-                  if r.type.name in ("QtWarningMsg", "QtCriticalMsg", "QtFatalMsg")
-                  and "propagateSizeHints" not in r.message]
-        assert not warned, f"{where}\n{warned}"
-        try:
-            walk.check()
-        except AssertionError as exc:
-            raise AssertionError(f"{where}\n{exc}") from None
+        guard(n, move)
+    walk.guard = guard
+    return walk
+
+
+def all_the_way(walk, n, undo: bool):
+    """Undo (or redo) until there is nothing left to, each step checked."""
+    w, h = walk.win, walk.win.undo
+    steps = 0
+    while (h.stack.canUndo() or h.mark is not None) if undo else \
+            (h.stack.canRedo() or h.mark is not None):
+        act = w.act_undo if undo else w.act_redo
+        walk.log.append(f"all the way: {act.text()!r}")
+        walk.guard(n, act.trigger, check=steps % 50 == 0)
+        steps += 1
+        assert steps <= h.stack.count() + 1, "undo or redo goes round in circles"
+    walk.guard(n, lambda: None)
+    return steps
+
+
+def walk_and_return(qtbot, qtlog, win, seed, actions, tmp, monkeypatch):
+    """The walk, then: undo to the start, redo to the end, the end reopened elsewhere."""
+    # every step kept: undo all the way back reaches the walk's start (the app's own
+    # limits, 500 steps and a memory budget, are tested in test_undo.py)
+    assert win.undo.stack.count() == 0
+    win.undo.stack.setUndoLimit(0)
+    monkeypatch.setattr(gui.undo, "BYTES_BUDGET", 1 << 40)
+    dialogs = patch_dialogs(monkeypatch)
+    start = session_state(win)
+    walk = run_walk(qtbot, qtlog, win, seed, actions, tmp, dialogs)
+    all_the_way(walk, actions, undo=False)  # the end of the history, if the walk was back
+    end = session_state(win)
+    steps = all_the_way(walk, actions, undo=True)
+    assert session_state(win) == start, f"seed {seed}: undo all the way is not the start"
+    all_the_way(walk, actions, undo=False)
+    assert session_state(win) == end, f"seed {seed}: redo all the way is not the end"
+    path = str(tmp / "end.json")
+    kept = saved_state(win)
+    if win.save_session_as(path):
+        w2 = MainWindow()
+        qtbot.addWidget(w2)
+        assert w2.open_session(path), w2.problem_text()
+        assert saved_state(w2) == kept, f"seed {seed}: the end reopened differs"
+    walk.undo_steps = steps
     return walk
 
 
 @pytest.mark.parametrize("seed", SEEDS)
-def test_random_walk_through_the_window(qtbot, qtlog, win, seed):
-    walk = run_walk(qtbot, qtlog, win, seed, ACTIONS)
+def test_random_walk_through_the_window(qtbot, qtlog, win, seed, tmp_path, monkeypatch):
+    walk = walk_and_return(qtbot, qtlog, win, seed, ACTIONS, tmp_path, monkeypatch)
     assert walk.gradients_checked > ACTIONS // 4  # the check is no formality
+    assert walk.undo_steps > ACTIONS // 20
+    assert all(walk.counts[k] for k in ("undo", "redo", "timeline", "reopen", "export"))
+    print(f"seed {seed}: {walk.counts}, {walk.undo_steps} steps undone, "
+          f"{walk.gradients_checked} gradients checked")
+
+
+@pytest.mark.quick
+def test_a_short_random_walk(qtbot, qtlog, win, tmp_path, monkeypatch):
+    """For CI: one short walk with every invariant, the end ones too."""
+    walk = walk_and_return(qtbot, qtlog, win, 12345, QUICK_ACTIONS, tmp_path, monkeypatch)
+    assert walk.gradients_checked > QUICK_ACTIONS // 4
+    assert walk.undo_steps > 0
 
 
 # ------------------------------------------------------------ what the walk found
