@@ -36,6 +36,7 @@ import gui.undo
 from core import gradient_check
 from core.datasets import GENERATED_TITLES, MAX_POINTS
 from core.export import EPOCH_COLUMNS
+from gui.diagram import KEYS
 from gui.main_window import EXAMPLE_LIST_MAX, MAX_SLIDERS, MainWindow
 from gui.netdiagram import NetworkDiagram
 from gui.setup_panel import SEED_UI_MAX
@@ -522,7 +523,13 @@ class Walk:
         assert w.act_redo.isEnabled() == h.stack.canRedo()
         # nothing non-finite in the status line while the engine says all is well
         if e.status.ok:
-            assert not NAN_INF.search(w.status_text.text()), w.status_text.text()
+            shown = [w.status_text.text(), w.explain.toPlainText(), w.lr.edit.text(),
+                     w.timeline.where.text(), w.windowTitle()]
+            shown += [sl.spin.lineEdit().text() for sl in w.sliders.values()]
+            d = w.shown_diagram()
+            shown += [d.value_text(k) for k in (d.keys() if d is w.net_diagram else KEYS)]
+            for text in shown:
+                assert not NAN_INF.search(text), text
         self.check_gradients()
 
     def check_gradients(self):
@@ -648,6 +655,11 @@ def walk_and_return(qtbot, qtlog, win, seed, actions, tmp, monkeypatch):
         qtbot.addWidget(w2)
         assert w2.open_session(path), w2.problem_text()
         assert saved_state(w2) == kept, f"seed {seed}: the end reopened differs"
+        for a, b in ((win.act_forward, w2.act_forward), (win.act_update, w2.act_update),
+                     (win.act_fwd_pass, w2.act_fwd_pass)):
+            a.trigger()
+            b.trigger()
+            assert session_state(w2) == session_state(win), f"seed {seed}: goes on otherwise"
     walk.undo_steps = steps
     return walk
 
