@@ -93,6 +93,7 @@ class Walk:
         self.tmp = tmp  # a folder for saved sessions and exports (None: no file moves)
         self.dialogs = dialogs  # what the patched file dialogs answer next
         self.files = 0
+        self.deepest = 0  # the most steps the history held
         self.counts = dict.fromkeys(("undo", "redo", "timeline", "branch", "reopen",
                                      "refused save", "export"), 0)
 
@@ -521,6 +522,7 @@ class Walk:
         assert tl.slider.value() == h.position()
         assert w.act_undo.isEnabled() == h.stack.canUndo()
         assert w.act_redo.isEnabled() == h.stack.canRedo()
+        self.deepest = max(self.deepest, h.stack.count())
         # nothing non-finite in the status line while the engine says all is well
         if e.status.ok:
             shown = [w.status_text.text(), w.explain.toPlainText(), w.lr.edit.text(),
@@ -617,8 +619,10 @@ def run_walk(qtbot, qtlog, win, seed, actions, tmp=None, dialogs=None):
     return walk
 
 
-def all_the_way(walk, n, undo: bool):
-    """Undo (or redo) until there is nothing left to, each step checked."""
+def all_the_way(walk, n, undo: bool, seen: dict):
+    """Undo (or redo) until there is nothing left to, each step checked. `seen` maps a
+    stack index to the state shown there: filled on the way back, compared on the way
+    forward (each step undoes and redoes exactly, wherever it is taken from)."""
     w, h = walk.win, walk.win.undo
     steps = 0
     while (h.stack.canUndo() or h.mark is not None) if undo else \
@@ -628,26 +632,60 @@ def all_the_way(walk, n, undo: bool):
         walk.guard(n, act.trigger, check=steps % 50 == 0)
         steps += 1
         assert steps <= h.stack.count() + 1, "undo or redo goes round in circles"
+        if h.mark is None:
+            here = session_state(w)
+            i = h.stack.index()
+            if undo:
+                seen[i] = here
+            elif i in seen:
+                assert here == seen[i], f"redo to step {i} differs from undo to it"
     walk.guard(n, lambda: None)
     return steps
 
 
-def walk_and_return(qtbot, qtlog, win, seed, actions, tmp, monkeypatch):
-    """The walk, then: undo to the start, redo to the end, the end reopened elsewhere."""
-    # every step kept: undo all the way back reaches the walk's start (the app's own
-    # limits, 500 steps and a memory budget, are tested in test_undo.py)
+def scrub(walk, n, seen: dict):
+    """The timeline dragged to points already seen: the same state as undo showed."""
+    w, h = walk.win, walk.win.undo
+    where = h.positions()
+    picks = [walk.rng.randrange(len(where)) for _ in range(20)] + [len(where) - 1]
+    for p in picks:
+        walk.log.append(f"timeline to {p}")
+        walk.guard(n, lambda p=p: w.timeline.slider.setValue(p), check=False)
+        index, mark = where[p]
+        if mark is None and index in seen:
+            assert session_state(w) == seen[index], f"the timeline at {p} differs from undo"
+    walk.guard(n, lambda: None)
+
+
+def walk_and_return(qtbot, qtlog, win, seed, actions, tmp, monkeypatch, tight=False):
+    """The walk, then: undo to the start, redo to the end, the end reopened elsewhere.
+    `tight`: the history keeps few steps and little memory, so that the oldest steps go
+    during the walk (the start is out of reach then; each step still undoes exactly)."""
     assert win.undo.stack.count() == 0
-    win.undo.stack.setUndoLimit(0)
-    monkeypatch.setattr(gui.undo, "BYTES_BUDGET", 1 << 40)
+    if tight:
+        win.undo.stack.setUndoLimit(25)
+        monkeypatch.setattr(gui.undo, "BYTES_BUDGET", 400_000)
+        monkeypatch.setattr(gui.undo, "BOUND_EVERY", 3)
+    else:
+        # every step kept: undo all the way back reaches the walk's start (the app's own
+        # limits, 500 steps and a memory budget, are tested in test_undo.py and in the
+        # tight walk)
+        win.undo.stack.setUndoLimit(0)
+        monkeypatch.setattr(gui.undo, "BYTES_BUDGET", 1 << 40)
     dialogs = patch_dialogs(monkeypatch)
     start = session_state(win)
     walk = run_walk(qtbot, qtlog, win, seed, actions, tmp, dialogs)
-    all_the_way(walk, actions, undo=False)  # the end of the history, if the walk was back
+    seen: dict = {}
+    all_the_way(walk, actions, False, seen)  # the end of the history, if the walk was back
     end = session_state(win)
-    steps = all_the_way(walk, actions, undo=True)
-    assert session_state(win) == start, f"seed {seed}: undo all the way is not the start"
-    all_the_way(walk, actions, undo=False)
+    seen[win.undo.stack.index()] = end
+    steps = all_the_way(walk, actions, True, seen)
+    if not tight:
+        assert session_state(win) == start, f"seed {seed}: undo all the way is not the start"
+    all_the_way(walk, actions, False, seen)
     assert session_state(win) == end, f"seed {seed}: redo all the way is not the end"
+    scrub(walk, actions, seen)
+    assert session_state(win) == end
     path = str(tmp / "end.json")
     kept = saved_state(win)
     if win.save_session_as(path):
@@ -668,10 +706,18 @@ def walk_and_return(qtbot, qtlog, win, seed, actions, tmp, monkeypatch):
 def test_random_walk_through_the_window(qtbot, qtlog, win, seed, tmp_path, monkeypatch):
     walk = walk_and_return(qtbot, qtlog, win, seed, ACTIONS, tmp_path, monkeypatch)
     assert walk.gradients_checked > ACTIONS // 4  # the check is no formality
-    assert walk.undo_steps > ACTIONS // 20
+    assert walk.deepest > ACTIONS // 20 and walk.undo_steps > 10
     assert all(walk.counts[k] for k in ("undo", "redo", "timeline", "reopen", "export"))
-    print(f"seed {seed}: {walk.counts}, {walk.undo_steps} steps undone, "
-          f"{walk.gradients_checked} gradients checked")
+    print(f"seed {seed}: {walk.counts}, {walk.undo_steps} steps undone (at most "
+          f"{walk.deepest} kept), {walk.gradients_checked} gradients checked")
+
+
+@pytest.mark.parametrize("seed", [FIRST_SEED + 100])
+def test_random_walk_with_a_tight_history(qtbot, qtlog, win, seed, tmp_path, monkeypatch):
+    """25 steps and 400 kB kept: the oldest steps (and branches) go during the walk."""
+    walk = walk_and_return(qtbot, qtlog, win, seed, ACTIONS // 2, tmp_path, monkeypatch,
+                           tight=True)
+    assert walk.deepest == 25 and walk.undo_steps > 0
 
 
 @pytest.mark.quick
