@@ -21,6 +21,7 @@ every run.
 
 from __future__ import annotations
 
+import json
 import math
 import os
 import random
@@ -95,7 +96,9 @@ class Walk:
         self.files = 0
         self.deepest = 0  # the most steps the history held
         self.counts = dict.fromkeys(("undo", "redo", "timeline", "branch", "reopen",
-                                     "refused save", "export"), 0)
+                                     "refused save", "export", "session lesson"), 0)
+        self.builtin = list(win.lessons)
+        self.lesson = None  # (a lesson from a session file, the state that file holds)
 
     # ---------------------------------------------------------------- actions
     def combo(self, combo, label):
@@ -280,7 +283,7 @@ class Walk:
 
     def a_lesson(self):
         w = self.win
-        lesson = self.rng.choice(w.lessons)
+        lesson = self.rng.choice(self.builtin)  # the app's own, even after a teacher's file
         self.log.append(f"lesson {lesson.id}")
         w.start_lesson(lesson)
 
@@ -408,6 +411,32 @@ class Walk:
         after = saved_state(w)
         assert after == before, "the reopened session differs from the one saved"
 
+    def a_session_lesson(self):
+        """A teacher's lesson that starts from a session file: saved now (if it can be),
+        started later from wherever the walk is; it brings back exactly what was saved."""
+        if self.tmp is None:
+            return
+        w = self.win
+        if self.lesson is None or self.rng.random() < 0.3:
+            k = self.files = self.files + 1
+            path = self.tmp / f"lesson{k}.json"
+            if not w.write_session(str(path)):
+                return  # refused (overflowed parameters): a_save_reopen checks the message
+            lessons = self.tmp / f"lessons{k}.json"
+            lessons.write_text(json.dumps({"lessons": [
+                {"id": f"walk{k}", "title": f"Walk {k}", "text": "Go on from here.",
+                 "setup": {"session": path.name}}]}), encoding="utf-8")
+            self.log.append(f"lessons file {lessons.name} from a saved session")
+            w.open_lessons(str(lessons))
+            assert [le.id for le in w.lessons] == [f"walk{k}"], w.problem_text()
+            self.lesson = (w.lessons[0], session_state(w))
+            return
+        lesson, expected = self.lesson
+        self.log.append(f"lesson {lesson.id} (from its session file)")
+        w.start_lesson(lesson)
+        assert session_state(w) == expected, "the lesson's session differs from the file's"
+        self.counts["session lesson"] += 1
+
     def a_export(self):
         if self.tmp is None:
             return
@@ -452,7 +481,7 @@ class Walk:
         "boundary": ("a_boundary", 3), "key": ("a_key", 2), "resize": ("a_resize", 1),
         "undo": ("a_undo", 6), "redo": ("a_redo", 5), "timeline": ("a_timeline", 3),
         "branch": ("a_branch", 1), "save and reopen": ("a_save_reopen", 1),
-        "export": ("a_export", 1),
+        "export": ("a_export", 1), "session lesson": ("a_session_lesson", 1),
     }
 
     # ---------------------------------------------------------------- checks
