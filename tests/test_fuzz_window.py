@@ -80,6 +80,44 @@ def session_state(w):
     return (observe(s.engine), s.start_values, s.spec.to_dict(), s.data, s.stride)
 
 
+def canon(x):
+    """`x` with each NaN made a string: NaN != NaN, but a NaN restored is no difference."""
+    if isinstance(x, float):
+        return "NaN" if math.isnan(x) else x
+    if isinstance(x, (list, tuple)):
+        return [canon(v) for v in x]
+    if isinstance(x, dict):
+        return {k: canon(v) for k, v in x.items()}
+    if hasattr(x, "__dataclass_fields__"):
+        return (type(x).__name__, canon(vars(x)))
+    return x
+
+
+def same(a, b) -> bool:
+    """Equal exactly (==), NaN equal to NaN."""
+    return a == b or canon(a) == canon(b)
+
+
+def assert_same(a, b, what: str):
+    assert same(a, b), f"{what}: {where_differ(a, b)}"
+
+
+def where_differ(a, b, path="") -> str:
+    """The first place two observations differ, for a failure's message."""
+    a, b = canon(a), canon(b)
+    if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
+        if len(a) != len(b):
+            return f"{path}: lengths {len(a)} and {len(b)}"
+        for i, (x, y) in enumerate(zip(a, b)):
+            if x != y:
+                return where_differ(x, y, f"{path}[{i}]")
+    if isinstance(a, dict) and isinstance(b, dict):
+        for k in a.keys() | b.keys():
+            if a.get(k) != b.get(k):
+                return where_differ(a.get(k), b.get(k), f"{path}[{k!r}]")
+    return f"{path}: {str(a)[:300]} != {str(b)[:300]}"
+
+
 def saved_state(w):
     """What a session file must bring back: the session and the window's settings."""
     return (session_state(w), w.digits, w.act_colorblind.isChecked(),
@@ -409,7 +447,7 @@ class Walk:
             assert not w.isWindowModified()
             assert w.open_session(path), w.problem_text()
         after = saved_state(w)
-        assert after == before, "the reopened session differs from the one saved"
+        assert_same(after, before, "the reopened session differs from the one saved")
 
     def a_session_lesson(self):
         """A teacher's lesson that starts from a session file: saved now (if it can be),
@@ -434,8 +472,22 @@ class Walk:
         lesson, expected = self.lesson
         self.log.append(f"lesson {lesson.id} (from its session file)")
         w.start_lesson(lesson)
-        assert session_state(w) == expected, "the lesson's session differs from the file's"
+        assert_same(session_state(w), expected, "the lesson's session differs from the file's")
         self.counts["session lesson"] += 1
+
+    def a_overflow(self):
+        """α = 10³⁰⁸ and two epochs: the parameters overflow (to ±∞ or NaN)."""
+        w = self.win
+        if w.session.engine.dataset.m > 400 and w.session.engine.mode != "batch":
+            return
+        if self.rng.random() < 0.5:  # ReLU lets it grow to ∞ - ∞ = NaN
+            p = w.network_panel
+            self.combo_to(p.network, "2-3-1", "network")
+            self.combo_to(p.activation, "relu", "activation")
+        self.log.append("α typed '1e308', two epochs")
+        type_into(self.qtbot, w.lr.edit, "1e308")
+        w.act_epoch.trigger()
+        w.act_epoch.trigger()
 
     def a_export(self):
         if self.tmp is None:
@@ -463,7 +515,7 @@ class Walk:
                     rows = f.read().splitlines()
                 assert rows[0] == ",".join(EPOCH_COLUMNS)
                 assert len(rows) - 1 == len(w.session.engine.epoch_costs)
-        assert session_state(w) == before, "an export changed the session"
+        assert_same(session_state(w), before, "an export changed the session")
 
     # name → (method, weight)
     MOVES = {
@@ -482,6 +534,7 @@ class Walk:
         "undo": ("a_undo", 6), "redo": ("a_redo", 5), "timeline": ("a_timeline", 3),
         "branch": ("a_branch", 1), "save and reopen": ("a_save_reopen", 1),
         "export": ("a_export", 1), "session lesson": ("a_session_lesson", 1),
+        "overflow": ("a_overflow", 1),
     }
 
     # ---------------------------------------------------------------- checks
@@ -667,7 +720,7 @@ def all_the_way(walk, n, undo: bool, seen: dict):
             if undo:
                 seen[i] = here
             elif i in seen:
-                assert here == seen[i], f"redo to step {i} differs from undo to it"
+                assert_same(here, seen[i], f"redo to step {i} differs from undo to it")
     walk.guard(n, lambda: None)
     return steps
 
@@ -682,7 +735,7 @@ def scrub(walk, n, seen: dict):
         walk.guard(n, lambda p=p: w.timeline.slider.setValue(p), check=False)
         index, mark = where[p]
         if mark is None and index in seen:
-            assert session_state(w) == seen[index], f"the timeline at {p} differs from undo"
+            assert_same(session_state(w), seen[index], f"the timeline at {p} differs from undo")
     walk.guard(n, lambda: None)
 
 
@@ -710,23 +763,23 @@ def walk_and_return(qtbot, qtlog, win, seed, actions, tmp, monkeypatch, tight=Fa
     seen[win.undo.stack.index()] = end
     steps = all_the_way(walk, actions, True, seen)
     if not tight:
-        assert session_state(win) == start, f"seed {seed}: undo all the way is not the start"
+        assert_same(session_state(win), start, f"seed {seed}: undo all the way is not the start")
     all_the_way(walk, actions, False, seen)
-    assert session_state(win) == end, f"seed {seed}: redo all the way is not the end"
+    assert_same(session_state(win), end, f"seed {seed}: redo all the way is not the end")
     scrub(walk, actions, seen)
-    assert session_state(win) == end
+    assert_same(session_state(win), end, "the timeline dragged to its end is not the end")
     path = str(tmp / "end.json")
     kept = saved_state(win)
     if win.save_session_as(path):
         w2 = MainWindow()
         qtbot.addWidget(w2)
         assert w2.open_session(path), w2.problem_text()
-        assert saved_state(w2) == kept, f"seed {seed}: the end reopened differs"
+        assert_same(saved_state(w2), kept, f"seed {seed}: the end reopened differs")
         for a, b in ((win.act_forward, w2.act_forward), (win.act_update, w2.act_update),
                      (win.act_fwd_pass, w2.act_fwd_pass)):
             a.trigger()
             b.trigger()
-            assert session_state(w2) == session_state(win), f"seed {seed}: goes on otherwise"
+            assert_same(session_state(w2), session_state(win), f"seed {seed}: goes on otherwise")
     walk.undo_steps = steps
     return walk
 
