@@ -475,6 +475,30 @@ class Walk:
         assert_same(session_state(w), expected, "the lesson's session differs from the file's")
         self.counts["session lesson"] += 1
 
+    def a_while_playing(self):
+        """Undo, redo, the timeline, a branch, a file saved and reopened, an export or a
+        slider moved while Play runs: travel pauses Play; the rest lets it go on."""
+        w = self.win
+        if w.session.engine.dataset.m > 400 and w.session.engine.mode != "batch":
+            return
+        w._chunk = 64  # as in a_play: the same walk on every run
+        self.log.append("play (one frame), then:")
+        w.act_play.trigger()
+        if w._playing:
+            w.play_frame(0.1)
+        move = self.rng.choice([self.a_undo, self.a_redo, self.a_timeline, self.a_branch,
+                                self.a_save_reopen, self.a_export, self.a_slider,
+                                self.a_step])
+        travels = w._playing and (move == self.a_undo and w.act_undo.isEnabled() or
+                                  move == self.a_redo and w.act_redo.isEnabled())
+        move()
+        if travels:
+            assert not w._playing and not w.timer.isActive(), "undo or redo left Play on"
+        if w._playing:
+            w.play_frame(0.1)
+        if w._playing:
+            w.act_play.trigger()
+
     def a_overflow(self):
         """α = 10³⁰⁸ and two epochs: the parameters overflow (to ±∞ or NaN)."""
         w = self.win
@@ -534,7 +558,7 @@ class Walk:
         "undo": ("a_undo", 6), "redo": ("a_redo", 5), "timeline": ("a_timeline", 3),
         "branch": ("a_branch", 1), "save and reopen": ("a_save_reopen", 1),
         "export": ("a_export", 1), "session lesson": ("a_session_lesson", 1),
-        "overflow": ("a_overflow", 1),
+        "overflow": ("a_overflow", 1), "while playing": ("a_while_playing", 2),
     }
 
     # ---------------------------------------------------------------- checks
