@@ -504,14 +504,19 @@ class Walk:
         w = self.win
         if w.session.engine.dataset.m > 400 and w.session.engine.mode != "batch":
             return
-        if self.rng.random() < 0.5:  # ReLU lets it grow to ∞ - ∞ = NaN
+        if self.rng.random() < 0.5:  # this one grows to ∞ − ∞ = NaN
             p = w.network_panel
             self.combo_to(p.network, "2-3-1", "network")
             self.combo_to(p.activation, "relu", "activation")
+            self.combo_to(p.init, "xavier", "start")
+            self.combo_to(w.dataset, "xor", "dataset")
+            self.combo_to(w.mode, "batch", "mode")
         self.log.append("α typed '1e308', two epochs")
         type_into(self.qtbot, w.lr.edit, "1e308")
         w.act_epoch.trigger()
         w.act_epoch.trigger()
+        if self.rng.random() < 0.5:
+            self.a_save_reopen()  # NaN parameters: refused, with the reason
 
     def a_export(self):
         if self.tmp is None:
