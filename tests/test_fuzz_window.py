@@ -936,11 +936,46 @@ def test_one_parameter_set_in_an_overflowed_network_is_no_cure():
 def test_an_overflowed_network_in_another_mode_is_no_ok_pass():
     e = overflowed_engine()
     e.set_mode("minibatch", batch_size=2)
-    assert e.status.ok  # nothing shown yet
+    # the diagram shows the NaN parameters before any step (this said "ok" until the
+    # walk found ∞ shown under it: see the test below)
+    assert e.cursor == 0 and e.status.kind == "non-finite"
     e.finish_forward()
     assert e.status.kind == "non-finite"
     e.step_back("pass")
-    assert e.cursor == 0 and e.status.ok
+    assert e.cursor == 0 and e.status.kind == "non-finite"
+
+
+def test_overflowed_parameters_on_a_new_data_set_are_no_ok_start():
+    """A new data set (or mode) starts the counters afresh but keeps the parameters:
+    overflowed ones are shown on the diagram at once, so the start is no "ok" start
+    (found by the walk, seed 0 of 6 × 3000: "b¹₃ = −∞" under an ok status)."""
+    from core import datasets
+    from core.setup import NetworkSpec
+
+    e = overflowed_engine()
+    e.set_dataset(datasets.gate("and"))
+    assert e.cursor == 0 and e.status.kind == "non-finite"
+    e.set_mode("single", example=0)
+    assert e.cursor == 0 and e.status.kind == "non-finite"
+    e.reset(NetworkSpec(network="2-3-1").build())  # the cure: finite parameters again
+    assert e.status.ok
+
+
+def test_the_window_explains_overflowed_parameters_after_another_data_set(qtbot, win):
+    box = win.network_panel.network
+    choose_index(box, box.findData("2-3-1"))
+    choose_index(win.network_panel.activation, win.network_panel.activation.findData("relu"))
+    choose_index(win.network_panel.init, win.network_panel.init.findData("xavier"))
+    choose_index(win.dataset, win.dataset.findData("xor"))
+    choose_index(win.mode, win.mode.findData("batch"))
+    type_into(qtbot, win.lr.edit, "1e308")
+    win.act_epoch.trigger()
+    win.act_epoch.trigger()
+    assert not all(math.isfinite(v) for v in win.session.engine.parameters().values())
+    choose_index(win.dataset, win.dataset.findData("moons"))
+    assert win.session.engine.epoch == 0
+    assert win.problem_text().startswith("Overflowed")
+    assert not win.session.engine.status.ok
 
 
 def test_the_window_warns_after_a_parameter_typed_into_an_overflowed_network(qtbot, win):
