@@ -529,6 +529,7 @@ class Walk:
             self.log.append(f"export the diagram to {path}")
             self.dialogs[:] = [path]
             w.export_diagram()
+            assert os.path.exists(path), f"not exported: {w.problem_text()!r}"
             assert os.path.getsize(path) > 0
         else:
             path = self.next_file(".csv")
@@ -976,6 +977,30 @@ def test_the_window_explains_overflowed_parameters_after_another_data_set(qtbot,
     assert win.session.engine.epoch == 0
     assert win.problem_text().startswith("Overflowed")
     assert not win.session.engine.status.ok
+
+
+@pytest.mark.parametrize("ending", [".svg", ".png"])
+def test_the_diagram_of_an_overflowed_network_can_be_exported(qtbot, win, tmp_path, ending):
+    """The SVG's description named the network through a spec that refuses NaN
+    parameters: the export failed with "w1 must be a finite number, got nan" (found by
+    the walk, seed 3 of 6 × 3000). The picture of an overflow is worth keeping too."""
+    from gui.export import export_diagram
+
+    box, panel = win.network_panel.network, win.network_panel
+    choose_index(box, box.findData("2-3-1"))
+    choose_index(panel.activation, panel.activation.findData("relu"))
+    choose_index(panel.init, panel.init.findData("xavier"))
+    choose_index(win.dataset, win.dataset.findData("xor"))
+    choose_index(win.mode, win.mode.findData("batch"))
+    type_into(qtbot, win.lr.edit, "1e308")
+    for _ in range(4):
+        win.act_epoch.trigger()
+    assert not all(math.isfinite(v) for v in win.session.engine.parameters().values())
+    path = tmp_path / f"overflow{ending}"
+    export_diagram(win.shown_diagram(), path)
+    assert path.stat().st_size > 0
+    if ending == ".svg":
+        assert "the 2-3-1 network" in path.read_text(encoding="utf-8")
 
 
 def test_the_window_warns_after_a_parameter_typed_into_an_overflowed_network(qtbot, win):
