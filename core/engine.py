@@ -122,7 +122,7 @@ class Engine:
         self.epoch_costs = CostHistory()
         self.iteration_costs = CostHistory()
         self.test_costs = CostHistory()  # as long as epoch_costs with a test set, else empty
-        self.book = Book(watch=self._fresh_watch())
+        self.book = Book(status=self._start_status(), watch=self._fresh_watch())
         self._history = PassHistory(HISTORY_LIMIT, HISTORY_BYTES)
         self._pass: Pass | None = None
         self._pass_book = self.book
@@ -425,9 +425,10 @@ class Engine:
             self.epoch_costs.clear()
             self.iteration_costs.clear()
             self.test_costs.clear()
-            self.book = Book(watch=self._fresh_watch())
+            self.book = Book(status=self._start_status(), watch=self._fresh_watch())
         else:
-            self.book = replace(self.book, batch_pos=0, epoch_sum=0.0, status=OK,
+            self.book = replace(self.book, batch_pos=0, epoch_sum=0.0,
+                                status=self._start_status(),
                                 watch=self._fresh_watch(),
                                 n_epoch_costs=len(self.epoch_costs),
                                 n_iteration_costs=len(self.iteration_costs))
@@ -597,6 +598,13 @@ class Engine:
         """A new start for the divergence watch (after the learner changed something)."""
         self.book = replace(self.book, status=OK, watch=self._fresh_watch())
         self._pass_book = replace(self._pass_book, status=OK, watch=self._fresh_watch())
+
+    def _start_status(self) -> Status:
+        """A fresh start keeps the parameters, and the diagram shows them at once:
+        overflowed ones (±∞, NaN) make it no "ok" start."""
+        finite = all(np.all(np.isfinite(a)) for W, b in self.network.get_state()
+                     for a in (W, b) if a is not None)
+        return OK if finite else NON_FINITE
 
     def _fresh_watch(self) -> Watch:
         # several updates an epoch make the epoch cost noisy (see watch.NOISY_FACTOR)

@@ -226,16 +226,25 @@ class NetworkSpec:
         return net
 
 
+def _kind(net: Network):
+    if net.depth == 1:
+        return CROSS if net.feature_cross else NEURON
+    return (INPUTS, *(lin.units for lin in net.linears))
+
+
+def network_label(net: Network) -> str:
+    """'neuron', 'cross' or '2-3-1' for `net`, whatever its values (even NaN)."""
+    kind = _kind(net)
+    return "-".join(map(str, kind)) if isinstance(kind, tuple) else kind
+
+
 def spec_of(net: Network) -> NetworkSpec:
     """The spec that builds `net` as it is now (its current values as the start)."""
-    if net.depth == 1:
-        kind = CROSS if net.feature_cross else NEURON
-    else:
-        kind = (INPUTS, *(lin.units for lin in net.linears))
+    kind = _kind(net)
     init = "tutorial" if not isinstance(kind, tuple) or kind in TUTORIAL else "xavier"
     activation = net.activation.name if net.depth > 1 else "sigmoid"
     return NetworkSpec(network=kind, bias=net.has_bias, activation=activation,
                        loss=net.loss.name, init=init, params=net.values())
 
 
-__all__ = ["INITS", "NetworkSpec", "SetupError", "parse_network", "spec_of"]
+__all__ = ["INITS", "NetworkSpec", "SetupError", "network_label", "parse_network", "spec_of"]

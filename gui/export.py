@@ -16,7 +16,7 @@ from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from core import export as csv_export
-from core.setup import spec_of
+from core.setup import network_label
 
 PNG_SCALE = 2  # pixels per on-screen pixel: sharp on a slide or in print
 SUFFIXES = (".png", ".svg")
@@ -146,7 +146,7 @@ def diagram_image(view, scale: int = PNG_SCALE) -> QImage:
 def describe(view) -> str:
     """The SVG's description: what the diagram shows, and when."""
     e = view.session.engine
-    net = spec_of(e.network).to_dict()["network"]
+    net = network_label(e.network)  # not spec_of: it refuses overflowed (NaN) values
     return (f"Neuron Lab: the computational graph of the {net} network, loss "
             f"{e.network.loss.name}, data set {e.dataset.name}, epoch {e.epoch}, "
             f"learning rate {e.lr!r}, {e.mode} mode.")
