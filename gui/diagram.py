@@ -425,7 +425,49 @@ PARAM_OF = {key: name for name in PARAMS
             for key in (name, f"prod:{name}", f"grad:{name}")}
 
 
-class DiagramView(QGraphicsView):
+class DiagramSettings:
+    """What both diagrams (the neuron's and a network's) take from the window: decimals,
+    palette and the one example of a batch to show. Each class has `_digits`,
+    `_palette`, `_focus`, `session` and `refresh`."""
+
+    @property
+    def colours(self):
+        return PALETTES[self._palette]
+
+    def set_digits(self, n: int) -> None:
+        if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or not 0 <= n <= 12:
+            raise ValueError(f"digits must be a whole number from 0 to 12, got {n!r}")
+        self._digits = int(n)
+        self.refresh()
+
+    def digits(self) -> int:
+        return self._digits
+
+    def set_palette(self, name: str) -> None:
+        if name not in PALETTES:
+            raise ValueError(f"unknown palette {name!r}; choose one of {', '.join(PALETTES)}")
+        self._palette = name
+        self.scene().update()  # items that paint in the palette's colours
+        self.refresh()
+
+    def palette_name(self) -> str:
+        return self._palette
+
+    def set_focus(self, i: int | None) -> None:
+        """Show one example of a several-example pass (an index into the pass), or all."""
+        n = len(self.session.engine.indices)
+        if i is not None:
+            if isinstance(i, bool) or not isinstance(i, (int, np.integer)) or not 0 <= i < n:
+                raise ValueError(f"focus must be None or an example 0 to {n - 1}, got {i!r}")
+            i = int(i)
+        self._focus = i if n > 1 else None
+        self.refresh()
+
+    def focus(self) -> int | None:
+        return self._focus
+
+
+class DiagramView(DiagramSettings, QGraphicsView):
     """The neuron's computational graph with the engine's revealed values."""
 
     # a click on a parameter's tag, edge or values (or the bias node): its name
@@ -490,41 +532,6 @@ class DiagramView(QGraphicsView):
         super().mouseMoveEvent(event)
 
     # ------------------------------------------------------------ public API
-    @property
-    def colours(self):
-        return PALETTES[self._palette]
-
-    def set_digits(self, n: int) -> None:
-        if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or not 0 <= n <= 12:
-            raise ValueError(f"digits must be a whole number from 0 to 12, got {n!r}")
-        self._digits = int(n)
-        self.refresh()
-
-    def digits(self) -> int:
-        return self._digits
-
-    def set_palette(self, name: str) -> None:
-        if name not in PALETTES:
-            raise ValueError(f"unknown palette {name!r}; choose one of {', '.join(PALETTES)}")
-        self._palette = name
-        self.refresh()
-
-    def palette_name(self) -> str:
-        return self._palette
-
-    def set_focus(self, i: int | None) -> None:
-        """Show one example of a several-example pass (an index into the pass), or all."""
-        n = len(self.session.engine.indices)
-        if i is not None:
-            if isinstance(i, bool) or not isinstance(i, (int, np.integer)) or not 0 <= i < n:
-                raise ValueError(f"focus must be None or an example 0 to {n - 1}, got {i!r}")
-            i = int(i)
-        self._focus = i if n > 1 else None
-        self.refresh()
-
-    def focus(self) -> int | None:
-        return self._focus
-
     def value_text(self, key: str) -> str:
         """The text shown for `key` (one of KEYS), or "" if nothing is shown."""
         label = self._label(key)

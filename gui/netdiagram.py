@@ -41,9 +41,8 @@ from PySide6.QtWidgets import (
 
 from core.symbols import fmt, fmt_full, fmt_rate, sup
 
-from .diagram import FILLS, INK, MUTED, NodeItem, _font, vector_text
+from .diagram import FILLS, INK, MUTED, DiagramSettings, NodeItem, _font, vector_text
 from .export import add_export_actions
-from .palette import PALETTES
 
 VALUE_PX = 12  # on screen: the view never scales the scene
 NODE_PX = 13
@@ -418,7 +417,7 @@ def _image(words: np.ndarray) -> QImage:
 
 
 # ---------------------------------------------------------------------- the view
-class NetworkDiagram(QGraphicsView):
+class NetworkDiagram(DiagramSettings, QGraphicsView):
     """The layered network (or the feature-cross neuron) with the engine's revealed values."""
 
     parameterClicked = Signal(str)
@@ -467,42 +466,6 @@ class NetworkDiagram(QGraphicsView):
         self.refresh()
 
     # ------------------------------------------------------------ public API
-    @property
-    def colours(self):
-        return PALETTES[self._palette]
-
-    def set_digits(self, n: int) -> None:
-        if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or not 0 <= n <= 12:
-            raise ValueError(f"digits must be a whole number from 0 to 12, got {n!r}")
-        self._digits = int(n)
-        self.refresh()
-
-    def digits(self) -> int:
-        return self._digits
-
-    def set_palette(self, name: str) -> None:
-        if name not in PALETTES:
-            raise ValueError(f"unknown palette {name!r}; choose one of {', '.join(PALETTES)}")
-        self._palette = name
-        self.scene().update()
-        self.refresh()
-
-    def palette_name(self) -> str:
-        return self._palette
-
-    def set_focus(self, i: int | None) -> None:
-        """Show one example of a several-example pass (an index into the pass), or all."""
-        n = len(self.session.engine.indices)
-        if i is not None:
-            if isinstance(i, bool) or not isinstance(i, (int, np.integer)) or not 0 <= i < n:
-                raise ValueError(f"focus must be None or an example 0 to {n - 1}, got {i!r}")
-            i = int(i)
-        self._focus = i if n > 1 else None
-        self.refresh()
-
-    def focus(self) -> int | None:
-        return self._focus
-
     def set_selected(self, name: str | None) -> None:
         """Outline parameter `name` (None: none) and keep its values shown."""
         if name is not None:
