@@ -845,15 +845,21 @@ class LossCurvePlot(LivePlot):
         self._fit()
         self._show_readout()
 
+    def _legend_entry(self, item, name: str, show: bool, shown: bool) -> bool:
+        """Add `item` to the legend or take it out, only when that changes; returns
+        whether it is in."""
+        if show != shown:
+            if show:
+                self.legend.addItem(item, name)
+            else:
+                self.legend.removeItem(item)
+        return show
+
     def _draw_tests(self, tx, ty, gaps):
         """Test cost e at x = e, beside training cost e (the trace pairs them so too)."""
         show = self._test_of is not None and tx.size > 0
-        if show != self._test_in_legend:
-            if show:
-                self.legend.addItem(self.test_curve, "test cost")
-            else:
-                self.legend.removeItem(self.test_curve)
-            self._test_in_legend = show
+        self._test_in_legend = self._legend_entry(self.test_curve, "test cost", show,
+                                                  self._test_in_legend)
         if not show:
             self.test_curve.setData([], [])
             self.test_curve.setVisible(False)
@@ -892,12 +898,8 @@ class LossCurvePlot(LivePlot):
 
     def _draw_steps(self):
         single = self.engine.mode == "single" and bool(self._iter_y)
-        if single != self._iter_in_legend:
-            if single:
-                self.legend.addItem(self.iter_curve, "loss per step")
-            else:
-                self.legend.removeItem(self.iter_curve)
-            self._iter_in_legend = single
+        self._iter_in_legend = self._legend_entry(self.iter_curve, "loss per step", single,
+                                                  self._iter_in_legend)
         if not single:
             self.iter_curve.setData([], [])
             return
