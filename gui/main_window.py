@@ -687,6 +687,7 @@ class MainWindow(QMainWindow):
         if list(self.sliders) != shown:
             for sl in self.sliders.values():
                 self.slider_box.removeWidget(sl)
+                sl.hide()  # at once: deleteLater waits for the event loop to come round
                 sl.deleteLater()
             self.sliders = {}
             symbols = {s.name: s.symbol for s in slots} | {"b": "b"}

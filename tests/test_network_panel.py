@@ -189,3 +189,14 @@ def test_clicking_an_edge_selects_its_weight_everywhere(qtbot, win):
     assert "updated 0.400 → 0.376" in text.text()
     choose(win.network_panel.network, "neuron")  # a name the neuron lacks: nothing follows
     assert not text.isVisibleTo(win)
+
+
+def test_a_new_networks_sliders_replace_the_old_at_once(qtbot, win):
+    """Switching networks in a shown window: the old sliders go from view straight away,
+    not when the event loop next deletes them (they were drawn over the new one)."""
+    win.show()
+    qtbot.waitExposed(win)
+    old = list(win.sliders.values())
+    choose(win.network_panel.network, "2-3-1")
+    assert not any(sl.isVisible() for sl in old)
+    qtbot.waitUntil(lambda: all(sl.isVisible() for sl in win.sliders.values()))
