@@ -254,8 +254,13 @@ class MainWindow(QMainWindow):
         self._keep_keys.install(self)
         self.setMinimumSize(640, 480)
         self.resize(*self.fitting_size())
+        self._install_features()
         QTimer.singleShot(0, self._first_launch)
         self._init_sessions()
+
+    def _install_features(self):
+        """Views and tools that live beside the core window: each wires itself in its own
+        install method, called here once the window's parts exist."""
 
     def fitting_size(self, wanted=DEFAULT_SIZE) -> tuple[int, int]:
         """The default size, shrunk to the screen's available area (less a margin)."""
@@ -373,7 +378,8 @@ class MainWindow(QMainWindow):
 
     def _make_menus(self):
         mb = self.menuBar()
-        m = mb.addMenu("&File")
+        # kept so that each feature's own install_* method can add its entries
+        m = self.file_menu = mb.addMenu("&File")
         self._make_session_menu(m)
         a = QAction("Open lessons file…", self)
         a.setStatusTip("Load a teacher's own lessons (JSON, like resources/lessons.json)")
@@ -393,11 +399,11 @@ class MainWindow(QMainWindow):
         m.addSeparator()
         m.addAction(self.act_quit)
         self._make_edit_menu(mb)
-        m = mb.addMenu("&Run")
+        m = self.run_menu = mb.addMenu("&Run")
         for a in (self.act_forward, self.act_back, None, self.act_fwd_pass, self.act_bwd_pass,
                   self.act_update, self.act_epoch, None, self.act_play, self.act_reset):
             m.addSeparator() if a is None else m.addAction(a)
-        m = mb.addMenu("&View")
+        m = self.view_menu = mb.addMenu("&View")
         prec = m.addMenu("Decimals")
         group = QActionGroup(self)
         self.digit_actions = {}
@@ -425,7 +431,7 @@ class MainWindow(QMainWindow):
         except (LessonError, OSError) as exc:
             QTimer.singleShot(0, lambda msg=str(exc): self.show_problem(
                 f"The lessons could not be loaded: {msg}"))
-        m = mb.addMenu("&Help")
+        m = self.help_menu = mb.addMenu("&Help")
         a = QAction("Keyboard shortcuts", self)
         a.triggered.connect(self.show_shortcuts)
         m.addAction(a)
@@ -436,7 +442,7 @@ class MainWindow(QMainWindow):
     def _make_edit_menu(self, mb):
         """Undo and Redo, named after the step they take back or again (Ctrl+Z,
         Ctrl+Shift+Z / Ctrl+Y where the platform says so)."""
-        m = mb.addMenu("&Edit")
+        m = self.edit_menu = mb.addMenu("&Edit")
         stack = self.undo.stack
         self.act_undo = stack.createUndoAction(self, "Undo")
         self.act_redo = stack.createRedoAction(self, "Redo")
