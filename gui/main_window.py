@@ -16,6 +16,7 @@ from PySide6.QtCore import (
     QStandardPaths,
     Qt,
     QTimer,
+    Signal,
     Slot,
 )
 from PySide6.QtGui import QAction, QActionGroup, QGuiApplication, QKeySequence
@@ -130,6 +131,25 @@ class MainWindow(QMainWindow):
     # watched by eventFilter, which Qt may call before __init__ has made them
     _lesson_host = None
     _banner_host = None
+    _current_lesson = None
+    # the lesson whose set-up holds (None when there is none, or the learner left it)
+    lessonChanged = Signal(object)
+
+    @property
+    def _lesson(self):
+        return self._current_lesson
+
+    @_lesson.setter
+    def _lesson(self, lesson):
+        if lesson is not self._current_lesson:
+            self._current_lesson = lesson
+            self.lessonChanged.emit(lesson)
+
+    @property
+    def lesson(self):
+        """The lesson whose set-up the screen shows, or None."""
+        return self._current_lesson
+
     def __init__(self, session: Session | None = None, parent=None):
         super().__init__(parent)
         self.session = session if session is not None else Session()

@@ -349,3 +349,15 @@ def test_the_app_icon_loads():
     from gui.app import app_icon
 
     assert not app_icon().isNull()
+
+
+def test_lesson_changed_follows_the_lessons_set_up(win):
+    """Views beside the window (the tour, the tutorial badges) learn which lesson holds."""
+    w = win
+    seen = []
+    w.lessonChanged.connect(seen.append)
+    w.start_lesson(w.lessons[3])
+    assert w.lesson is w.lessons[3] and seen[-1] is w.lessons[3]
+    w.mode.setCurrentIndex(0)
+    w.mode.activated.emit(0)  # the learner picks "One example": the batch lesson is left
+    assert w.lesson is None and seen[-1] is None
