@@ -6,6 +6,8 @@ turns them to a mismatch."""
 
 import numpy as np
 import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QAbstractSlider
 
 from core.tutorial_checks import (
     CHECKS,
@@ -18,8 +20,11 @@ from core.tutorial_checks import (
     current_stage,
     evaluate,
     published_numbers,
+    step_results,
 )
+from gui.badges import result_line
 from gui.lessons import load_lessons
+from gui.main_window import FRAME_MS
 from gui.session import Session
 
 LESSONS = {le.id: le for le in load_lessons()}
@@ -133,3 +138,118 @@ def test_stages_come_in_order_and_pass():
     st = current_stage("bias", e)
     assert st.state == "behind" and {r.status for r in st.results} == {PASSED}
     assert current_stage("xor", e) is None  # the tutorial prints no number for it
+
+
+# ----------------------------------------------------------------------------- window
+# each lesson's set-up and the actions its text asks for ("steps": → until the pass is
+# done, one micro-step at a time; "play": Play at full speed to "Stop at epoch")
+WALKS = {
+    "no-bias": ["steps"],
+    "bias": ["steps", "F"],
+    "batch": ["steps", "steps"],
+    "5000-epochs": ["play"],
+    "feature-cross": ["F", "B", "play"],
+    "hidden-layer": ["F", "B", "U", "F", "B", "play"],
+    "cross-entropy": ["F", "B", "U", "F", "B", "play"],
+}
+KEYS = {"F": Qt.Key_F, "B": Qt.Key_B, "U": Qt.Key_U, "→": Qt.Key_Right}
+
+
+def check_list(win):
+    return win.badges_dock.widget()
+
+
+def start(win, lesson_id):
+    win.start_lesson(LESSONS[lesson_id])
+    assert win.lesson is LESSONS[lesson_id]
+
+
+def press(win, qtbot, key):
+    qtbot.keyClick(win, KEYS[key])
+
+
+def play_to_the_end(win):
+    win.act_play.trigger()  # Space's action
+    assert win.speed.currentText() == "Full speed"
+    win.timer.stop()  # frames driven here, so the machine's load cannot matter
+    frames = 0
+    while win._playing and frames < 100_000:
+        win.play_frame(FRAME_MS / 1000)
+        frames += 1
+    assert win.session.engine.epoch == win.stop_at.value() == 5000
+
+
+def assert_screen_matches(win, seen):
+    """Every reached number in the list matches the tutorial (or shows its misprint), and
+    the current step's badges are in the explanation's box."""
+    e, lesson = win.session.engine, win.lesson
+    body = check_list(win).body.text()
+    for r in check_list(win).results():
+        if r.value is None:
+            continue
+        want = MISPRINT if r.check.note is not None else MATCH
+        assert r.status == want, (lesson.id, r.check.stage, r.check.label, r.badge())
+        assert result_line(r) in body
+        seen.add(r.check)
+    for r in step_results(lesson.id, e, e.current_step):
+        assert r.status in (MATCH, MISPRINT), r.badge()
+        assert r.badge() in win.explain.current.toPlainText()
+
+
+@pytest.mark.parametrize("lesson_id", COVERED)
+def test_every_badge_of_a_lesson_walked_as_its_text_says_matches(win, qtbot, lesson_id):
+    start(win, lesson_id)
+    e, seen = win.session.engine, set()
+    assert_screen_matches(win, seen)
+    for action in WALKS[lesson_id]:
+        if action == "steps":
+            press(win, qtbot, "→")
+            assert_screen_matches(win, seen)
+            while e.phase != "done":
+                press(win, qtbot, "→")
+                assert_screen_matches(win, seen)
+        elif action == "play":
+            play_to_the_end(win)
+        else:
+            press(win, qtbot, action)
+        assert_screen_matches(win, seen)
+        assert win.lesson is LESSONS[lesson_id]  # the walk stayed in the lesson
+    assert seen == set(checks_for(lesson_id))  # every number was on screen, and right
+
+
+def test_a_slider_moved_turns_the_badges_to_a_mismatch(win, qtbot):
+    start(win, "batch")
+    press(win, qtbot, "F")
+    box = win.explain.current
+    assert "✓ tutorial 0.089" in box.toPlainText()
+    named = [c for c in win.findChildren(QAbstractSlider) if c.accessibleName() == "w1"]
+    named[0].setValue(110)  # w₁ = 0.11: the lesson still holds, its numbers no longer do
+    assert win.lesson is LESSONS["batch"]
+    assert "✗ tutorial 0.089, here 0.0884" in box.toPlainText()
+    rows = {r.check.label: r for r in check_list(win).results()}
+    assert rows["Cost"].status == MISMATCH and rows["Ŷ"].status == MISMATCH
+    assert "✗ does not match the tutorial: tutorial 0.089, here 0.0884" in \
+        check_list(win).body.text()
+    named[0].setValue(100)
+    assert "✓ tutorial 0.089" in box.toPlainText()
+    assert rows["Cost"].check in {r.check for r in check_list(win).results()
+                                  if r.status == MATCH}
+
+
+def test_badges_leave_with_the_lesson(win, qtbot):
+    start(win, "batch")
+    press(win, qtbot, "F")
+    assert "tutorial 0.089" in win.explain.current.toPlainText()
+    win.session.set_gate("and")  # another data set: the lesson is left
+    assert win.lesson is None
+    assert "tutorial" not in win.explain.toPlainText()
+    assert check_list(win).results() == ()
+    assert "No lesson" in check_list(win).text()
+    start(win, "xor")  # a lesson for which the tutorial prints no number
+    assert "prints no number" in check_list(win).text()
+
+
+def test_the_dock_is_in_the_view_menu(win):
+    dock = win.badges_dock
+    assert dock.objectName() == "tutorialCheckDock"
+    assert dock.toggleViewAction() in win.view_menu.actions()
