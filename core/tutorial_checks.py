@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .steps import BACKWARD
 from .symbols import MINUS, fmt
 from .tutorial_notes import NOTES, TutorialNote
 
@@ -183,8 +184,6 @@ def step_results(lesson: str | None, engine, step) -> list[Result]:
     """The results for `step` of the current pass (for the explanation's lines)."""
     if lesson is None or step is None:
         return []
-    from .steps import BACKWARD
-
     key = step.target + ("#grad" if step.phase == BACKWARD else "")
     out = []
     for c in checks_for(lesson):

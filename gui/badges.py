@@ -128,7 +128,7 @@ class BadgeList(QWidget):
             head = f"<b>{html.escape(lesson.title)}</b>"
             body = "The tutorial prints no number for this lesson's stages to check."
         else:
-            when = {"now": "on screen now", "next": "coming next",
+            when = {"now": "on screen now", "next": "not on screen yet",
                     "behind": "behind you: reset to see them again"}[stage.state]
             head = (f"The tutorial's numbers for <b>{html.escape(stage.title)}</b> of "
                     f"lesson {html.escape(lesson.title.split(' ')[0])} ({when})")
