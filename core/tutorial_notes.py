@@ -56,6 +56,9 @@ OR = ((0, 0, 0), (0, 1, 1), (1, 0, 1), (1, 1, 1))
 START = (("w1", 0.1), ("w2", 0.6), ("b", 0.0))
 AFTER_BIAS_STEP = (("w1", 0.1), ("w2", 0.6), ("b", -0.125))  # one step on x = (0, 0), α = 1
 AFTER_BATCH_STEP = (("w1", 0.1480065), ("w2", 0.6386588), ("b", 0.0370235))
+AND = ((0, 0, 0), (0, 1, 0), (1, 0, 0), (1, 1, 1))
+# one cross-entropy batch step on AND from the start, α = 1 (section D of the worked numbers)
+AFTER_BCE_STEP = (("w1", 0.0517083), ("w2", 0.5215390), ("b", -0.3347058))
 
 NOTES: tuple[TutorialNote, ...] = (
     TutorialNote(
@@ -81,6 +84,21 @@ NOTES: tuple[TutorialNote, ...] = (
         printed="b = 0.099 (and another X_train)",
         why=("a misprint: its own numbers are computed with b = 0.037, the bias after the "
              "first update, as here.")),
+    TutorialNote(
+        where="The tutorial's cross-entropy sequel (iteration 2)",
+        examples=AND, params=AFTER_BCE_STEP, symbol="∂Cost/∂w₁", exact=-0.0027317,
+        printed=f"{MINUS}0.002",
+        why=f"it cuts {MINUS}0.002732 to three decimals; rounded, that is {MINUS}0.003."),
+    TutorialNote(
+        where="The tutorial's cross-entropy sequel (iteration 2)",
+        examples=AND, params=AFTER_BCE_STEP, symbol="∂Cost/∂w₂", exact=0.0264818,
+        printed="0.027",
+        why="the exact value is 0.026482, which rounds to 0.026."),
+    TutorialNote(
+        where="The tutorial's cross-entropy sequel (iteration 2)",
+        examples=AND, params=AFTER_BCE_STEP, symbol="∂Cost/∂b", exact=0.2381855,
+        printed="0.239",
+        why="the exact value is 0.238186, which rounds to 0.238."),
 )
 
 

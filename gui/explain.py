@@ -78,6 +78,7 @@ class ExplanationPanel(QWidget):
         self._gap = QTextBlockFormat()
         self._gap.setTopMargin(8)
         self._pass = None
+        self._badge = None  # step → HTML of its tutorial checks (gui/badges.py), or None
         for sig in (session.stepped, session.parametersChanged, session.trained,
                     session.setupChanged):
             sig.connect(self.refresh)
@@ -90,6 +91,13 @@ class ExplanationPanel(QWidget):
 
     def set_palette(self, name: str):
         self.palette_name = name
+        self._pass = None
+        self.refresh()
+
+    def set_badge(self, badge):
+        """`badge(step)` gives the HTML written under a step's lines ("" for none); the
+        lines are written again, as a badge may change (another lesson)."""
+        self._badge = badge
         self._pass = None
         self.refresh()
 
@@ -136,11 +144,14 @@ class ExplanationPanel(QWidget):
         col = {"forward": pal.forward, "backward": pal.backward,
                "update": pal.update}[s.phase].name()
         body = "<br>".join(html.escape(t) for t in s.text(self.digits, MAX_ITEMS))
+        badge = self._badge(s) if self._badge is not None else ""
+        if badge and not large:
+            body += "<br>" + badge
         head = (f"<span style='color:{col}'><b>{s.index + 1}. {PHASE_TITLES[s.phase]}</b>"
                 f" · {html.escape(s.symbol)}</span>")
-        if large:
+        if large:  # the badge under the title, where the box's fixed height keeps it seen
             return (f"{head} <span style='color:#777; font-size:small'>(step {s.index + 1} "
-                    f"of {of})</span><br>{body}")
+                    f"of {of})</span><br>{badge + '<br>' if badge else ''}{body}")
         return f"{head}<br><span style='color:#333'>{body}</span>"
 
     @Slot()

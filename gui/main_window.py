@@ -281,6 +281,14 @@ class MainWindow(QMainWindow):
     def _install_features(self):
         """Views and tools that live beside the core window: each wires itself in its own
         install method, called here once the window's parts exist."""
+        self.install_badges()
+
+    def install_badges(self):
+        """The tutorial's published numbers checked against the app's: badges in the
+        explanation and the "Tutorial check" dock (gui/badges.py)."""
+        from .badges import install
+
+        self.badges_dock = install(self)
 
     def fitting_size(self, wanted=DEFAULT_SIZE) -> tuple[int, int]:
         """The default size, shrunk to the screen's available area (less a margin)."""

@@ -84,15 +84,18 @@ def test_a_note_says_why_the_tutorial_prints_0_109(qtbot):
 
 
 def test_every_tutorial_note_meets_its_situation_once():
-    """The table's situations are real: running the tutorial's two lessons finds every
-    note on exactly one step, and only where 3 decimals differ from the printed value."""
-    from core import Engine, datasets, network
+    """The table's situations are real: running the tutorial's two lessons (and its
+    cross-entropy sequel's) finds every note on exactly one step, and only where 3 decimals
+    differ from the printed value."""
+    from core import Engine, datasets
+    from core.setup import NetworkSpec
     from core.symbols import fmt
     from core.tutorial_notes import NOTES, note_for
 
     found = []
-    for mode, example in (("single", 0), ("batch", None)):
-        e = Engine(network.neuron((0.1, 0.6), 0.0), datasets.gate("or"), lr=1.0, mode=mode,
+    for mode, example, gate, loss in (("single", 0, "or", "mse"), ("batch", None, "or", "mse"),
+                                      ("batch", None, "and", "bce")):
+        e = Engine(NetworkSpec(loss=loss).build(), datasets.gate(gate), lr=1.0, mode=mode,
                    example=example)
         for _ in range(2 * len(e.steps)):  # two whole passes
             e.step_forward()
