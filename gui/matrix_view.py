@@ -17,7 +17,7 @@ import math
 from dataclasses import dataclass, field
 
 import numpy as np
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Slot
+from PySide6.QtCore import QEvent, QPointF, QRect, QRectF, QSize, Qt, Slot
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import (
     QComboBox,
@@ -223,7 +223,10 @@ class _Sheet:
                 continue
             zs = net.z_symbol(l, i) + ex_label(self.idx[k])
             terms = []
-            for j in range(n):
+            for j in picked(n, MAX_TERMS):
+                if j is None:
+                    terms.append("…")
+                    continue
                 slot = net.slot_at(l, "W", i, j)
                 a = self.a_prev(j, k)
                 if self.step("edge:" + slot.name) is None or a is None:
@@ -238,7 +241,7 @@ class _Sheet:
             zstep = self.step("node:" + net.z_id(l, i))
             res = self.hidden() if zstep is None else self.num(
                 np.asarray(zstep.value).reshape(-1)[k], FORWARD)
-            expr = (HIDDEN if all(t == HIDDEN for t in terms)
+            expr = (HIDDEN if all(t in (HIDDEN, "…") for t in terms)
                     else " + ".join(terms))
             rows.append([Cell(zs, LABEL), Cell("=", LABEL),
                          Cell(expr, FORWARD if HIDDEN not in terms else MUTED),
@@ -251,7 +254,7 @@ class _Sheet:
             self.step("node:" + net.a_id(l, i)), FORWARD))
         act = net.activations[l]
         sec.lines.append([Text(f"{A} = {act.symbol}({Z}) ="), a_grid,
-                          Text(f"{act.symbol} applied to each entry", MUTED)])
+                          Text("(entry by entry)", MUTED)])
         if self.last:
             self._cost(sec)
         return sec
@@ -310,7 +313,8 @@ class _Sheet:
             def loc_row(i):
                 s = hops[i]
                 return [None if k is None else self.hidden() if s is None else
-                        self.num(np.asarray(s.local).reshape(-1)[k], BACKWARD)
+                        self.num(np.asarray(s.local).reshape(-1)[k], BACKWARD,
+                                 exact_int=act.name == "relu")  # its slope is 0 or 1
                         for k in self.cols]
 
             sec.lines.append([Text(f"∂{A}/∂{Z} = {local} ="),
@@ -328,7 +332,8 @@ class _Sheet:
                           [None if j is None else self.a_prev_cell(j, k)
                            for j in picked(n, MAX_COLS)])
         xt = Grid("XT", rows_t, caption=f"{self.m} × {n}")
-        sec.lines.append([Text(f"{d}{W} = {d}{Z} · {Ap}ᵀ ="), dz, Text("·"), xt])
+        sec.lines.append([Text(f"{d}{W} = {d}{Z} · {Ap}ᵀ")])
+        sec.lines.append([Text("="), dz, Text("·"), xt])
         rows = []
         pairs = [(i, j) for i in range(units) for j in range(n)]
         for t in picked(len(pairs), MAX_LINES):
@@ -534,6 +539,7 @@ class _Page(QWidget):
         self.font_bold = QFont(self.font_main)
         self.font_bold.setBold(True)
         self._size = QSize(400, 200)
+        self.wrap_width = 600  # a note alone on its line wraps to this width (the view's)
         self.setSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Minimum)
 
     def set_sections(self, sections, colors):
@@ -545,6 +551,20 @@ class _Page(QWidget):
 
     def sizeHint(self):
         return self._size
+
+    def set_wrap_width(self, width: int):
+        width = max(240, int(width) - 2 * PAD - 12)
+        if width != self.wrap_width:
+            self.wrap_width = width
+            self.set_sections(self.sections, self.colors)
+
+    @staticmethod
+    def _is_note(line) -> bool:
+        return len(line) == 1 and isinstance(line[0], Text) and line[0].role == MUTED
+
+    def _note_rect(self, text: str) -> QRect:
+        return self._fm().boundingRect(QRect(0, 0, self.wrap_width, 10000),
+                                       int(Qt.TextFlag.TextWordWrap), text)
 
     # --- measuring ----------------------------------------------------------------
     def _fm(self, font=None) -> QFontMetrics:
@@ -612,8 +632,14 @@ class _Page(QWidget):
             y += SECTION_GAP
         return QSize(width + 2 * PAD, y + PAD)
 
+    def _sizes(self, line) -> list[tuple[int, int, int]]:
+        if self._is_note(line):
+            r = self._note_rect(line[0].text)
+            return [(r.width(), r.height(), r.height() // 2)]
+        return [self._measure(t) for t in line]
+
     def _line_size(self, line) -> tuple[int, int]:
-        sizes = [self._measure(t) for t in line]
+        sizes = self._sizes(line)
         w = sum(s[0] for s in sizes) + GAP * max(0, len(sizes) - 1)
         above = max((s[2] for s in sizes), default=0)
         below = max((s[1] - s[2] for s in sizes), default=0)
@@ -635,10 +661,17 @@ class _Page(QWidget):
             p.drawText(QPointF(PAD, y + fb.ascent()), sec.title)
             y += fb.height() + LINE_GAP
             for line in sec.lines:
-                sizes = [self._measure(t) for t in line]
+                sizes = self._sizes(line)
                 above = max((s[2] for s in sizes), default=0)
                 below = max((s[1] - s[2] for s in sizes), default=0)
                 x = PAD + 12
+                if self._is_note(line):
+                    p.setFont(self.font_main)
+                    p.setPen(self.color(MUTED))
+                    p.drawText(QRectF(x, y, sizes[0][0], sizes[0][1]),
+                               int(Qt.TextFlag.TextWordWrap), line[0].text)
+                    y += sizes[0][1] + LINE_GAP
+                    continue
                 for tok, (w, _h, mid) in zip(line, sizes):
                     self._paint(p, tok, x, y + above - mid)
                     x += w + GAP
@@ -712,7 +745,7 @@ class _Page(QWidget):
         n = len(fan.rows)
         h = max(FAN_ROW * n, 56)
         cy = y + 4 + h / 2
-        r = 20
+        r = max(20, fm.horizontalAdvance(fan.symbol) / 2 + 7)
         centre = QPointF(x + r + 2, cy - 6)
         p.setPen(QPen(QColor("#303030"), 1.4))
         p.setBrush(QColor("#f2f2f2"))
@@ -784,7 +817,7 @@ class _Page(QWidget):
                                           fb.height())))
             y += fb.height() + LINE_GAP
             for line in sec.lines:
-                sizes = [self._measure(t) for t in line]
+                sizes = self._sizes(line)
                 above = max((s[2] for s in sizes), default=0)
                 below = max((s[1] - s[2] for s in sizes), default=0)
                 x = PAD + 12
@@ -822,6 +855,7 @@ class MatrixView(QWidget):
         self.scroll.setWidget(self.page)
         self.scroll.setWidgetResizable(True)
         self.scroll.setBackgroundRole(self.page.backgroundRole())
+        self.scroll.viewport().installEventFilter(self)
         top = QHBoxLayout()
         top.setContentsMargins(6, 4, 6, 0)
         top.addWidget(self.note, 1)
@@ -951,6 +985,13 @@ class MatrixView(QWidget):
     def showEvent(self, event):
         super().showEvent(event)
         self._ensure()
+
+    def eventFilter(self, obj, event):
+        if obj is self.scroll.viewport() and event.type() == QEvent.Type.Resize:
+            # notes wrap to the visible width, less a scroll bar's (the new layout may
+            # bring one)
+            self.page.set_wrap_width(event.size().width() - 20)
+        return super().eventFilter(obj, event)
 
 
 __all__ = ["MatrixView", "build_sheet", "sheet_cells", "sheet_values"]
