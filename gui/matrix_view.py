@@ -17,7 +17,7 @@ import math
 from dataclasses import dataclass, field
 
 import numpy as np
-from PySide6.QtCore import QEvent, QPointF, QRect, QRectF, QSize, Qt, Slot
+from PySide6.QtCore import QEvent, QPointF, QRect, QRectF, QSize, Qt, QTimer, Slot
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import (
     QComboBox,
@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QScrollArea,
     QSizePolicy,
+    QToolTip,
     QVBoxLayout,
     QWidget,
 )
@@ -525,6 +526,34 @@ BRACKET = 7  # width of a bracket's serif
 FAN_ROW = 34
 
 
+class _Metrics:
+    """QFontMetrics with each text's width remembered: a page measures the same
+    numbers again at every redraw, and asking Qt each time is what makes it slow."""
+
+    LIMIT = 20000
+
+    def __init__(self, font: QFont):
+        self.fm = QFontMetrics(font)
+        self.widths: dict[str, int] = {}
+
+    def horizontalAdvance(self, text: str) -> int:  # noqa: N802 - QFontMetrics' name
+        w = self.widths.get(text)
+        if w is None:
+            if len(self.widths) > self.LIMIT:
+                self.widths.clear()
+            w = self.widths[text] = self.fm.horizontalAdvance(text)
+        return w
+
+    def height(self) -> int:
+        return self.fm.height()
+
+    def ascent(self) -> int:
+        return self.fm.ascent()
+
+    def boundingRect(self, *args):  # noqa: N802
+        return self.fm.boundingRect(*args)
+
+
 class _Page(QWidget):
     """Lays the sections out and paints them; as large as they need (it scrolls)."""
 
@@ -539,6 +568,8 @@ class _Page(QWidget):
         self.font_bold = QFont(self.font_main)
         self.font_bold.setBold(True)
         self._size = QSize(400, 200)
+        self._tips: list[tuple[QRectF, str]] = []  # each number's place: its exact value
+        self._metrics = {}  # font → its metrics, with the widths of texts measured
         self.wrap_width = 600  # a note alone on its line wraps to this width (the view's)
         self.setSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Minimum)
 
@@ -558,6 +589,21 @@ class _Page(QWidget):
             self.wrap_width = width
             self.set_sections(self.sections, self.colors)
 
+    def tip_at(self, pos: QPointF) -> str:
+        """The exact value of the number drawn at `pos` ("" if none)."""
+        return next((tip for rect, tip in self._tips if rect.contains(pos)), "")
+
+    def event(self, event):
+        if event.type() == QEvent.Type.ToolTip:
+            tip = self.tip_at(QPointF(event.pos()))
+            if tip:
+                QToolTip.showText(event.globalPos(), tip, self)
+            else:
+                QToolTip.hideText()
+                event.ignore()
+            return True
+        return super().event(event)
+
     @staticmethod
     def _is_note(line) -> bool:
         return len(line) == 1 and isinstance(line[0], Text) and line[0].role == MUTED
@@ -567,8 +613,12 @@ class _Page(QWidget):
                                        int(Qt.TextFlag.TextWordWrap), text)
 
     # --- measuring ----------------------------------------------------------------
-    def _fm(self, font=None) -> QFontMetrics:
-        return QFontMetrics(font or self.font_main)
+    def _fm(self, font=None) -> _Metrics:
+        font = font or self.font_main
+        key = font.key()
+        if key not in self._metrics:
+            self._metrics[key] = _Metrics(font)
+        return self._metrics[key]
 
     def _grid_cols(self, g: Grid) -> list[int]:
         fm = self._fm()
@@ -653,6 +703,7 @@ class _Page(QWidget):
         p = QPainter(self)
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
         p.fillRect(self.rect(), QColor("white"))
+        self._tips = []
         fb = self._fm(self.font_bold)
         y = PAD
         for sec in self.sections:
@@ -723,6 +774,8 @@ class _Page(QWidget):
                 tx = cx if left else cx + widths[c] - tw
                 p.setPen(self.color(role))
                 p.drawText(QPointF(tx, ty), text)
+                if cell is not None and cell.tip:
+                    self._tips.append((QRectF(cx, ty - fm.ascent(), widths[c], rh), cell.tip))
                 cx += widths[c] + CELL_PAD
         ly = y + body
         p.setFont(self.font_small)
@@ -842,6 +895,10 @@ class MatrixView(QWidget):
         self._palette = "default"
         self._layer = None  # None: the output layer, where the cost's gradient starts
         self._stale = True
+        self._later = QTimer(self)
+        self._later.setSingleShot(True)
+        self._later.setInterval(0)
+        self._later.timeout.connect(self._flush)
         self.sections: list[Section] = []
         self.note = QLabel()
         self.note.setWordWrap(True)
@@ -925,6 +982,8 @@ class MatrixView(QWidget):
         return self.note.text()
 
     def text_rects(self):
+        """Where each title, text and grid is drawn on the page (which scrolls)."""
+        self._ensure()
         return self.page.text_rects()
 
     def refresh(self) -> None:
@@ -958,8 +1017,15 @@ class MatrixView(QWidget):
 
     @Slot()
     def _changed(self):
+        # several changes in one go (Play's steps in a frame) make one redraw, when
+        # the event loop comes back; a hidden tab waits until it is shown
         self._stale = True
         if self.isVisible():
+            self._later.start()
+
+    @Slot()
+    def _flush(self):
+        if self._stale and self.isVisible():
             self.refresh()
 
     @Slot()

@@ -5,12 +5,13 @@ import math
 
 import numpy as np
 import pytest
+from PySide6.QtCore import QPointF
 from PySide6.QtGui import QColor, QImage
 
 from core import Engine, datasets
 from core.setup import NetworkSpec
-from core.symbols import parse_number
-from gui.matrix_view import MAX_COLS, MAX_ROWS, MatrixView
+from core.symbols import fmt_full, parse_number
+from gui.matrix_view import MAX_COLS, MAX_ROWS, MatrixView, sheet_cells
 from gui.palette import PALETTES
 from gui.session import Session
 
@@ -263,3 +264,16 @@ def test_nothing_is_clipped_at_the_window_sizes(win, qtbot, size):
     assert sa.horizontalScrollBar().maximum() >= page.width() - sa.viewport().width()
     assert sa.verticalScrollBar().maximum() >= page.height() - sa.viewport().height()
     img.save(f"/tmp/matrix_{size[0]}.png")
+
+
+def test_a_shown_view_redraws_itself_and_tells_exact_values_on_hover(qtbot):
+    v = make_view(qtbot)
+    v.session.finish_backward()
+    # no call to cells(): the view on screen follows the session by itself
+    qtbot.waitUntil(lambda: sheet_cells(v.sections)["db"] == [[f"{MINUS}0.037"]])
+    v.page.grab()
+    rect = dict(v.text_rects())["db"]
+    tips = {v.page.tip_at(QPointF(x, y))
+            for x in range(int(rect.left()), int(rect.right()), 3)
+            for y in range(int(rect.top()), int(rect.bottom()), 3)} - {""}
+    assert tips == {fmt_full(v.session.engine.current_pass.grads["b"])}
