@@ -277,3 +277,36 @@ def test_a_shown_view_redraws_itself_and_tells_exact_values_on_hover(qtbot):
             for x in range(int(rect.left()), int(rect.right()), 3)
             for y in range(int(rect.top()), int(rect.bottom()), 3)} - {""}
     assert tips == {fmt_full(v.session.engine.current_pass.grads["b"])}
+
+
+@pytest.mark.parametrize("spec", [
+    dict(network="neuron", bias=False), dict(network="cross", loss="bce"),
+    dict(network="2-5-3-1", init="he", seed=2, activation="relu"),
+    dict(network="2-3-1", activation="tanh")])
+def test_any_moment_of_any_network_draws(qtbot, spec):
+    """Whatever the learner does, the page agrees with the engine: every gradient shown
+    is the pass's, and a hidden one is one the pass has not reached."""
+    v = make_view(qtbot, data="xor", **spec)
+    s, rng = v.session, np.random.default_rng(3)
+    actions = [s.step_forward, s.step_back, s.finish_forward, s.finish_backward,
+               s.apply_update, lambda: s.train(3), lambda: s.set_mode("single", 2),
+               lambda: s.set_mode("minibatch", batch_size=3), lambda: s.set_mode("batch"),
+               lambda: s.set_learning_rate(200.0)]
+    for _ in range(40):
+        actions[int(rng.integers(len(actions)))]()
+        eng = s.engine
+        for layer in range(eng.network.depth):
+            v.set_layer(layer)
+            vals, cells = v.cell_values(), v.cells()
+            for i, row in enumerate(cells["dW"]):
+                if row == ["⋮"]:
+                    continue
+                for j, text in enumerate(row):
+                    if text == "…":
+                        continue
+                    name = eng.network.slot_at(layer, "W", i, j).name
+                    grad = eng.shown_values().get(f"edge:{name}#grad")
+                    assert (text == "?") == (grad is None)
+                    if grad is not None:
+                        assert vals["dW"][i][j] == float(grad.value)
+        v.page.grab()
