@@ -123,6 +123,7 @@ class _Sheet:
         self.W0, self.b0 = p.state_before[self.l]
         self.cols = picked(self.m, MAX_COLS)
         self.last = self.l == net.depth - 1
+        self.per_m = "" if self.m == 1 else "(1/m)"  # the cost is the mean over m examples
 
     # --- names ------------------------------------------------------------------
     def sym(self, base: str, layer: int | None = None) -> str:
@@ -144,7 +145,7 @@ class _Sheet:
     def step(self, target: str, grad: bool = False):
         return self.shown.get(target + ("#grad" if grad else ""))
 
-    def row_of(self, step, role, i_col=None) -> list:
+    def row_of(self, step, role) -> list:
         """One grid row from a per-example step value (hidden if the step is not shown)."""
         out = []
         for k in self.cols:
@@ -213,6 +214,9 @@ class _Sheet:
                           caption=f"{lin.units} × 1")
             line += [Text("+"), b_grid]
         sec.lines.append(line)
+        if l == 0 and net.feature_cross:
+            sec.lines.append([Text("The third row of X is the feature cross x₃ = x₁ · x₂, "
+                                   "computed first.", MUTED)])
         if has_b and self.m > 1:
             sec.lines.append([Text(f"{b} is added to every column (every example): "
                                    "the same bias, shared", MUTED)])
@@ -290,7 +294,7 @@ class _Sheet:
         hops = [self.step(f"edge:{net.z_id(l, i)}->{net.a_id(l, i)}", grad=True)
                 for i in range(units)]
         if self.last and not net.loss.via_yhat:
-            sec.lines.append([Text(f"{d}{Z} = (1/m)({A} − Y) ="),
+            sec.lines.append([Text(f"{d}{Z} = {self.per_m}({A} − Y) ="),
                               self.matrix("dZ", units, lambda i: self.row_of(hops[i],
                                                                               BACKWARD))])
             sec.lines.append([Text("with a sigmoid output, cross-entropy's ∂L/∂ŷ and σ′ "
@@ -298,7 +302,7 @@ class _Sheet:
         else:
             if self.last:
                 up = [self.step("edge:y_hat->loss", grad=True)]
-                sec.lines.append([Text(f"{d}{A} = (1/m)({A} − Y) ="),
+                sec.lines.append([Text(f"{d}{A} = {self.per_m}({A} − Y) ="),
                                   self.matrix("dA", 1, lambda _i: self.row_of(up[0],
                                                                                BACKWARD))])
             else:
@@ -575,6 +579,7 @@ class _Page(QWidget):
 
     def set_sections(self, sections, colors):
         self.sections, self.colors = sections, colors
+        self._tips = []
         self._size = self._measure_page()
         self.setMinimumSize(self._size)
         self.updateGeometry()
@@ -699,11 +704,14 @@ class _Page(QWidget):
     def color(self, role) -> QColor:
         return QColor(self.colors.get(role, "#202020"))
 
-    def paintEvent(self, _event):
+    def paintEvent(self, event):
         p = QPainter(self)
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
-        p.fillRect(self.rect(), QColor("white"))
-        self._tips = []
+        clip = event.rect()
+        p.fillRect(clip, QColor("white"))
+        # only the lines in view: the page is long and scrolls
+        top, bottom = clip.top(), clip.bottom()
+        self._tips = [t for t in self._tips if t[0].bottom() < top or t[0].top() > bottom]
         fb = self._fm(self.font_bold)
         y = PAD
         for sec in self.sections:
@@ -716,6 +724,9 @@ class _Page(QWidget):
                 above = max((s[2] for s in sizes), default=0)
                 below = max((s[1] - s[2] for s in sizes), default=0)
                 x = PAD + 12
+                if y > bottom or y + above + below < top:
+                    y += above + below + LINE_GAP
+                    continue
                 if self._is_note(line):
                     p.setFont(self.font_main)
                     p.setPen(self.color(MUTED))
