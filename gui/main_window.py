@@ -282,6 +282,7 @@ class MainWindow(QMainWindow):
         """Views and tools that live beside the core window: each wires itself in its own
         install method, called here once the window's parts exist."""
         self.install_badges()
+        self.install_matrix()
 
     def install_badges(self):
         """The tutorial's published numbers checked against the app's: badges in the
@@ -289,6 +290,22 @@ class MainWindow(QMainWindow):
         from .badges import install
 
         self.badges_dock = install(self)
+
+    def install_matrix(self):
+        """The Matrices tab (gui/matrix_view.py): the pass written out as matrices. It
+        follows the decimals and the palette through their menu actions, which
+        set_digits and the settings keep checked."""
+        from gui.matrix_view import MatrixView
+
+        self.matrix_view = MatrixView(self.session, digits=self.digits)
+        self.matrix_view.set_palette("colorblind" if self.act_colorblind.isChecked()
+                                     else "default")
+        self.plots.tabs.addTab(self.matrix_view, "Matrices")
+        for d, action in self.digit_actions.items():
+            action.toggled.connect(
+                lambda on, d=d: on and self.matrix_view.set_digits(d))
+        self.act_colorblind.toggled.connect(
+            lambda on: self.matrix_view.set_palette("colorblind" if on else "default"))
 
     def fitting_size(self, wanted=DEFAULT_SIZE) -> tuple[int, int]:
         """The default size, shrunk to the screen's available area (less a margin)."""
