@@ -281,6 +281,13 @@ class MainWindow(QMainWindow):
     def _install_features(self):
         """Views and tools that live beside the core window: each wires itself in its own
         install method, called here once the window's parts exist."""
+        self.install_worksheet()
+
+    def install_worksheet(self):
+        """File → Export worksheet…: the current pass for a class (gui/worksheet.py)."""
+        from .worksheet import install
+
+        install(self)
 
     def fitting_size(self, wanted=DEFAULT_SIZE) -> tuple[int, int]:
         """The default size, shrunk to the screen's available area (less a margin)."""
