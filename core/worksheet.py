@@ -477,9 +477,8 @@ ul.scalars { list-style: none; padding: 0; margin: 0.3em 0; }
 ul.scalars li { margin: 0.2em 0; }
 .result { font-weight: bold; }
 .from { color: #555; font-size: 0.9em; }
-.blank { display: inline-block; min-width: 5em; height: 1.2em; border: 1px solid #333;
-         background: #fff; vertical-align: middle; }
-td .blank { min-width: 4.5em; }
+.blank { letter-spacing: 0.15em; }
+td.fill { width: 4.5em; height: 1.6em; background: #fff; }
 .note { border-left: 4px solid #d9a400; background: #fff8e1; padding: 0.3em 0.6em;
         margin: 0.5em 0 0; }
 figure { margin: 1em 0; text-align: center; }
@@ -490,7 +489,7 @@ figcaption { font-size: 0.9em; color: #444; }
   h2 { break-after: avoid; page-break-after: avoid; }
   .item { border-color: #666; }
   th { background: none; }
-  .blank { border-color: #000; }
+  td.fill { border-color: #000; }
   section.key { break-before: page; page-break-before: always; }
   figure { break-inside: avoid; page-break-inside: avoid; }
   @page { margin: 1.5cm; }
@@ -502,15 +501,18 @@ def _h(text) -> str:
     return _html.escape(str(text), quote=True)
 
 
-_BOX = '<span class="blank" role="img" aria-label="to fill in"></span>'
+# a blank in a line of text: underscores, which every renderer and printer shows; in a
+# table the empty cell itself is the box to fill
+_LINE = f'<span class="blank" aria-label="to fill in">{BLANK}</span>'
+_CELL = '<td class="fill" aria-label="to fill in"></td>'
 
 
 def _html_cells(sheet, q, blank, digits) -> str:
-    cells = [_BOX] * sheet.shown if _hidden(q, blank) else [
-        _h(c) for c in _cells(q, sheet.shown, digits)]
-    if sheet.elided:
-        cells.append("…")
-    return "".join(f"<td>{c}</td>" for c in cells)
+    if _hidden(q, blank):
+        cells = _CELL * sheet.shown
+    else:
+        cells = "".join(f"<td>{_h(c)}</td>" for c in _cells(q, sheet.shown, digits))
+    return cells + ("<td>…</td>" if sheet.elided else "")
 
 
 def _html_table(sheet, rows, blank, digits) -> str:
@@ -526,7 +528,7 @@ def _html_table(sheet, rows, blank, digits) -> str:
 
 
 def _html_scalar(q, blank, digits) -> str:
-    value = _BOX if _hidden(q, blank) else _h(_scalar(q, digits))
+    value = _LINE if _hidden(q, blank) else _h(_scalar(q, digits))
     src = f' <span class="from">{_h(_source(q).strip())}</span>' if _source(q) else ""
     cls = ' class="result"' if q.role == ANSWER else ""
     return f"<li{cls}>{_h(q.label)} = {value}{src}</li>"
