@@ -214,6 +214,9 @@ def build(engine, max_columns: int = MAX_COLUMNS) -> Worksheet:
                 units = net.linears[l].units
                 it.before = [given_param(net.slot_at(l, "W", i, j).name) for i in range(units)]
                 it.rows = [use(f"{d}{net.z_symbol(l, i)}") for i in range(units)] + [answer]
+                if units == 1:  # the product itself (its template line carries numbers)
+                    w = net.slot_at(l, "W", 0, j).symbol
+                    it.formulas.append(f"{s.symbol} = {d}{net.z_symbol(l, 0)} × {w}")
             else:  # through the activation: ∂/∂z = upstream × ∂a/∂z
                 asym, zsym = net.a_symbol(s.layer, s.unit), net.z_symbol(s.layer, s.unit)
                 local = f"∂{asym}/∂{zsym}"
@@ -233,6 +236,7 @@ def build(engine, max_columns: int = MAX_COLUMNS) -> Worksheet:
                 it.rows = [up]
                 factor = "1"
             if single:
+                it.formulas.append(f"{s.symbol} = {d}{zsym} × {factor}")
                 it.rows.append(answer)
             else:
                 it.rows.append(Quantity(f"per example {d}{zsym} × {factor}", s.per_example,
@@ -297,7 +301,7 @@ def _facts(engine, p, shown: int) -> list[tuple[str, str]]:
     if shown < m:
         ex += f"; the tables show the first {shown}, and the sums and the cost use all {_count(m)}"
     return [("Network", net_text),
-            ("Data set", f"{ds.name}, {_count(ds.m)} points"),
+            ("Data set", ds.name if "point" in ds.name else f"{ds.name}, {_count(ds.m)} points"),
             ("Mode", mode_text),
             ("Examples in this pass", ex),
             ("Epoch", str(engine.pass_epoch + 1)),
@@ -342,12 +346,14 @@ def _note_text(note: TutorialNote) -> str:
 
 
 # ------------------------------------------------------------------ Markdown
-_MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]<>|#"})
+_MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_<|"})
 
 
 def _md(text: str) -> str:
-    """Text from the app (names, symbols, formulas) as Markdown shows it literally."""
-    return str(text).translate(_MD_SPECIAL)
+    """Text from the app (names, symbols, formulas) as Markdown shows it literally: what
+    could start emphasis, code, HTML, a table cell or a link is escaped, and nothing else
+    (a formula's brackets stay readable in the raw text)."""
+    return str(text).translate(_MD_SPECIAL).replace("](", "\\](")
 
 
 def _md_table(head: list[str], body: list[list[str]]) -> list[str]:

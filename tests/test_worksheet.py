@@ -313,7 +313,7 @@ def test_names_and_data_are_escaped():
     assert "b" not in page.tags
     assert "<b>mine</b> & *yours* | [x](y)" in "".join(page.text)
     md = ws.markdown(sheet)
-    assert r"\<b\>mine\</b\> & \*yours\* \| \[x\](y)" in md
+    assert r"\<b>mine\</b> & \*yours\* \| [x\](y)" in md
 
 
 def test_a_big_batch_shows_the_first_examples_and_says_how_many_more():
