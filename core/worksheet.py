@@ -574,7 +574,7 @@ def _html_key(sheet: Worksheet, digits: int) -> str:
                     cells += "<td>…</td>"
             else:
                 span = sheet.shown + (1 if sheet.elided else 0)
-                cells = f'<td colspan="{span}">{_h(_scalar(q, digits))}</td>'
+                cells = f'<td class="label" colspan="{span}">{_h(_scalar(q, digits))}</td>'
             body.append(f'<tr><td class="label">{_h(it.number)}</td>'
                         f'<td class="label">{_h(q.label)}</td>{cells}</tr>')
     out = ['<section class="key" id="answer-key"><h2>Answer key</h2>',
