@@ -38,10 +38,13 @@ from PySide6.QtWidgets import (
 )
 
 from core import worksheet as sheet_text
-from core.engine import Engine
+from core.engine import Engine, EngineError
+from core.network import NetworkError
 
+from .diagram import DiagramView
 from .export import ExportError, diagram_image, png_bytes
 from .netdiagram import NetworkDiagram
+from .session import Session
 
 FORMATS = (("html", "HTML: one page that opens in any browser"),
            ("markdown", "Markdown, with the diagram as a PNG beside it"),
@@ -95,14 +98,16 @@ def _copy_engine(engine: Engine, cursor: int) -> Engine:
         pass_record=(dict(p.params_before), p.lr, record[2], cursor))
 
 
-def diagram_png(engine: Engine, blank: bool, digits: int = 3, size: QSize | None = None) -> bytes:
+def diagram_png(engine: Engine, blank: bool, digits: int = 3,
+                size: QSize | None = None) -> bytes | None:
     """The diagram of the current pass as PNG: its forward and backward values shown, or
-    (blank) none of them."""
-    from .diagram import DiagramView
-    from .session import Session
-
+    (blank) none of them. None if the parameters overflowed (∞, NaN): a network cannot
+    be copied then, and a worksheet of such a pass goes without its picture."""
     p = engine.current_pass
-    copy = _copy_engine(engine, 0 if blank else p.n_forward + p.n_backward)
+    try:
+        copy = _copy_engine(engine, 0 if blank else p.n_forward + p.n_backward)
+    except (NetworkError, EngineError):
+        return None
     session = Session(copy)
     cls = NetworkDiagram if NetworkDiagram.draws(copy.network) else DiagramView
     view = cls(session)
@@ -124,7 +129,7 @@ def diagram_png(engine: Engine, blank: bool, digits: int = 3, size: QSize | None
 # ------------------------------------------------------------------ the files
 def contents(engine: Engine, path, options: Options, digits: int = 3,
              image_png: bytes | None = None) -> dict[str, bytes]:
-    """Every file's bytes by path. `image_png`: the diagram (None: drawn here)."""
+    """Every file's bytes by path. `image_png`: the diagram (None: drawn here; b"": none)."""
     if options.blank and options.key == "none":
         raise ValueError("a blank worksheet needs its answer key: at the end or in a file")
     sheet = sheet_text.build(engine)
@@ -140,10 +145,11 @@ def contents(engine: Engine, path, options: Options, digits: int = 3,
             out[base + "-key.html"] = sheet_text.html_key(sheet, digits).encode()
     if options.formats in ("markdown", "both"):
         png = base + "-diagram.png"
-        out[base + ".md"] = sheet_text.markdown(sheet, blank=options.blank, key=at_end,
-                                                digits=digits,
-                                                image=os.path.basename(png)).encode()
-        out[png] = image_png
+        out[base + ".md"] = sheet_text.markdown(
+            sheet, blank=options.blank, key=at_end, digits=digits,
+            image=os.path.basename(png) if image_png else None).encode()
+        if image_png:
+            out[png] = image_png
         if options.key == "file":
             out[base + "-key.md"] = sheet_text.markdown_key(sheet, digits).encode()
     return out

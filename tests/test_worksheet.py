@@ -341,3 +341,19 @@ def test_decimals_follow_the_argument():
     assert "rounded to 5 decimals" in md5
     assert "-0.0" not in md5  # the real minus, never a hyphen
     assert np.isclose(e.current_pass.cost, 0.0889129, atol=1e-6)
+
+
+def test_an_overflowed_pass_exports_without_its_picture(out, qtbot):
+    """∞ in a weight: the numbers say so (∞, NaN), and the picture, which needs a copy of
+    the network, is left out rather than failing the export."""
+    net = NetworkSpec(network="2-3-1").build()
+    state = net.get_state()
+    state[0][0][0, 0] = np.inf
+    net.set_state(state)
+    e = Engine(net, datasets.gate("xor"), mode="batch")
+    assert e.status.kind == "non-finite"
+    written = gws.export_worksheet(e, out / "w.md", gws.Options("both", False, "end"))
+    assert [os.path.basename(f) for f in written] == ["w.html", "w.md"]
+    md = (out / "w.md").read_text(encoding="utf-8")
+    assert "NaN" in md and "![" not in md
+    assert "<img" not in (out / "w.html").read_text(encoding="utf-8")
