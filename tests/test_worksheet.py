@@ -181,6 +181,13 @@ def test_the_key_can_go_in_a_file_of_its_own(lesson_win, monkeypatch, out):
         assert COST in key and all(g in key for g in GRADIENTS) and NOTE in key
 
 
+def test_the_file_menu_offers_it_after_the_other_exports(win):
+    names = [a.objectName() for a in win.file_menu.actions()]
+    i = names.index("export history")
+    assert names[i + 1] == "export worksheet"
+    assert file_menu_action(win, "export worksheet").text() == "Export worksheet…"
+
+
 def test_a_blank_sheet_always_has_its_key(qtbot):
     d = gws.WorksheetDialog()
     qtbot.addWidget(d)
