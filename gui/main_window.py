@@ -283,6 +283,7 @@ class MainWindow(QMainWindow):
         install method, called here once the window's parts exist."""
         self.install_badges()
         self.install_matrix()
+        self.install_worksheet()
 
     def install_badges(self):
         """The tutorial's published numbers checked against the app's: badges in the
@@ -306,6 +307,12 @@ class MainWindow(QMainWindow):
                 lambda on, d=d: on and self.matrix_view.set_digits(d))
         self.act_colorblind.toggled.connect(
             lambda on: self.matrix_view.set_palette("colorblind" if on else "default"))
+
+    def install_worksheet(self):
+        """File → Export worksheet…: the current pass for a class (gui/worksheet.py)."""
+        from .worksheet import install
+
+        install(self)
 
     def fitting_size(self, wanted=DEFAULT_SIZE) -> tuple[int, int]:
         """The default size, shrunk to the screen's available area (less a margin)."""
