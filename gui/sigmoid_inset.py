@@ -20,7 +20,14 @@ import math
 import numpy as np
 from PySide6.QtCore import QEvent, QRect, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QScrollArea,
+    QSizePolicy,
+    QVBoxLayout,
+)
 
 # isort: split
 import pyqtgraph as pg  # after PySide6, so that pyqtgraph binds to it
@@ -137,6 +144,7 @@ class SigmoidInset(LivePlot):
         self._parts: list[str] = []  # the caption's sentences, most important first
         self._lines = CAPTION_LINES
         self._host = None
+        self._places: list[tuple[int, int]] = []  # the unit list's entries
         self._fit_timer = QTimer(self)
         self._fit_timer.setSingleShot(True)
         self._fit_timer.setInterval(0)
@@ -165,6 +173,11 @@ class SigmoidInset(LivePlot):
 
     def tangent_style(self) -> Qt.PenStyle:
         return self.tangent_item.opts["pen"].style()
+
+    def colours(self) -> tuple[QColor, QColor]:
+        """(the dots' colour, the tangents' colour)."""
+        return (QColor(self.dot_item.opts["brush"].color()),
+                QColor(self.tangent_item.opts["pen"].color()))
 
     def x_range(self) -> tuple[float, float]:
         return -self._span, self._span
@@ -205,27 +218,27 @@ class SigmoidInset(LivePlot):
             self._unit = (layer, unit)
         else:
             return
-        i = self.unit_box.findData(self.unit)
-        if i >= 0:
-            self.unit_box.setCurrentIndex(i)
+        if self.unit in self._places:
+            self.unit_box.setCurrentIndex(self._places.index(self.unit))
         self.unitChanged.emit()
         self.refresh()
 
     @Slot(int)
     def _unit_chosen(self, index: int):
-        place = self.unit_box.itemData(index)
-        if place is not None:
-            self.set_unit(*place)
+        if 0 <= index < len(self._places):
+            self.set_unit(*self._places[index])
 
     @Slot()
     def _network_changed(self):
         net = self.engine.network
         self._unit = None
         self.unit_box.clear()
-        self.unit_box.addItem("output ŷ", (net.depth - 1, 0))
+        self._places = [(net.depth - 1, 0)]
+        self.unit_box.addItem("output ŷ")
         for layer in range(net.depth - 1):
             for i in range(net.linears[layer].units):
-                self.unit_box.addItem(f"hidden {net.a_symbol(layer, i)}", (layer, i))
+                self.unit_box.addItem(f"hidden {net.a_symbol(layer, i)}")
+                self._places.append((layer, i))
         self.unit_box.setVisible(net.depth > 1)
         self.schedule()
 
@@ -277,8 +290,9 @@ class SigmoidInset(LivePlot):
         item.getAxis("bottom").setLabel("")
         pal = self.palette
 
-        self.dot_item.setData(z[near], a[near], brush=pg.mkBrush(pal.forward),
-                              pen=pg.mkPen("w", width=1), symbol="o")
+        self.dot_item.setBrush(pg.mkBrush(pal.forward))
+        self.dot_item.setPen(pg.mkPen("w", width=1))
+        self.dot_item.setData(z[near], a[near], symbol="o")
         # off the plot: an arrow at the edge, at the height the unit saturates to
         edge_x = np.where(np.nan_to_num(z, nan=1.0) < 0, -EDGE * span, EDGE * span)
         if far.any():
@@ -343,6 +357,9 @@ class SigmoidInset(LivePlot):
     def eventFilter(self, obj, event):
         if obj is self._host and event.type() in (QEvent.Type.Resize,
                                                   QEvent.Type.LayoutRequest):
+            # at once, before the column is laid out with the old height; and once more
+            # after it, when the widgets above may have taken their new heights
+            self.fit()
             self._fit_timer.start()
         return False
 
@@ -376,7 +393,7 @@ class SigmoidInset(LivePlot):
             n += 1
         need += lay.spacing() * n
         line = self.caption.fontMetrics().lineSpacing()
-        room = host.height() - need - self._fixed_height() - 2
+        room = self._available(host) - need - self._fixed_height() - 2
         plot, lines = 0, max(0, min(2, room // line))
         for k in (CAPTION_LINES, 2):
             if room - k * line >= MIN_PLOT_HEIGHT:
@@ -384,6 +401,18 @@ class SigmoidInset(LivePlot):
                 break
         if (plot, lines) != (self.plot.height() if self.has_room else 0, self._lines):
             self._set_heights(plot, lines)
+
+    @staticmethod
+    def _available(host) -> int:
+        """The column's height, less what a scrolling page around it has pushed out of
+        view (grown to hold a taller inset: that height is no room)."""
+        height = host.height()
+        p = host.parentWidget()
+        while p is not None:
+            if isinstance(p, QScrollArea) and p.widget() is not None:
+                return height - max(0, p.widget().height() - p.viewport().height())
+            p = p.parentWidget()
+        return height
 
     def _show_caption(self):
         """As many of the caption's sentences as fit its lines; all in the tooltip."""
@@ -427,21 +456,20 @@ class SigmoidInset(LivePlot):
             parts.append(f"{zsym} = {_big(z[0], d)}, {asym} = {fmt(a[0], d)}.")
             if np.isfinite(slope[0]):
                 parts.append(f"Slope {dsym} = {rule} = {fmt(slope[0], d)}.")
+        elif ok.any():
+            s = slope[ok]
+            lo, hi = fmt(np.min(s), d), fmt(np.max(s), d)
+            parts.append(f"{z.size} examples, slopes {dsym} all {lo}." if lo == hi else
+                         f"{z.size} examples, slopes {dsym} from {lo} to {hi}.")
         else:
             parts.append(f"{z.size} examples.")
-            if ok.any():
-                s = slope[ok]
-                lo, hi = fmt(np.min(s), d), fmt(np.max(s), d)
-                parts.append(f"Slopes {dsym} all {lo}." if lo == hi else
-                             f"Slopes {dsym} from {lo} to {hi}.")
         with np.errstate(all="ignore"):
             s_all = np.abs(act.local(a[np.isfinite(a)]))
         if s_all.size and np.all(s_all < FLAT):
             if act.name == "relu":
                 parts.append(f"The ReLU is off ({zsym} ≤ 0): slope 0, no gradient passes.")
             else:
-                parts.append("Flat: the unit is saturated, so almost no gradient flows "
-                             "back through it.")
+                parts.append("Flat: the unit is saturated, almost no gradient flows back.")
         if far.any():
             parts.append(self._off_text(z[far], zsym))
         if cancels:
