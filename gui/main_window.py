@@ -285,12 +285,16 @@ class MainWindow(QMainWindow):
         self.install_sigmoid()
 
     def install_gradcheck(self):
-        """A "Gradient check" tab beside the plots: backprop's gradients against central
+        """A "Grad check" tab beside the plots: backprop's gradients against central
         differences on the current pass; clicking a row selects that parameter."""
         from .gradcheck_view import GradientCheckView
 
         self.gradcheck = GradientCheckView(self.session)
-        self.plots.tabs.addTab(self.gradcheck, "Gradient check")
+        # short: with "Gradient check" the tabs overflow a 1024-px window by a pixel
+        i = self.plots.tabs.addTab(self.gradcheck, "Grad check")
+        self.plots.tabs.setTabToolTip(i, "Gradient check: each parameter's gradient from "
+                                         "backpropagation beside a central-difference "
+                                         "estimate, on the current pass")
         self.gradcheck.parameterChosen.connect(self.select_parameter)
         self.act_colorblind.toggled.connect(
             lambda on: self.gradcheck.set_palette("colorblind" if on else "default"))
@@ -318,7 +322,7 @@ class MainWindow(QMainWindow):
         a.setObjectName("activation curve")
         a.setStatusTip("The sigmoid's curve with each example's (z, ŷ) and the tangent "
                        "whose slope is ∂ŷ/∂z, under the explanation")
-        a.toggled.connect(inset.setVisible)
+        a.toggled.connect(inset.set_wanted)
         self.view_menu.addAction(a)
 
     def fitting_size(self, wanted=DEFAULT_SIZE) -> tuple[int, int]:

@@ -144,6 +144,8 @@ class SigmoidInset(LivePlot):
         self._parts: list[str] = []  # the caption's sentences, most important first
         self._lines = CAPTION_LINES
         self._host = None
+        self._wanted = True  # the learner's choice (View menu)
+        self._squeezed = False  # hidden for want of room
         self._places: list[tuple[int, int]] = []  # the unit list's entries
         self._fit_timer = QTimer(self)
         self._fit_timer.setSingleShot(True)
@@ -340,10 +342,23 @@ class SigmoidInset(LivePlot):
         self.setFixedHeight(self._fixed_height() + plot + (lines * line + 2 if lines else 0))
         self._show_caption()
 
+    def set_wanted(self, on: bool):
+        """Shown or hidden by the learner (View → Activation curve); shown only while
+        the column has room for it."""
+        self._wanted = bool(on)
+        self.setVisible(self._wanted and not self._squeezed)
+        if self._wanted:
+            self.fit()
+
+    @property
+    def squeezed(self) -> bool:
+        """Hidden because the column has no room even for its title line?"""
+        return self._squeezed
+
     @property
     def has_room(self) -> bool:
         """Is the curve drawn (False: the column is too short for it just now)?"""
-        return not self.plot.isHidden()
+        return not self._squeezed and not self.plot.isHidden()
 
     def _title_row_height(self) -> int:
         return max(self.title.sizeHint().height(),
@@ -393,7 +408,14 @@ class SigmoidInset(LivePlot):
             n += 1
         need += lay.spacing() * n
         line = self.caption.fontMetrics().lineSpacing()
-        room = self._available(host) - need - self._fixed_height() - 2
+        left = self._available(host) - need
+        # not even room for the title line: out of the way altogether until there is
+        self._squeezed = left < self._fixed_height()
+        if self.isHidden() != (self._squeezed or not self._wanted):
+            self.setVisible(self._wanted and not self._squeezed)
+        if self._squeezed:
+            return
+        room = left - self._fixed_height() - 2
         plot, lines = 0, max(0, min(2, room // line))
         for k in (CAPTION_LINES, 2):
             if room - k * line >= MIN_PLOT_HEIGHT:

@@ -279,3 +279,22 @@ def test_with_no_room_it_says_so_and_squeezes_nothing(qtbot):
     w.lesson_text.hide()  # the room comes back
     qtbot.waitUntil(lambda: w.sigmoid.has_room)
     assert_clear_of_the_diagram(qtbot, w, "lesson hidden")
+
+
+def test_with_not_even_a_line_to_spare_it_steps_aside(qtbot):
+    """At the smallest window a long lesson text takes the column: the inset goes out of
+    the way (no page scrolling, nothing squeezed) and comes back when there is room."""
+    w = MainWindow()
+    qtbot.addWidget(w)
+    w.resize(1024, 700)
+    w.show()
+    qtbot.waitExposed(w)
+    lesson(w, "xor")
+    qtbot.waitUntil(lambda: w.sigmoid.squeezed)
+    assert not w.sigmoid.isVisible() and not w.sigmoid.has_room
+    assert w.act_sigmoid.isChecked()  # the learner's choice is untouched
+    assert not w.page.verticalScrollBar().isVisible()
+    assert w.explain.height() >= w.explain.minimumSizeHint().height()
+    w.lesson_text.hide()
+    qtbot.waitUntil(lambda: w.sigmoid.isVisible() and w.sigmoid.has_room)
+    assert_clear_of_the_diagram(qtbot, w, "lesson hidden at 1024×700")
