@@ -10,10 +10,11 @@ network (the engine's own is never touched).
 
 When the pass changes (a step to another pass, a slider, another data set) a check
 becomes out of date: it says so, greyed, until checked again. A small check (a few
-thousand parameter × example evaluations, well under 20 ms) is then simply redone while
-the tab is in view, since it costs nothing; a large one (a deep network on thousands
-of examples) waits for the button and runs in a worker thread, so the window stays
-responsive (the result is shown only if the pass is still the one it was asked for).
+thousand parameter × example evaluations: a few ms) is then simply redone while the tab
+is in view, at most ten times a second (while Play runs, the pass changes every frame).
+A large one (a deep network on thousands of examples) waits for the button and runs in
+a worker thread, so the window stays responsive; if the pass changed meanwhile, its
+result is shown marked out of date.
 """
 
 from __future__ import annotations
@@ -51,7 +52,8 @@ CLOSE = 1e-3  # below this: ⚠ (a kink, or rounding); from here on: ✗
 GRAD_DIGITS = 6  # decimals of the gradients in the table ("−0.048006")
 ROUNDING = 2.2e-16  # double precision: a cost is known to about this relative error
 SYNC_WORK = 200_000  # parameter × example evaluations done at once (≈ 40 ms); more: a thread
-AUTO_WORK = 50_000  # and up to this, a check out of date is redone by itself (≈ 10 ms)
+AUTO_WORK = 5_000  # and up to this, a check out of date is redone by itself (a few ms)
+AUTO_MS = 100  # at most this often: while Play runs, the pass changes every frame
 POLL_MS = 25  # how often a check running in the worker thread is looked at
 COLUMNS = ("Parameter", "Backprop", "Central difference", "Relative error", "Verdict")
 VERDICT_COLOURS = {"ok": "forward", "close": None, "bad": "backward"}
@@ -308,9 +310,9 @@ class GradientCheckView(QWidget):
         self._poll = QTimer(self)
         self._poll.setInterval(POLL_MS)
         self._poll.timeout.connect(self._collect)
-        self._soon = QTimer(self)  # many signals in one event-loop pass: one look
+        self._soon = QTimer(self)  # many changes (a Play) in a short while: one look
         self._soon.setSingleShot(True)
-        self._soon.setInterval(0)
+        self._soon.setInterval(AUTO_MS)
         self._soon.timeout.connect(self._follow)
         for sig in (session.stepped, session.parametersChanged, session.trained,
                     session.setupChanged, session.datasetChanged, session.networkChanged):
@@ -406,6 +408,8 @@ class GradientCheckView(QWidget):
         self.problem, self._problem_key = "", None
         self.result = result
         self._fill()
+        if self.stale:  # the pass moved on while a worker checked it
+            self._mark_stale()
         self.checked.emit()
 
     # ------------------------------------------------------------ following the pass

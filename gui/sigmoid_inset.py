@@ -114,7 +114,9 @@ class SigmoidInset(LivePlot):
         item.getAxis("bottom").setHeight(20)
         self.curve = pg.PlotDataItem(pen=pg.mkPen(INK, width=2))
         self.tangent_item = pg.PlotDataItem(connect="pairs")
-        self.dot_item = pg.ScatterPlotItem(size=9)
+        self.dot_item = pg.ScatterPlotItem(size=9, symbol="o", pen=pg.mkPen("w", width=1))
+        self._dot_colour = ""
+        self._drawn = None  # the key of what is drawn: an unchanged pass is not redrawn
         self.edge_item = pg.ScatterPlotItem(size=12)  # arrows for the dots off the plot
         for it in (self.curve, self.tangent_item, self.dot_item, self.edge_item):
             item.addItem(it)
@@ -258,6 +260,11 @@ class SigmoidInset(LivePlot):
         shown = e.shown_values()
         zs, as_ = shown.get(f"node:{zid}"), shown.get(f"node:{aid}")
         grad = shown.get(f"edge:{zid}->{aid}#grad")
+        key = (id(net), net.loss.name, layer, unit, zs, as_, grad, self.palette,
+               self.digits)
+        if key == self._drawn and not force:
+            return
+        self._drawn = key
         # with cross-entropy the output's hop is ∂L/∂z itself: σ′ is never computed
         cancels = output and not net.loss.via_yhat
         self._revealed = grad is not None and not cancels
@@ -292,9 +299,10 @@ class SigmoidInset(LivePlot):
         item.getAxis("bottom").setLabel("")
         pal = self.palette
 
-        self.dot_item.setBrush(pg.mkBrush(pal.forward))
-        self.dot_item.setPen(pg.mkPen("w", width=1))
-        self.dot_item.setData(z[near], a[near], symbol="o")
+        if self._dot_colour != pal.forward.name():  # per point, so only when it changes
+            self._dot_colour = pal.forward.name()
+            self.dot_item.setBrush(pg.mkBrush(pal.forward))
+        self.dot_item.setData(z[near], a[near])
         # off the plot: an arrow at the edge, at the height the unit saturates to
         edge_x = np.where(np.nan_to_num(z, nan=1.0) < 0, -EDGE * span, EDGE * span)
         if far.any():

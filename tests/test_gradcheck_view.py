@@ -268,3 +268,13 @@ def test_the_verdicts_follow_the_colour_blind_palette(win, qtbot):
     assert view.table.item(0, col).foreground().color() == PALETTES["default"].forward
     win.act_colorblind.trigger()
     assert view.table.item(0, col).foreground().color() == PALETTES["colorblind"].forward
+
+
+def test_a_worker_result_for_a_pass_gone_by_is_marked_out_of_date(qtbot):
+    ds = datasets.generated("moons", 2100, seed=2)
+    session, view = make_view(qtbot, "2-8-8-1", "batch", init="xavier", dataset=ds)
+    assert view.check() and view.running
+    session.set_parameter("w1_1_1", 0.3)  # while the worker checks the old parameters
+    with qtbot.waitSignal(view.checked, timeout=60000):
+        pass
+    assert view.stale and "Out of date" in view.summary_text()
