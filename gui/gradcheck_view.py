@@ -51,7 +51,7 @@ AGREE = 1e-6  # relative error below this: ✓
 CLOSE = 1e-3  # below this: ⚠ (a kink, or rounding); from here on: ✗
 GRAD_DIGITS = 6  # decimals of the gradients in the table ("−0.048006")
 ROUNDING = 2.2e-16  # double precision: a cost is known to about this relative error
-SYNC_WORK = 200_000  # parameter × example evaluations done at once (≈ 40 ms); more: a thread
+SYNC_WORK = 50_000  # parameter × example evaluations done at once (≈ 30 ms); more: a thread
 AUTO_WORK = 5_000  # and up to this, a check out of date is redone by itself (a few ms)
 AUTO_MS = 100  # at most this often: while Play runs, the pass changes every frame
 POLL_MS = 25  # how often a check running in the worker thread is looked at
@@ -446,12 +446,14 @@ class GradientCheckView(QWidget):
     # ------------------------------------------------------------ drawing
     def _set_headers(self, single: bool = False):
         c = "L" if single else "Cost"
-        heads = ("Parameter θ", f"Backprop ∂{c}/∂θ",
-                 f"Numerical ({c}(θ+ε) − {c}(θ−ε)) / 2ε", "Relative error", "Verdict")
+        # two lines each, so that the table fits the plots' width in a 1024-px window
+        heads = ("Parameter\nθ", f"Backprop\n∂{c}/∂θ", f"Numerical\n({c}₊ − {c}₋) / 2ε",
+                 "Relative\nerror", "Verdict")
         self.table.setHorizontalHeaderLabels(list(heads))
         tips = ("The parameter; click a row to select it in the window",
                 "The gradient backpropagation computes (the chain rule, as on the diagram)",
-                "The slope measured by nudging θ by ±ε and recomputing the cost",
+                f"The slope measured by nudging θ: ({c}(θ + ε) − {c}(θ − ε)) / 2ε, the "
+                "cost recomputed with θ moved by ε either way",
                 "|backprop − numerical| / (|backprop| + |numerical|): below 10⁻⁶ they agree",
                 "✓ agree (relative error below 10⁻⁶), ⚠ close (below 10⁻³), ✗ disagree")
         for i, tip in enumerate(tips):
@@ -482,12 +484,13 @@ class GradientCheckView(QWidget):
     def _fill(self):
         r = self.result
         inp = r.input
+        c = "L" if inp.single else "Cost"
         self._set_headers(inp.single)
         self.what.setText(
             f"Checked on {inp.examples}, at the parameters this pass started from, with "
-            f"the {inp.loss} of the {inp.network_title or 'network'} · ε = "
-            f"{eps_text(self.eps)} · {len(r.rows)} parameters in "
-            f"{r.seconds * 1000:.1f} ms")
+            f"the {inp.loss} of the {inp.network_title or 'network'}. Numerical: "
+            f"{c}₊ = {c}(θ + ε), {c}₋ = {c}(θ − ε), ε = {eps_text(self.eps)}. "
+            f"{len(r.rows)} parameters in {r.seconds * 1000:.1f} ms.")
         n = r.counts
         worst = max((row.error for row in r.rows if math.isfinite(row.error)), default=0.0)
         total = len(r.rows)

@@ -80,7 +80,7 @@ def test_the_table_is_core_gradcheck_on_the_pass_examples(qtbot, network, mode):
     assert_table_is_core(view, session.engine)
     n = len(session.engine.indices)
     assert view.what_text().startswith("Checked on example")
-    assert "ε = 10⁻⁶" in view.what_text()
+    assert "ε = 10⁻⁶" in view.what_text() and "(θ + ε)" in view.what_text()
     assert (f"{n} examples" in view.what_text()) == (n > 1)
     # later in training, mid-pass: the examples and parameters of that pass
     session.run_epoch()

@@ -73,7 +73,7 @@ def main() -> None:
         inset.resize(300, 240)
         inset.show()
         app.processEvents()
-        print(f"   {m:>5} examples: {median_ms(inset.refresh):.2f}")
+        print(f"   {m:>5} examples: {median_ms(lambda i=inset: i.refresh(force=True)):.2f}")
         inset.close()
 
 
