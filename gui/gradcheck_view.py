@@ -390,9 +390,15 @@ class GradientCheckView(QWidget):
             self._start(nxt)
             return
         try:
-            self._finish(f.result())
+            result = f.result()
         except Exception as exc:  # noqa: BLE001 - a message, never a traceback
             self._show_problem(f"The check could not be done: {exc}")
+            return
+        now = self.result
+        if now is not None and not isinstance(result, str) and result.key != now.key and \
+                now.key == pass_key(self.engine):
+            return  # a check of the current pass came in meanwhile: it stays
+        self._finish(result)
 
     def wait(self, timeout: float = 30.0) -> None:
         """Block until a check running in the worker thread is on show (tests, scripts)."""

@@ -244,6 +244,7 @@ class SigmoidInset(LivePlot):
                 self.unit_box.addItem(f"hidden {net.a_symbol(layer, i)}")
                 self._places.append((layer, i))
         self.unit_box.setVisible(net.depth > 1)
+        self._fit_timer.start()  # the title row is as tall as the list, when it shows
         self.schedule()
 
     # ------------------------------------------------------------ drawing

@@ -278,3 +278,14 @@ def test_a_worker_result_for_a_pass_gone_by_is_marked_out_of_date(qtbot):
     with qtbot.waitSignal(view.checked, timeout=60000):
         pass
     assert view.stale and "Out of date" in view.summary_text()
+
+
+def test_a_slow_result_does_not_replace_a_newer_check(qtbot):
+    ds = datasets.generated("moons", 2100, seed=3)
+    session, view = make_view(qtbot, "2-8-8-1", "batch", init="xavier", dataset=ds)
+    assert view.check() and view.running
+    session.set_network(NetworkSpec(network="neuron"))
+    assert view.check()  # small: done at once, while the worker still runs
+    assert [r.name for r in view.rows()] == ["w1", "w2", "b"]
+    qtbot.waitUntil(lambda: not view.running, timeout=60000)
+    assert [r.name for r in view.rows()] == ["w1", "w2", "b"] and not view.stale
