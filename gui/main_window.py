@@ -284,6 +284,8 @@ class MainWindow(QMainWindow):
         self.install_badges()
         self.install_matrix()
         self.install_worksheet()
+        self.install_gradcheck()
+        self.install_sigmoid()
 
     def install_badges(self):
         """The tutorial's published numbers checked against the app's: badges in the
@@ -313,6 +315,47 @@ class MainWindow(QMainWindow):
         from .worksheet import install
 
         install(self)
+
+    def install_gradcheck(self):
+        """A "Grad check" tab beside the plots: backprop's gradients against central
+        differences on the current pass; clicking a row selects that parameter."""
+        from .gradcheck_view import GradientCheckView
+
+        self.gradcheck = GradientCheckView(self.session)
+        # short: with "Gradient check" the tabs overflow a 1024-px window by a pixel
+        i = self.plots.tabs.addTab(self.gradcheck, "Grad check")
+        self.plots.tabs.setTabToolTip(i, "Gradient check: each parameter's gradient from "
+                                         "backpropagation beside a central-difference "
+                                         "estimate, on the current pass")
+        self.gradcheck.parameterChosen.connect(self.select_parameter)
+        self.act_colorblind.toggled.connect(
+            lambda on: self.gradcheck.set_palette("colorblind" if on else "default"))
+
+    def install_sigmoid(self):
+        """The activation's curve with the pass's (z, ŷ) dots and tangents, in the right
+        column under the explanation (beside the diagram, covering none of its labels);
+        View → Activation curve shows or hides it."""
+        from .sigmoid_inset import SigmoidInset
+
+        inset = self.sigmoid = SigmoidInset(self.session)
+        self._lesson_host.layout().addWidget(inset)
+        inset.set_palette("colorblind" if self.act_colorblind.isChecked() else "default")
+        inset.set_digits(self.digits)
+        self.act_colorblind.toggled.connect(
+            lambda on: inset.set_palette("colorblind" if on else "default"))
+        for d, a in self.digit_actions.items():
+            a.toggled.connect(lambda on, d=d: on and inset.set_digits(d))
+        for d in self._diagrams():
+            d.parameterClicked.connect(inset.follow_parameter)
+        self.param_pick.activated.connect(
+            lambda i: inset.follow_parameter(self.param_pick.itemData(i)))
+        a = self.act_sigmoid = QAction("Activation curve", self, checkable=True)
+        a.setChecked(True)
+        a.setObjectName("activation curve")
+        a.setStatusTip("The sigmoid's curve with each example's (z, ŷ) and the tangent "
+                       "whose slope is ∂ŷ/∂z, under the explanation")
+        a.toggled.connect(inset.set_wanted)
+        self.view_menu.addAction(a)
 
     def fitting_size(self, wanted=DEFAULT_SIZE) -> tuple[int, int]:
         """The default size, shrunk to the screen's available area (less a margin)."""
