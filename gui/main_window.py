@@ -303,7 +303,7 @@ class MainWindow(QMainWindow):
         self.matrix_view = MatrixView(self.session, digits=self.digits)
         self.matrix_view.set_palette("colorblind" if self.act_colorblind.isChecked()
                                      else "default")
-        self.plots.tabs.addTab(self.matrix_view, "Matrices")
+        self.plots.add_tab(self.matrix_view, "Matrices")
         for d, action in self.digit_actions.items():
             action.toggled.connect(
                 lambda on, d=d: on and self.matrix_view.set_digits(d))
@@ -322,11 +322,9 @@ class MainWindow(QMainWindow):
         from .gradcheck_view import GradientCheckView
 
         self.gradcheck = GradientCheckView(self.session)
-        # short: with "Gradient check" the tabs overflow a 1024-px window by a pixel
-        i = self.plots.tabs.addTab(self.gradcheck, "Grad check")
-        self.plots.tabs.setTabToolTip(i, "Gradient check: each parameter's gradient from "
-                                         "backpropagation beside a central-difference "
-                                         "estimate, on the current pass")
+        self.plots.add_tab(self.gradcheck, "Gradient check", "Grad check",
+                           tip="Each parameter's gradient from backpropagation beside a "
+                               "central-difference estimate, on the current pass")
         self.gradcheck.parameterChosen.connect(self.select_parameter)
         self.act_colorblind.toggled.connect(
             lambda on: self.gradcheck.set_palette("colorblind" if on else "default"))

@@ -2412,9 +2412,14 @@ class PlotsPanel(QWidget):
         first.setChildrenCollapsible(False)
         first.setStretchFactor(0, 1)
         first.setStretchFactor(1, 1)
-        self.tabs.addTab(first, "Boundary && loss")
-        self.tabs.addTab(self.landscape, "Loss landscape")
-        self.tabs.addTab(self.lr_compare, "Learning rates")
+        # A narrow window shows shorter names (the full one as a tooltip) rather than
+        # scroll arrows that hide tabs; eliding is the last resort.
+        self.tabs.setUsesScrollButtons(False)
+        self.tabs.setElideMode(Qt.TextElideMode.ElideRight)
+        self._tab_names: list[tuple[str, str]] = []
+        self.add_tab(first, "Boundary && loss", "Boundary")
+        self.add_tab(self.landscape, "Loss landscape", "Landscape")
+        self.add_tab(self.lr_compare, "Learning rates", "Rates")
         self.tabs.currentChanged.connect(self._tab_changed)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
@@ -2423,6 +2428,35 @@ class PlotsPanel(QWidget):
     @property
     def plots(self) -> list[LivePlot]:
         return [self.boundary, self.loss, self.landscape, self.lr_compare]
+
+    def add_tab(self, widget, name: str, short: str | None = None,
+                tip: str | None = None) -> int:
+        """A tab named `name`, or `short` when the full names do not fit the width."""
+        i = self.tabs.addTab(widget, name)
+        self._tab_names.append((name, short or name))
+        if tip:
+            self.tabs.setTabToolTip(i, tip)
+        self._fit_tab_names()
+        return i
+
+    def resizeEvent(self, event):
+        super().resizeEvent(event)
+        self._fit_tab_names()
+
+    def _fit_tab_names(self):
+        bar = self.tabs.tabBar()
+        fm = bar.fontMetrics()
+        # each tab's width less its text's: the frame and margins the style adds
+        pad = sum(bar.tabSizeHint(i).width() - fm.horizontalAdvance(bar.tabText(i))
+                  for i in range(bar.count()))
+        full = sum(fm.horizontalAdvance(n.replace("&&", "&")) for n, _ in self._tab_names)
+        short = full + pad > self.tabs.width()
+        for i, (name, brief) in enumerate(self._tab_names):
+            text = brief if short else name
+            if bar.tabText(i) != text:
+                bar.setTabText(i, text)
+            if short and brief != name and not bar.tabToolTip(i):
+                bar.setTabToolTip(i, name.replace("&&", "&"))
 
     def set_auto_refresh(self, on: bool):
         """False: the plots wait for `refresh()` (for a main window that redraws from

@@ -102,9 +102,9 @@ def test_batch_or_at_the_start_shows_the_tutorial_gradient(win, qtbot):
     win.session.set_mode("batch")
     tabs = win.plots.tabs
     names = [tabs.tabText(i) for i in range(tabs.count())]
-    assert "Grad check" in names
-    tabs.setCurrentIndex(names.index("Grad check"))
-    assert tabs.tabToolTip(tabs.currentIndex()).startswith("Gradient check")
+    assert {"Grad check", "Gradient check"} & set(names)
+    tabs.setCurrentWidget(win.gradcheck)
+    assert "central-difference" in tabs.tabToolTip(tabs.currentIndex())
     view = win.gradcheck
     assert view.rows() == []
     qtbot.mouseClick(view.button, Qt.MouseButton.LeftButton)

@@ -455,3 +455,25 @@ def test_a_flat_slice_has_a_readable_range(win):
     win.plots.landscape.refresh()
     (_, _), (bottom, top) = win.plots.landscape.svb.viewRange()
     assert top - bottom >= 0.01  # ticks a learner can read, not 10⁻¹⁰ apart
+
+
+@pytest.mark.parametrize("size", [(1024, 700), (1600, 1000)])
+def test_plot_tabs_show_every_name_whole(win, qtbot, size):
+    """Every tab of the plots is on screen with a whole name: short names in a narrow
+    window (the full one as its tooltip), never scroll arrows that hide a tab."""
+    win.resize(*size)
+    win.show()
+    qtbot.wait(20)
+    tabs = win.plots.tabs
+    bar = tabs.tabBar()
+    assert bar.count() >= 5
+    fm = bar.fontMetrics()
+    for i in range(bar.count()):
+        rect = bar.tabRect(i)
+        assert rect.right() <= tabs.width(), bar.tabText(i)
+        assert fm.horizontalAdvance(bar.tabText(i).replace("&&", "&")) <= rect.width()
+        if size[0] < 1200 and bar.tabText(i) in ("Boundary", "Landscape", "Rates"):
+            assert bar.tabToolTip(i)
+    names = [bar.tabText(i) for i in range(bar.count())]
+    if size[0] >= 1600:
+        assert "Loss landscape" in names and "Gradient check" in names
