@@ -281,6 +281,14 @@ class MainWindow(QMainWindow):
     def _install_features(self):
         """Views and tools that live beside the core window: each wires itself in its own
         install method, called here once the window's parts exist."""
+        self.install_predict()
+
+    def install_predict(self):
+        """Predict, then reveal (gui/predict.py): a panel in a dock, a Run-menu check box,
+        and Step forward routed through the panel, which asks before it reveals."""
+        from .predict import install
+
+        self.predict = install(self)
 
     def fitting_size(self, wanted=DEFAULT_SIZE) -> tuple[int, int]:
         """The default size, shrunk to the screen's available area (less a margin)."""
