@@ -112,13 +112,13 @@ class PredictPanel(QWidget):
         self.check_button = QPushButton("Check")
         self.check_button.setAccessibleName("check prediction")
         self.check_button.setToolTip("Grade the prediction, then reveal the value (Enter)")
-        self.check_button.clicked.connect(self.check)
+        self.check_button.clicked.connect(lambda: self.check())  # not with `checked`
         row.addWidget(self.check_button)
         lay.addLayout(row)
         self.skip_button = QPushButton("Skip / reveal")
         self.skip_button.setAccessibleName("skip prediction")
         self.skip_button.setToolTip("Take the step without a prediction (not scored)")
-        self.skip_button.clicked.connect(self.skip)
+        self.skip_button.clicked.connect(lambda: self.skip())
         lay.addWidget(self.skip_button)
         self.message = self._label("prediction problem")
         self.message.setStyleSheet("color: #8a1c1c; font-weight: bold")
@@ -141,8 +141,12 @@ class PredictPanel(QWidget):
                     s.networkChanged, s.datasetChanged):
             sig.connect(self.refresh)
         window.lessonChanged.connect(self._show_score)
-        window.act_play.toggled.connect(self.refresh)
+        # Play sets its check mark with signals blocked, then its text: `changed` tells
+        window.act_play.changed.connect(self.refresh)
         window.focus.activated.connect(self.refresh)
+        window.stride.activated.connect(self.refresh)
+        for a in window.digit_actions.values():  # the question's decimals follow the View's
+            a.triggered.connect(self.refresh)
         self.refresh()
 
     @staticmethod
