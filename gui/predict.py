@@ -75,6 +75,7 @@ class PredictPanel(QWidget):
 
     graded = Signal(object)  # a core.predict.Grade, after the step was revealed
     activeChanged = Signal(bool)
+    showRequested = Signal()  # Step forward while predicting, with the panel closed
 
     def __init__(self, window, parent=None):
         super().__init__(parent)
@@ -167,9 +168,9 @@ class PredictPanel(QWidget):
         self.enable.setChecked(on)
         self.message.hide()
         self.refresh()
+        self.activeChanged.emit(on)  # the dock shows first: a hidden entry takes no focus
         if on:
             self.entry.setFocus()
-        self.activeChanged.emit(on)
 
     def focus_example(self) -> int | None:
         """The one example of a batch the diagram shows, if the learner picked one."""
@@ -261,8 +262,10 @@ class PredictPanel(QWidget):
         """The window's Step forward: as before when predicting is off; a check when on."""
         if not self.active:
             self.session.step_forward()
-        else:
-            self.check()
+            return
+        if not self.isVisible():  # the learner closed the panel: the question is in it
+            self.showRequested.emit()
+        self.check()
 
     @Slot()
     def check(self, text: str | None = None):
@@ -359,6 +362,11 @@ def install(window) -> PredictPanel:
             dock.raise_()
 
     panel.activeChanged.connect(shown)
+    panel.showRequested.connect(lambda: shown(True))
+    # Space on the panel's buttons and check box presses them rather than playing
+    from .main_window import KeepKeys
+
+    KeepKeys(panel).install(panel)
     window.run_menu.insertAction(window.act_back, act)  # beside Step forward
     # Step forward (→, the button, the menu) goes through the panel
     fwd = window.act_forward

@@ -365,3 +365,21 @@ def test_the_panel_fits_the_smallest_window(win, qtbot):
                   panel.result, panel.score_label):
             assert w.isVisible() and w.width() > 0
             assert w.height() >= w.minimumSizeHint().height()
+
+
+def test_step_forward_with_the_panel_closed_shows_it_and_reveals_nothing(win, qtbot):
+    panel = _predicting(win, qtbot)
+    assert panel.entry.hasFocus()  # ready to type
+    win.predict_dock.close()
+    assert not panel.isVisible()
+    win.act_forward.trigger()
+    assert win.predict_dock.isVisible() and win.session.engine.cursor == 0
+    assert "Type your prediction for w₁x₁" in panel.message_text()
+
+
+def test_space_on_the_panels_buttons_does_not_play(win, qtbot):
+    panel = _predicting(win, qtbot)
+    panel.skip_button.setFocus()
+    qtbot.keyClick(panel.skip_button, Qt.Key_Space)
+    assert not win.act_play.isChecked()
+    assert win.session.engine.cursor == 1  # the button was pressed: the step revealed
