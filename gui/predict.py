@@ -106,7 +106,7 @@ class PredictPanel(QWidget):
         row = QHBoxLayout()
         self.entry = QLineEdit()
         self.entry.setAccessibleName("prediction")
-        self.entry.setPlaceholderText("your prediction, e.g. 0.125")
+        self.entry.setPlaceholderText("e.g. 0.125")
         self.entry.setClearButtonEnabled(True)
         self.entry.returnPressed.connect(self.check)
         row.addWidget(self.entry, 1)
