@@ -375,5 +375,12 @@ def install(window) -> PredictPanel:
     except (RuntimeError, TypeError):  # connected otherwise: take all its slots
         fwd.triggered.disconnect()
     fwd.triggered.connect(panel.step_forward)
+    tips = (fwd.toolTip(), "Grade the prediction typed in the Predict panel, then reveal the "
+                           "value (Right arrow)")
+
+    def tip(on):  # the Step button says what it does now
+        fwd.setToolTip(tips[1] if on else tips[0])
+
+    panel.activeChanged.connect(tip)
     window.predict_action, window.predict_dock = act, dock
     return panel
