@@ -286,6 +286,7 @@ class MainWindow(QMainWindow):
         self.install_worksheet()
         self.install_gradcheck()
         self.install_sigmoid()
+        self.install_predict()
 
     def install_badges(self):
         """The tutorial's published numbers checked against the app's: badges in the
@@ -354,6 +355,13 @@ class MainWindow(QMainWindow):
                        "whose slope is ∂ŷ/∂z, under the explanation")
         a.toggled.connect(inset.set_wanted)
         self.view_menu.addAction(a)
+
+    def install_predict(self):
+        """Predict, then reveal (gui/predict.py): a panel in a dock, a Run-menu check box,
+        and Step forward routed through the panel, which asks before it reveals."""
+        from .predict import install
+
+        self.predict = install(self)
 
     def fitting_size(self, wanted=DEFAULT_SIZE) -> tuple[int, int]:
         """The default size, shrunk to the screen's available area (less a margin)."""
