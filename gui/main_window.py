@@ -281,6 +281,13 @@ class MainWindow(QMainWindow):
     def _install_features(self):
         """Views and tools that live beside the core window: each wires itself in its own
         install method, called here once the window's parts exist."""
+        self.install_tour()
+
+    def install_tour(self):
+        """The guided tour (gui/tour.py): a dock that walks the lessons in order."""
+        from .tour import install
+
+        self.tour = install(self)
 
     def fitting_size(self, wanted=DEFAULT_SIZE) -> tuple[int, int]:
         """The default size, shrunk to the screen's available area (less a margin)."""
@@ -297,7 +304,7 @@ class MainWindow(QMainWindow):
         if settings.value("welcomed", False, type=bool) or self._lesson is not None:
             return
         settings.setValue("welcomed", True)
-        self.show_welcome()
+        self.tour.open_at_first()  # the tour, at its first lesson, is the welcome
 
     def show_welcome(self):
         self._lesson = None
