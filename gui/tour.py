@@ -124,6 +124,37 @@ class Highlight(QWidget):
         p.drawRoundedRect(self.rect().adjusted(2, 2, -2, -2), 4, 4)
 
 
+class ElidedLabel(QLabel):
+    """One line of text that ends in "…" when it does not fit (the whole of it in its
+    tooltip), so that a long task never widens the strip."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._full = ""
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+
+    def set_full_text(self, text: str):
+        self._full = text
+        self.setToolTip(text)
+        self._elide()
+
+    def full_text(self) -> str:
+        return self._full
+
+    def minimumSizeHint(self):
+        hint = super().minimumSizeHint()
+        hint.setWidth(20)
+        return hint
+
+    def resizeEvent(self, event):
+        super().resizeEvent(event)
+        self._elide()
+
+    def _elide(self):
+        self.setText(self.fontMetrics().elidedText(self._full, Qt.TextElideMode.ElideRight,
+                                                   max(20, self.width())))
+
+
 # ------------------------------------------------------------------ conditions
 def _loss_shown(engine) -> bool:
     return any(s.kind == "loss" for s in engine.revealed)
@@ -260,6 +291,13 @@ class TourDock(QDockWidget):
         self.checklist.setWordWrap(True)
         self.checklist.setTextFormat(Qt.TextFormat.RichText)
         self.checklist.setAccessibleName("tour tasks")
+        self.task_line = ElidedLabel()
+        self.task_line.setAccessibleName("tour task")
+        self.close_button = QToolButton()
+        self.close_button.setText("×")
+        self.close_button.setAccessibleName("tour close")
+        self.close_button.setToolTip("Close the tour (View → Guided tour opens it again)")
+        self.close_button.clicked.connect(self.hide)
         # other views (the tutorial's numbers with their badges…) go here, under the tasks
         self.sections_box = QWidget()
         self.sections = QVBoxLayout(self.sections_box)
@@ -274,8 +312,10 @@ class TourDock(QDockWidget):
         self.next_button = QPushButton("Next ▶")
         self.next_button.setAccessibleName("tour next")
         self.next_button.clicked.connect(self.next)
+        self.prev_button.setToolTip("The previous lesson")
+        self.next_button.setToolTip("The next lesson")
         for w in (self.start_button, self.return_button, self.prev_button, self.next_button,
-                  self.picker):
+                  self.picker, self.close_button):
             w.setFocusPolicy(Qt.FocusPolicy.TabFocus)  # → and ← keep stepping the pass
         self.scroll = QScrollArea()
         self.scroll.setWidgetResizable(True)
@@ -292,32 +332,39 @@ class TourDock(QDockWidget):
                                Qt.DockWidgetArea.BottomDockWidgetArea))
 
     def _arrange(self, compact: bool):
-        """A column beside the window (left or right), or a strip of two lines above or
-        below it (a narrow window has no room for another column): the strip shows the
-        current task and the buttons, not the lesson's text (the window shows that)."""
+        """A column beside the window (left or right), or a strip of one line above or
+        below it (a narrow window has no room for another column, and barely for another
+        line): the strip shows the task at hand and the buttons; the lesson's text is in
+        the window's own box."""
         if compact == self.compact:
             return
         self.compact = compact
         body = QWidget()
         lay = QVBoxLayout(body)
+        full_only = (self.where, self.text, self.hint, self.checklist_title, self.checklist,
+                     self.notice, self.sections_box, self.line)
         if compact:
-            lay.setContentsMargins(8, 2, 8, 4)
-            lay.setSpacing(2)
+            lay.setContentsMargins(6, 1, 2, 1)
             row = QHBoxLayout()
-            for w in (self.picker, self.where, self.start_button, self.return_button,
-                      self.prev_button, self.next_button):
-                row.addWidget(w, 1 if w is self.picker else 0)
-            self.where.setWordWrap(False)
+            row.setSpacing(4)
+            for w in (self.picker, self.task_line, self.start_button, self.return_button,
+                      self.prev_button, self.next_button, self.close_button):
+                row.addWidget(w, 1 if w is self.task_line else 0)
             lay.addLayout(row)
-            lay.addWidget(self.notice)
-            lay.addWidget(self.checklist)
-            for w in (self.text, self.hint, self.checklist_title, self.sections_box,
-                      self.line):
+            for w in full_only:
                 w.setParent(body)
                 w.hide()
+            self.picker.setMinimumContentsLength(16)
+            self.picker.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+            self.task_line.show()
+            self.close_button.show()
+            self.prev_button.setText("◀")
+            self.next_button.setText("▶")
+            for b in (self.prev_button, self.next_button):
+                b.setMaximumWidth(b.minimumSizeHint().width() + 12)
+            self.setTitleBarWidget(QWidget())  # no title bar: one line is all there is
         else:
             lay.setContentsMargins(8, 6, 8, 8)
-            self.where.setWordWrap(True)
             for w in (self.picker, self.where, self.notice, self.text, self.hint):
                 lay.addWidget(w)
             row = QHBoxLayout()
@@ -334,16 +381,29 @@ class TourDock(QDockWidget):
             row.addStretch(1)
             row.addWidget(self.next_button)
             lay.addLayout(row)
-            self.checklist_title.show()
-            self.line.show()
+            for w in (self.task_line, self.close_button):
+                w.setParent(body)
+                w.hide()
+            for w in (self.where, self.checklist_title, self.checklist, self.line):
+                w.show()
             self.sections_box.setVisible(self.sections.count() > 0)
+            self.picker.setMinimumContentsLength(12)
+            self.picker.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+            self.prev_button.setText("◀ Previous")
+            self.next_button.setText("Next ▶")
+            for b in (self.prev_button, self.next_button):
+                b.setMaximumWidth(16777215)
+            self.setTitleBarWidget(None)
         self.body = body
         self.scroll.setWidget(body)  # the old body goes; its widgets live on in this one
         if compact:
             self.scroll.setMinimumWidth(0)
-            self.setMaximumHeight(body.sizeHint().height() + 60)
+            self.scroll.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+            self.setFixedHeight(body.sizeHint().height())
         else:
             self.scroll.setMinimumWidth(200)
+            self.scroll.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+            self.setMinimumHeight(0)
             self.setMaximumHeight(16777215)
         if self.lessons:
             self._show()
@@ -534,10 +594,8 @@ class TourDock(QDockWidget):
                 rows.append(f"<span style='color: #2b8a3e'>☑ {escape(t.text)}</span>")
             elif self.active and i == done:
                 rows.append(f"<b>☐ {escape(t.text)}</b>")
-            elif not self.compact:
+            else:
                 rows.append(f"<span style='color: #666'>☐ {escape(t.text)}</span>")
-        if self.compact:  # the task at hand only
-            rows = rows[done:done + 1] if self.active else []
         if not self.active and not self.left_why:
             head = ("Press <b>Start</b> to set the app up" if mark == NOT_STARTED else
                     "Press <b>Start</b> to set the lesson up again (its tasks start over)")
@@ -547,6 +605,17 @@ class TourDock(QDockWidget):
                                                   if self.index < n_lessons - 1 else
                                                   "That was the last lesson of the tour."))
         self.checklist.setText("<br>".join(rows))
+        # the strip's one line: the task at hand, or what to press
+        if self.left_why:
+            line = f"Left: {self.left_why}. Return to the lesson to go on."
+        elif not self.active:
+            line = f"Lesson {self.index + 1} of {n_lessons}, {mark}: press Start."
+        elif done < len(tasks):
+            line = f"{done + 1}/{len(tasks)} · {tasks[done].text}"
+        else:
+            line = "Lesson done. " + ("▶ goes to the next one." if self.index < n_lessons - 1
+                                      else "That was the tour's last lesson.")
+        self.task_line.set_full_text(line)
         self._point()
         self.changed.emit()
 
@@ -611,6 +680,9 @@ class TourDock(QDockWidget):
         elif obj is self.window_ and event.type() == QEvent.Type.Show and not self._fitted:
             self._fitted = True  # once, at the size the window is first shown at
             fit_width(self.window_, self)
+        elif obj is self.window_ and event.type() == QEvent.Type.Resize and self._fitted and \
+                self.compact != (self.window_.width() < NARROW):
+            QTimer.singleShot(0, self, lambda: fit_width(self.window_, self))
         elif obj is self.window_ and event.type() == QEvent.Type.Close:
             self._save()
             QSettings().setValue(f"{SETTINGS_KEY}/visible", self.isVisible())
