@@ -14,7 +14,7 @@ from html import escape
 
 import shiboken6
 from PySide6.QtCore import QEvent, QRect, QSettings, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QColor, QPainter, QPen
+from PySide6.QtGui import QColor, QIcon, QPainter, QPen
 from PySide6.QtWidgets import (
     QComboBox,
     QDockWidget,
@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSizePolicy,
+    QStyle,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -354,14 +355,16 @@ class TourDock(QDockWidget):
             for w in full_only:
                 w.setParent(body)
                 w.hide()
-            self.picker.setMinimumContentsLength(16)
+            self.picker.setMinimumContentsLength(20)
             self.picker.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
             self.task_line.show()
             self.close_button.show()
-            self.prev_button.setText("◀")
-            self.next_button.setText("▶")
-            for b in (self.prev_button, self.next_button):
-                b.setMaximumWidth(b.minimumSizeHint().width() + 12)
+            # icons, not text: a button with text is at least 80 pixels wide
+            style = self.style()
+            for b, icon in ((self.prev_button, QStyle.StandardPixmap.SP_ArrowBack),
+                            (self.next_button, QStyle.StandardPixmap.SP_ArrowForward)):
+                b.setText("")
+                b.setIcon(style.standardIcon(icon))
             self.setTitleBarWidget(QWidget())  # no title bar: one line is all there is
         else:
             lay.setContentsMargins(8, 6, 8, 8)
@@ -392,7 +395,7 @@ class TourDock(QDockWidget):
             self.prev_button.setText("◀ Previous")
             self.next_button.setText("Next ▶")
             for b in (self.prev_button, self.next_button):
-                b.setMaximumWidth(16777215)
+                b.setIcon(QIcon())
             self.setTitleBarWidget(None)
         self.body = body
         self.scroll.setWidget(body)  # the old body goes; its widgets live on in this one
@@ -512,6 +515,7 @@ class TourDock(QDockWidget):
         elif lesson is not None:  # a lesson the tour does not hold
             self._leave("another lesson was started")
         self.check()
+        self._save()
 
     def _why_left(self) -> str:
         """How the screen has left the current lesson's set-up, in the window's words."""
@@ -530,6 +534,7 @@ class TourDock(QDockWidget):
         lid = self.lesson.id
         if self.mark(lid) != DONE:
             self.marks[lid] = LEFT
+        self._save()
 
     @Slot()
     def check(self, *_):
@@ -613,7 +618,7 @@ class TourDock(QDockWidget):
         elif done < len(tasks):
             line = f"{done + 1}/{len(tasks)} · {tasks[done].text}"
         else:
-            line = "Lesson done. " + ("▶ goes to the next one." if self.index < n_lessons - 1
+            line = "Lesson done. " + ("Next goes to the next one." if self.index < n_lessons - 1
                                       else "That was the tour's last lesson.")
         self.task_line.set_full_text(line)
         self._point()
