@@ -76,6 +76,9 @@ def test_a_fresh_launch_opens_the_tour_at_lesson_1(first):
     assert "Start" in tour.checklist.text()
     assert first.tour.toggleViewAction() in first.view_menu.actions()
     assert not tour.prev_button.isEnabled() and tour.next_button.isEnabled()
+    assert tour.intro.isVisible() and "Welcome" in tour.intro.text()
+    tour.start()
+    assert not tour.intro.isVisible()  # said once
 
 
 def test_the_tour_alone_gets_a_learner_to_training_to_the_end(first, qtbot):
@@ -213,7 +216,11 @@ def test_a_narrow_window_gets_the_tour_as_a_strip(qtbot):
     assert w.tour.compact and w.tour.height() < 140
     assert w.page.horizontalScrollBar().maximum() == 0  # nothing pushed off the side
     w.tour.start()
-    assert "Press →" in w.tour.checklist.text()
+    assert "Press →" in w.tour.task_line.full_text()
+    w.resize(1600, 1000)  # wide enough for a column again
+    qtbot.waitUntil(lambda: w.dockWidgetArea(w.tour) == Qt.DockWidgetArea.RightDockWidgetArea)
+    qtbot.waitUntil(lambda: not w.tour.compact and w.tour.checklist.isVisible())
+    assert 200 <= w.tour.width() <= 320
 
 
 def write_lessons(tmp_path, lessons):
