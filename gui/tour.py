@@ -276,6 +276,12 @@ class TourDock(QDockWidget):
         self.text.setTextFormat(Qt.TextFormat.RichText)
         self.text.setAccessibleName("tour text")
         self.text.linkActivated.connect(self._link)
+        self.intro = QLabel("<b>Welcome to Neuron Lab.</b> This tour walks you through the "
+                            "tutorial a lesson at a time: <b>Start</b> sets the app up, and "
+                            "the control to use next is framed in orange. <i>View → Guided "
+                            "tour</i> hides it and brings it back.")
+        self.intro.setWordWrap(True)
+        self.intro.setAccessibleName("tour welcome")
         self.hint = QLabel("<i>The lesson's text is in the yellow box beside the "
                            "explanation.</i>")
         self.hint.setWordWrap(True)
@@ -342,8 +348,8 @@ class TourDock(QDockWidget):
         self.compact = compact
         body = QWidget()
         lay = QVBoxLayout(body)
-        full_only = (self.where, self.text, self.hint, self.checklist_title, self.checklist,
-                     self.notice, self.sections_box, self.line)
+        full_only = (self.intro, self.where, self.text, self.hint, self.checklist_title,
+                     self.checklist, self.notice, self.sections_box, self.line)
         if compact:
             lay.setContentsMargins(6, 1, 2, 1)
             row = QHBoxLayout()
@@ -368,7 +374,7 @@ class TourDock(QDockWidget):
             self.setTitleBarWidget(QWidget())  # no title bar: one line is all there is
         else:
             lay.setContentsMargins(8, 6, 8, 8)
-            for w in (self.picker, self.where, self.notice, self.text, self.hint):
+            for w in (self.intro, self.picker, self.where, self.notice, self.text, self.hint):
                 lay.addWidget(w)
             row = QHBoxLayout()
             row.addWidget(self.start_button)
@@ -571,7 +577,9 @@ class TourDock(QDockWidget):
             self._point()
             return
         for i, le in enumerate(self.lessons):
-            self.picker.setItemText(i, f"{MARKS[self.mark(le.id)]} {le.title}")
+            item = f"{MARKS[self.mark(le.id)]} {le.title}"
+            if self.picker.itemText(i) != item:  # this runs at every frame of Play
+                self.picker.setItemText(i, item)
         if self.picker.currentIndex() != self.index:
             self.picker.setCurrentIndex(self.index)
         mark = self.mark(lesson.id)
@@ -586,6 +594,8 @@ class TourDock(QDockWidget):
         if not self.compact:
             self.text.setVisible(not in_window)
             self.hint.setVisible(in_window)
+            # nothing started yet in this set of lessons: a word of welcome
+            self.intro.setVisible(not self.marks)
         if self.left_why:
             self.notice.setText(f"You have left this lesson's set-up ({self.left_why}), so "
                                 "its text no longer describes the screen.")
@@ -595,7 +605,7 @@ class TourDock(QDockWidget):
         self.start_button.setText("Start again" if self.active else "Start")
         rows = []
         for i, t in enumerate(tasks):
-            if self.active and i < done:
+            if i < done:  # remembered, even once the set-up is gone
                 rows.append(f"<span style='color: #2b8a3e'>☑ {escape(t.text)}</span>")
             elif self.active and i == done:
                 rows.append(f"<b>☐ {escape(t.text)}</b>")
@@ -695,6 +705,9 @@ class TourDock(QDockWidget):
 
     @Slot()
     def _lessons_maybe_replaced(self):
+        menu = self.window_.lessons_menu
+        if self.toggleViewAction() not in menu.actions():  # refilled without it
+            menu.addAction(self.toggleViewAction())
         if self.window_.lessons is not self._seen:
             self.set_lessons(self.window_.lessons)
 
@@ -716,6 +729,7 @@ def install(window) -> TourDock:
     act.setText("Guided tour")
     act.setObjectName("guided tour")
     window.view_menu.addAction(act)
+    window.lessons_menu.addAction(act)  # where a learner looks for lessons, too
     dock.setVisible(bool(was_visible()))
     fit_width(window, dock)
     return dock

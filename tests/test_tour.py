@@ -75,6 +75,7 @@ def test_a_fresh_launch_opens_the_tour_at_lesson_1(first):
     assert tour.highlighted()[0] is tour.start_button
     assert "Start" in tour.checklist.text()
     assert first.tour.toggleViewAction() in first.view_menu.actions()
+    assert first.tour.toggleViewAction() in first.lessons_menu.actions()
     assert not tour.prev_button.isEnabled() and tour.next_button.isEnabled()
     assert tour.intro.isVisible() and "Welcome" in tour.intro.text()
     tour.start()
@@ -244,6 +245,7 @@ def test_a_teachers_file_replaces_the_tours_lessons(first, qtbot, tmp_path):
     first.open_lessons(str(write_lessons(tmp_path, TEACHER)))
     qtbot.waitUntil(lambda: [le.id for le in tour.lessons] == ["and", "plain"])
     assert tour.index == 0 and tour.picker.count() == 2
+    assert tour.toggleViewAction() in first.lessons_menu.actions()  # still in the menu
     finish_lesson(first, qtbot)
     assert first.session.engine.epoch == 1
     use_highlighted(first, qtbot)  # Next
