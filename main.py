@@ -3,6 +3,7 @@
     python main.py                          the app
     python main.py FILE.json                the app, with a saved session open
     python main.py --screenshot F.png [--steps N]
+    python main.py --tour ID                the app, the guided tour open at a lesson
     python main.py trace [options]          every micro-step as text or JSON
 """
 
@@ -65,6 +66,8 @@ def parse_gui_args(argv):
                         f"(0 to {MAX_STEPS})")
     p.add_argument("--lesson", metavar="ID",
                    help="start in one of the lessons (e.g. batch, no-bias, xor)")
+    p.add_argument("--tour", metavar="ID",
+                   help="open the guided tour at a lesson and start it (e.g. no-bias, bias)")
     p.add_argument("--size", default="1600x1000", metavar="WxH",
                    help=f"window size, {MIN_SIZE[0]}x{MIN_SIZE[1]} to {MAX_SIZE[0]}x"
                         f"{MAX_SIZE[1]} (default 1600x1000)")
@@ -96,6 +99,9 @@ def parse_gui_args(argv):
     if args.setup and args.lesson:
         p.error("--lesson sets up the window itself: give a lesson or set-up options, "
                 "not both")
+    if args.tour and (args.lesson or args.setup):
+        p.error("--tour starts a lesson itself: give --tour, --lesson or set-up options, "
+                "not two of them")
     if args.setup:
         from gui.session import check_setup
 
@@ -113,7 +119,7 @@ def parse_gui_args(argv):
                 f"{MAX_SIZE[0]}x{MAX_SIZE[1]}, got {args.size}")
     args.size = (w, h)
     if args.session is not None:
-        if args.lesson or args.setup:
+        if args.lesson or args.setup or args.tour:
             p.error("a session file holds its own set-up: give a session, a lesson or "
                     "set-up options, not both")
         # checked before any window opens: a bad file is one message and status 2
@@ -143,7 +149,8 @@ def main(argv=None) -> int:
     from gui.app import run
 
     return run(screenshot=args.screenshot, steps=args.steps, size=args.size, lesson=args.lesson,
-               setup=args.setup, by=args.by, epochs=args.epochs, session=args.session)
+               setup=args.setup, by=args.by, epochs=args.epochs, session=args.session,
+               tour=args.tour)
 
 
 if __name__ == "__main__":

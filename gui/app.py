@@ -17,7 +17,7 @@ def app_icon():
 
 def run(screenshot: str | None = None, steps: int = 0, size=(1600, 1000),
         lesson: str | None = None, setup: dict | None = None, by: str = "step",
-        epochs: int = 0, session: str | None = None) -> int:
+        epochs: int = 0, session: str | None = None, tour: str | None = None) -> int:
     from PySide6.QtCore import QEventLoop
     from PySide6.QtWidgets import QApplication
 
@@ -30,13 +30,21 @@ def run(screenshot: str | None = None, steps: int = 0, size=(1600, 1000),
     win = MainWindow()
     if screenshot:
         win.resize(*size)
-    if lesson:
-        found = [le for le in win.lessons if le.id == lesson]
+    for lesson_id in (lesson, tour):
+        if not lesson_id:
+            continue
+        found = [le for le in win.lessons if le.id == lesson_id]
         if not found:
             ids = ", ".join(le.id for le in win.lessons)
-            print(f"neuron-lab: no lesson {lesson!r}; the lessons are {ids}", file=sys.stderr)
+            print(f"neuron-lab: no lesson {lesson_id!r}; the lessons are {ids}",
+                  file=sys.stderr)
             return 2
-        win.start_lesson(found[0])
+        if lesson_id == tour:  # through the tour, which opens at it
+            win.tour.go_to(win.lessons.index(found[0]))
+            win.tour.show()
+            win.tour.start()
+        else:
+            win.start_lesson(found[0])
     if setup:
         win.session.apply_setup(setup)
     if session and not win.open_session(session):  # checked by main.py; changed since?

@@ -36,6 +36,7 @@ from core.symbols import MINUS, fmt_scalar, fmt_short
 
 from .controls import MAX_STOP_AT, SPEEDS
 from .session import NEURON_KEYS, START_LR, DataChoice, Session
+from .tasks import Task, TaskError, parse_tasks
 
 SETUP_KEYS = {"dataset", "mode", "example", "batch_size", "bias", "w1", "w2", "b", "lr",
               "speed", "stop_at", "slice", "lrs", "tab",
@@ -91,6 +92,7 @@ class Lesson:
     title: str
     text: str
     setup: dict
+    tasks: tuple[Task, ...] = ()  # the guided tour's checklist (gui/tasks.py); may be empty
 
     def html(self) -> str:
         """The title in bold and the text, escaped for a rich-text label: a "<" in the text
@@ -249,7 +251,12 @@ def parse_lessons(text: str, source: str = "lessons.json",
         setup = dict(setup)
         if "lrs" in setup:
             setup["lrs"] = list(setup["lrs"])
-        out.append(Lesson(lid, item["title"], item["text"], setup))
+        try:
+            tasks = parse_tasks(item.get("tasks"), where, lambda v, key, here, limit:
+                                _check_text(v, key, here, limit, one_line=True))
+        except TaskError as exc:
+            raise LessonError(str(exc)) from None
+        out.append(Lesson(lid, item["title"], item["text"], setup, tasks))
     for n, lesson in enumerate(out, 1):  # links may point forward: checked once all are read
         for m in LINK.finditer(lesson.text):
             if m.group(2) not in ids:

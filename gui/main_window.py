@@ -287,6 +287,7 @@ class MainWindow(QMainWindow):
         self.install_gradcheck()
         self.install_sigmoid()
         self.install_predict()
+        self.install_tour()
 
     def install_badges(self):
         """The tutorial's published numbers checked against the app's: badges in the
@@ -363,6 +364,12 @@ class MainWindow(QMainWindow):
 
         self.predict = install(self)
 
+    def install_tour(self):
+        """The guided tour (gui/tour.py): a dock that walks the lessons in order."""
+        from .tour import install
+
+        self.tour = install(self)
+
     def fitting_size(self, wanted=DEFAULT_SIZE) -> tuple[int, int]:
         """The default size, shrunk to the screen's available area (less a margin)."""
         screen = self.screen() or QGuiApplication.primaryScreen()
@@ -378,7 +385,7 @@ class MainWindow(QMainWindow):
         if settings.value("welcomed", False, type=bool) or self._lesson is not None:
             return
         settings.setValue("welcomed", True)
-        self.show_welcome()
+        self.tour.open_at_first()  # the tour, at its first lesson, is the welcome
 
     def show_welcome(self):
         self._lesson = None

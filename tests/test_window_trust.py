@@ -236,15 +236,17 @@ def test_first_launch_says_where_to_start(qtbot):
     first = MainWindow()
     qtbot.addWidget(first)
     first.show()
-    qtbot.waitUntil(lambda: first.lesson_text.isVisible())
-    assert "Lessons" in first.lesson_text.text() and "→" in first.lesson_text.text()
-    first.lesson_text.linkActivated.emit("lesson:first")
+    qtbot.waitUntil(lambda: first.tour.isVisible())  # the guided tour, at lesson 1
+    assert first.tour.lesson is first.lessons[0]
+    first.tour.start_button.click()
     assert first.session.engine.network.has_bias is False  # lesson 1: no bias
+    first.tour.hide()  # closed by the learner
+    first.close()
     again = MainWindow()  # a later launch does not nag
     qtbot.addWidget(again)
     again.show()
     qtbot.wait(20)
-    assert not again.lesson_text.isVisible()
+    assert not again.lesson_text.isVisible() and not again.tour.isVisible()
 
 
 def test_leaving_a_lessons_set_up_says_so(win):
