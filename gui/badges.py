@@ -33,7 +33,6 @@ from core.tutorial_checks import (
 COLOURS = {MATCH: "#00704f", MISPRINT: "#8f5400", MISMATCH: "#b3261e", NOT_YET: "#666666",
            PASSED: "#666666"}
 DOCK_NAME = "tutorialCheckDock"
-WIDE_ENOUGH = 1200  # px: narrower windows start with the dock hidden
 
 
 def badge_html(result: Result) -> str:
@@ -162,6 +161,5 @@ def install(window) -> QDockWidget:
     window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
     window.view_menu.addAction(dock.toggleViewAction())
     window.resizeDocks([dock], [230], Qt.Orientation.Horizontal)
-    if window.width() < WIDE_ENOUGH:  # it would squeeze the panels: View menu shows it
-        dock.hide()
+    dock.hide()  # the tour lists them too; the View menu shows the dock
     return dock

@@ -134,6 +134,7 @@ class MainWindow(QMainWindow):
     _current_lesson = None
     # the lesson whose set-up holds (None when there is none, or the learner left it)
     lessonChanged = Signal(object)
+    lessonsChanged = Signal()  # the Lessons menu was filled (a teacher's file, say)
 
     @property
     def _lesson(self):
@@ -366,9 +367,13 @@ class MainWindow(QMainWindow):
 
     def install_tour(self):
         """The guided tour (gui/tour.py): a dock that walks the lessons in order."""
+        from .badges import BadgeList
         from .tour import install
 
         self.tour = install(self)
+        # the tutorial's numbers for the lesson's stage, under its tasks (the tour's strip
+        # in a narrow window has no room: View → Tutorial check shows them there)
+        self.tour.add_section(BadgeList(self.session, self))
 
     def fitting_size(self, wanted=DEFAULT_SIZE) -> tuple[int, int]:
         """The default size, shrunk to the screen's available area (less a margin)."""
@@ -1032,6 +1037,7 @@ class MainWindow(QMainWindow):
         a = QAction("Hide the lesson text", self)
         a.triggered.connect(self.lesson_text.hide)
         m.addAction(a)
+        self.lessonsChanged.emit()
 
     def open_lessons(self, path: str | None = None):
         """Replace the Lessons menu with a teacher's file; a bad file changes nothing."""
@@ -1080,8 +1086,10 @@ class MainWindow(QMainWindow):
         self._fit_lesson_box()
 
     def _lesson_setup_left(self) -> str:
-        """How the screen has left the lesson's set-up ("" while it holds)."""
-        lesson = self._lesson
+        return self.setup_left(self._lesson)
+
+    def setup_left(self, lesson) -> str:
+        """How the screen has left `lesson`'s set-up ("" while it holds, or no lesson)."""
         if lesson is None:
             return ""
         setup, e, s = lesson.setup, self.session.engine, self.session

@@ -247,7 +247,7 @@ class TourDock(QDockWidget):
         window.lessonChanged.connect(self._lesson_changed)
         self.visibilityChanged.connect(lambda _v: self._point())
         # A teacher's file refills the Lessons menu: the tour takes the new lessons then.
-        window.lessons_menu.installEventFilter(self)
+        window.lessonsChanged.connect(self._lessons_maybe_replaced)
         window.lesson_text.installEventFilter(self)  # its text shown here when it hides
         window.installEventFilter(self)  # saved as the window closes
         self.set_lessons(window.lessons)
@@ -525,13 +525,7 @@ class TourDock(QDockWidget):
 
     def _why_left(self) -> str:
         """How the screen has left the current lesson's set-up, in the window's words."""
-        w = self.window_
-        saved = w._current_lesson
-        w._current_lesson = self.lesson  # its own check, without emitting lessonChanged
-        try:
-            return w._lesson_setup_left()
-        finally:
-            w._current_lesson = saved
+        return self.window_.setup_left(self.lesson)
 
     def _leave(self, why: str):
         if not self.active:
@@ -690,8 +684,6 @@ class TourDock(QDockWidget):
         if obj is self.window_.lesson_text and event.type() in (QEvent.Type.ShowToParent,
                                                                  QEvent.Type.HideToParent):
             QTimer.singleShot(0, self, self._show)
-        elif obj is self.window_.lessons_menu and event.type() == QEvent.Type.ActionAdded:
-            QTimer.singleShot(0, self, self._lessons_maybe_replaced)
         elif obj is self.window_ and event.type() == QEvent.Type.Show and not self._fitted:
             self._fitted = True  # once, at the size the window is first shown at
             fit_width(self.window_, self)

@@ -5,7 +5,7 @@ import json
 
 import pytest
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QApplication, QTabBar, QToolButton
+from PySide6.QtWidgets import QAbstractSlider, QApplication, QTabBar, QToolButton
 
 from gui.lessons import LessonError, load_lessons
 from gui.main_window import MainWindow
@@ -297,3 +297,26 @@ def test_tour_option_with_a_lesson_is_refused(capsys):
     with pytest.raises(SystemExit) as exc:
         main.parse_gui_args(["--tour", "bias", "--lesson", "xor"])
     assert exc.value.code == 2 and "--tour" in capsys.readouterr().err
+
+
+def test_the_tour_lists_the_tutorials_numbers_for_the_lessons_stage(first, qtbot):
+    """In the tour's column, under the tasks: every number the tutorial prints for the
+    stage the learner is at, with its badge; a moved slider turns one to a mismatch."""
+    from core.tutorial_checks import MATCH, MISMATCH
+    from gui.badges import BadgeList
+
+    tour = first.tour
+    lists = tour.findChildren(BadgeList)
+    assert len(lists) == 1
+    badges = lists[0]
+    tour.go_to([le.id for le in tour.lessons].index("batch"))
+    use_highlighted(first, qtbot)  # Start
+    use_highlighted(first, qtbot)  # the first task: the forward pass (F)
+    assert badges.isVisible()
+    cost = [r for r in badges.results() if r.check.label.startswith("Cost")]
+    assert cost and cost[0].status == MATCH
+    assert "0.089" in badges.text()
+    w1 = [c for c in first.findChildren(QAbstractSlider) if c.accessibleName() == "w1"]
+    w1[0].setValue(110)  # w₁ = 0.11: the lesson holds, its numbers no longer do
+    assert first.lesson is tour.lesson
+    assert any(r.status == MISMATCH for r in badges.results())

@@ -184,7 +184,9 @@ def test_nothing_clipped_or_overlapping(win, qtbot, size):
     assert win.width() == size[0]
     for le in win.lessons:  # every lesson fits the window as it is: no sideways scrolling
         win.start_lesson(le)
-        qtbot.wait(5)
+        # the activation inset fits the room left once the lesson box has its height: a
+        # turn of the event loop later
+        qtbot.wait(40)
         assert not win.page.horizontalScrollBar().isVisible(), le.id
         assert not win.page.verticalScrollBar().isVisible(), le.id
     assert not _clipped(win), _clipped(win)
