@@ -55,9 +55,10 @@ def _wide_tour_at_lesson_1(win, qtbot):
 def test_the_tours_list_of_numbers_uses_the_free_room(win, qtbot):
     badges = _wide_tour_at_lesson_1(win, qtbot)
     viewport = badges.body.parentWidget()
-    free = win.tour.next_button.y() - badges.mapTo(win.tour.body, badges.rect().bottomLeft()).y()
-    assert free > 150  # the column has room to spare below the list…
-    assert viewport.height() >= badges.body.sizeHint().height()  # …so the list fits in it
+    below = badges.mapTo(win.tour.body, badges.rect().bottomLeft()).y()
+    spare = win.tour.line.y() - below  # empty column between the list and Previous/Next
+    cut = viewport.height() < badges.body.sizeHint().height()
+    assert not (cut and spare > 40), (viewport.height(), spare)  # cut short beside free room
 
 
 @pytest.mark.xfail(strict=True, reason="gui/tour.py fit_width(): back above 1440 px the tour "
