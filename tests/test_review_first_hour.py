@@ -78,3 +78,33 @@ def test_the_tour_keeps_its_column_after_a_narrow_spell(win, qtbot):
     qtbot.wait(50)
     assert not win.tour.compact
     assert win.tour.height() >= 0.8 * tall
+
+
+@pytest.mark.xfail(strict=True, reason="gui/tour.py Highlight.place(): a target scrolled wholly "
+                   "out of its scroll area has an empty visibleRegion, which falls back to the "
+                   "whole rect: at 1024×700 the frame for Show was drawn over the status bar")
+def test_the_frame_hides_when_its_control_is_scrolled_out_of_sight(qtbot):
+    from PySide6.QtWidgets import QPushButton, QScrollArea, QVBoxLayout, QWidget
+
+    from gui.tour import Highlight
+
+    window = QWidget()
+    qtbot.addWidget(window)
+    window.resize(300, 300)
+    scroll = QScrollArea(window)
+    scroll.setGeometry(0, 0, 300, 200)  # the window's lower 100 pixels lie outside it
+    content = QWidget()
+    lay = QVBoxLayout(content)
+    lay.addSpacing(230)
+    button = QPushButton("Show")
+    lay.addWidget(button)
+    lay.addSpacing(600)
+    scroll.setWidget(content)
+    window.show()
+    qtbot.waitExposed(window)
+    frame = Highlight(window)
+    frame.point_at(button)
+    qtbot.wait(20)
+    assert button.visibleRegion().isEmpty()  # below the scroll area's fold…
+    inside = scroll.geometry()
+    assert frame.isHidden() or inside.contains(frame.geometry())  # …so no frame outside it
