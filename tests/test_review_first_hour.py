@@ -1,0 +1,110 @@
+"""Defects seen in a first-hour review of issue 10's features (guided tour, predict, badges,
+worksheets), shown as strict xfails until they are fixed."""
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDockWidget
+
+from core import worksheet
+
+
+def _lesson(win, lesson_id):
+    return next(le for le in win.lessons if le.id == lesson_id)
+
+
+@pytest.mark.xfail(strict=True, reason="gui/predict.py refresh() never hides the old "
+                   "message: after Apply update the panel asks about the next value but still "
+                   "says 'Type your prediction for b first'")
+def test_a_refusal_goes_when_the_question_moves_on(win, qtbot):
+    win.start_lesson(_lesson(win, "bias"))
+    win.act_fwd_pass.trigger()
+    win.act_bwd_pass.trigger()
+    panel = win.predict
+    qtbot.mouseClick(panel.enable, Qt.LeftButton)
+    assert panel.asked[0].symbol == "w₁"
+    panel.entry.clear()
+    win.act_forward.trigger()  # nothing typed: refused, with a message about w₁
+    assert "Type your prediction for w₁" in panel.message_text()
+    win.act_update.trigger()  # the learner applies the update instead
+    assert panel.asked[0].symbol != "w₁"  # the panel now asks about the next pass
+    assert "w₁" not in panel.message_text()
+
+
+@pytest.mark.xfail(strict=True, reason="core/worksheet.py SECTIONS: the update rule reads "
+                   "'θ ← θ − α·∂/∂θ' (the loss is missing from the derivative)")
+def test_the_worksheets_update_rule_names_the_loss():
+    text = next(t for kind, _, t in worksheet.SECTIONS if kind == worksheet.UPDATE)
+    assert "∂/∂θ" not in text
+
+
+def _wide_tour_at_lesson_1(win, qtbot):
+    win.resize(1560, 940)
+    win.tour.show()
+    qtbot.wait(50)
+    assert not win.tour.compact  # a column at the right
+    win.tour.go_to(0)
+    win.tour.start()
+    win.act_fwd_pass.trigger()  # z, ŷ and L: three published numbers on screen
+    qtbot.wait(50)
+    return win.tour.sections.itemAt(0).widget()  # the tutorial's numbers (BadgeList)
+
+
+@pytest.mark.xfail(strict=True, reason="gui/tour.py _arrange(): the column's addStretch(1) "
+                   "after sections_box takes the free room; the tour's list of the "
+                   "tutorial's numbers is a ~60-pixel scroll area above an empty column")
+def test_the_tours_list_of_numbers_uses_the_free_room(win, qtbot):
+    badges = _wide_tour_at_lesson_1(win, qtbot)
+    viewport = badges.body.parentWidget()
+    below = badges.mapTo(win.tour.body, badges.rect().bottomLeft()).y()
+    spare = win.tour.line.y() - below  # empty column between the list and Previous/Next
+    cut = viewport.height() < badges.body.sizeHint().height()
+    assert not (cut and spare > 40), (viewport.height(), spare)  # cut short beside free room
+
+
+@pytest.mark.xfail(strict=True, reason="gui/tour.py fit_width(): back above 1440 px the tour "
+                   "is re-added to the right area under the Tutorial check dock and keeps a "
+                   "sliver of height; its tasks and Next are scrolled out of sight")
+def test_the_tour_keeps_its_column_after_a_narrow_spell(win, qtbot):
+    _wide_tour_at_lesson_1(win, qtbot)
+    check = next(d for d in win.findChildren(QDockWidget)
+                 if d.windowTitle() == "Tutorial check")
+    check.show()
+    qtbot.wait(50)
+    tall = win.tour.height()
+    win.resize(1300, 850)  # narrower than 1440: the tour becomes a strip
+    qtbot.wait(50)
+    assert win.tour.compact
+    win.resize(1560, 940)
+    qtbot.wait(50)
+    assert not win.tour.compact
+    assert win.tour.height() >= 0.8 * tall
+
+
+@pytest.mark.xfail(strict=True, reason="gui/tour.py Highlight.place(): a target scrolled wholly "
+                   "out of its scroll area has an empty visibleRegion, which falls back to the "
+                   "whole rect: at 1024×700 the frame for Show was drawn over the status bar")
+def test_the_frame_hides_when_its_control_is_scrolled_out_of_sight(qtbot):
+    from PySide6.QtWidgets import QPushButton, QScrollArea, QVBoxLayout, QWidget
+
+    from gui.tour import Highlight
+
+    window = QWidget()
+    qtbot.addWidget(window)
+    window.resize(300, 300)
+    scroll = QScrollArea(window)
+    scroll.setGeometry(0, 0, 300, 200)  # the window's lower 100 pixels lie outside it
+    content = QWidget()
+    lay = QVBoxLayout(content)
+    lay.addSpacing(230)
+    button = QPushButton("Show")
+    lay.addWidget(button)
+    lay.addSpacing(600)
+    scroll.setWidget(content)
+    window.show()
+    qtbot.waitExposed(window)
+    frame = Highlight(window)
+    frame.point_at(button)
+    qtbot.wait(20)
+    assert button.visibleRegion().isEmpty()  # below the scroll area's fold…
+    inside = scroll.geometry()
+    assert frame.isHidden() or inside.contains(frame.geometry())  # …so no frame outside it
