@@ -54,7 +54,8 @@ SECTIONS = (
      "Send the gradient back from the cost: each gradient is the upstream gradient "
      "times the local one (the chain rule)."),
     (UPDATE, "Updates",
-     "Gradient descent: each parameter moves against its gradient, θ ← θ − α·∂/∂θ."),
+     "Gradient descent: each parameter moves against its gradient, "
+     "θ ← θ − α·∂Cost/∂θ (∂L/∂θ for one example)."),
 )
 KINDS = {
     "feature": "the feature cross", "product": "a weight times its input",
@@ -259,7 +260,10 @@ def build(engine, max_columns: int = MAX_COLUMNS) -> Worksheet:
     facts = _facts(engine, p, shown)
     inputs = [Quantity(f"x{chr(0x2080 + j + 1)}", X[j], GIVEN, style="int") for j in range(2)]
     inputs.append(Quantity("y", Y, GIVEN, style="int"))
-    title = f"Neuron Lab worksheet: one pass of the {network_label(net)} network on {ds.name}"
+    label = network_label(net)
+    what = {"neuron": "single neuron", "cross": "feature-cross neuron"}.get(
+        label, f"{label} network")
+    title = f"Neuron Lab worksheet: one pass of the {what} on {ds.name}"
     return Worksheet(title, facts, idx, shown, inputs,
                      [(s.symbol, float(p.params_before[s.name])) for s in net.slots],
                      items, float(p.lr))

@@ -373,7 +373,11 @@ class MainWindow(QMainWindow):
         self.tour = install(self)
         # the tutorial's numbers for the lesson's stage, under its tasks (the tour's strip
         # in a narrow window has no room: View → Tutorial check shows them there)
-        self.tour.add_section(BadgeList(self.session, self))
+        badges = BadgeList(self.session, self)
+        self.tour.add_section(badges)
+        # without a lesson the tour's own Start says what to do: no "start a lesson" here
+        self.lessonChanged.connect(lambda lesson: badges.setVisible(lesson is not None))
+        badges.setVisible(self.lesson is not None)
 
     def fitting_size(self, wanted=DEFAULT_SIZE) -> tuple[int, int]:
         """The default size, shrunk to the screen's available area (less a margin)."""

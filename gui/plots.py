@@ -2478,7 +2478,9 @@ class PlotsPanel(QWidget):
     def apply_lesson(self, setup: dict):
         """A lesson's plot settings, after `Session.apply_setup`: "slice" (the landscape's
         parameter), "lrs" (the comparison's learning rates; it is run at once) and "tab"
-        (loss, boundary, landscape or rates). Keys that are absent change nothing."""
+        (loss, boundary, landscape or rates). Absent keys change nothing, but for the tab:
+        a lesson without one starts on the boundary and loss, not on a tab an earlier
+        lesson (or the learner) left in front."""
         if "slice" in setup:
             names = [s.name for s in self.session.engine.network.slots]
             if setup["slice"] in names:  # b on a lesson without bias: keep the current one
@@ -2488,8 +2490,7 @@ class PlotsPanel(QWidget):
             self.lr_compare.compare()
         elif self.lr_compare.running:
             self.lr_compare.cancel()
-        if setup.get("tab") in self.TABS:
-            self.tabs.setCurrentIndex(self.TABS[setup["tab"]])
+        self.tabs.setCurrentIndex(self.TABS.get(setup.get("tab"), 0))
 
     def set_palette(self, name: str):
         """Recolour every plot: "default" or "colorblind" (gui.palette.PALETTES)."""

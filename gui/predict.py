@@ -102,7 +102,6 @@ class PredictPanel(QWidget):
         lay.addWidget(self.question)
         self.hint = self._label("how to answer")
         self.hint.setStyleSheet("color: #555")
-        lay.addWidget(self.hint)
         row = QHBoxLayout()
         self.entry = QLineEdit()
         self.entry.setAccessibleName("prediction")
@@ -120,7 +119,8 @@ class PredictPanel(QWidget):
         self.skip_button.setAccessibleName("skip prediction")
         self.skip_button.setToolTip("Take the step without a prediction (not scored)")
         self.skip_button.clicked.connect(lambda: self.skip())
-        lay.addWidget(self.skip_button)
+        # what answers the learner's Enter sits right under the entry, in sight in a
+        # short panel; how to answer and Skip come after
         self.message = self._label("prediction problem")
         self.message.setStyleSheet("color: #8a1c1c; font-weight: bold")
         self.message.hide()
@@ -132,6 +132,8 @@ class PredictPanel(QWidget):
         self.score_label = self._label("prediction score")
         self.score_label.setStyleSheet("font-weight: bold")
         lay.addWidget(self.score_label)
+        lay.addWidget(self.skip_button)
+        lay.addWidget(self.hint)
         self.about = self._label("predict notes")
         self.about.setStyleSheet("color: #666")
         lay.addWidget(self.about)
@@ -214,6 +216,8 @@ class PredictPanel(QWidget):
             self._enable_answer(False)
             return
         step, p = found
+        if self.asked is None or self.asked[0] is not step:
+            self.message.hide()  # a refusal was about the question before
         self.asked = found
         e = self.session.engine
         y = e.dataset.Y[0, list(p.indices)] if p.indices else None

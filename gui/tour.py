@@ -13,7 +13,7 @@ import json
 from html import escape
 
 import shiboken6
-from PySide6.QtCore import QEvent, QRect, QSettings, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QEvent, QPoint, QRect, QSettings, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QColor, QIcon, QPainter, QPen
 from PySide6.QtWidgets import (
     QComboBox,
@@ -107,14 +107,19 @@ class Highlight(QWidget):
         if self.parentWidget() is not host:  # the target's dock was floated or docked
             self.setParent(host)
         r = self.target_rect()
-        seen = t.visibleRegion().boundingRect()
-        if not seen.isEmpty():  # only the part not scrolled away
-            r = r.intersected(seen)
+        # only the part not scrolled or clipped away: cut by every widget around the
+        # target (a scroll area's viewport), up to the window (not by visibleRegion(),
+        # which is empty before a paint and so cannot tell "out of sight")
+        r = QRect(t.mapTo(host, r.topLeft()), r.size())
+        w = t.parentWidget()
+        while w is not None and w is not host:
+            r = r.intersected(QRect(w.mapTo(host, QPoint(0, 0)), w.size()))
+            w = w.parentWidget()
+        r = r.intersected(host.rect())
         if r.isEmpty():
             self.hide()
             return
-        top_left = t.mapTo(host, r.topLeft())
-        self.setGeometry(QRect(top_left, r.size()).adjusted(-3, -3, 3, 3))
+        self.setGeometry(r.adjusted(-3, -3, 3, 3))
         self.show()
         self.raise_()
 
@@ -381,9 +386,11 @@ class TourDock(QDockWidget):
             row.addWidget(self.return_button)
             row.addStretch(1)
             lay.addLayout(row)
-            for w in (self.checklist_title, self.checklist, self.sections_box):
+            for w in (self.checklist_title, self.checklist):
                 lay.addWidget(w)
-            lay.addStretch(1)
+            # the free room goes to the sections (the tutorial's numbers), when there are
+            lay.addWidget(self.sections_box, 1)
+            lay.addStretch(0)
             lay.addWidget(self.line)
             row = QHBoxLayout()
             row.addWidget(self.prev_button)
@@ -738,6 +745,14 @@ def fit_width(window, dock: TourDock):
         window.addDockWidget(Qt.DockWidgetArea.TopDockWidgetArea, dock)
         return
     window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+    others = [d for d in window.findChildren(QDockWidget) if d is not dock and
+              d.isVisible() and not d.isFloating() and
+              window.dockWidgetArea(d) == Qt.DockWidgetArea.RightDockWidgetArea]
+    if others:  # added under them: the tour takes back most of the column's height
+        h = window.height()
+        window.resizeDocks([dock, *others], [int(0.75 * h)] +
+                           [int(0.25 * h / len(others))] * len(others),
+                           Qt.Orientation.Vertical)
     lo, hi = DOCK_WIDTH
     t = min(1.0, max(0.0, (window.width() - 1024) / (1600 - 1024)))
     window.resizeDocks([dock], [int(lo + t * (hi - lo))], Qt.Orientation.Horizontal)
