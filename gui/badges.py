@@ -19,8 +19,6 @@ from core.tutorial_checks import (
     MATCH,
     MISMATCH,
     MISPRINT,
-    NOT_YET,
-    PASSED,
     SIGNS,
     WORDS,
     Result,
@@ -29,15 +27,23 @@ from core.tutorial_checks import (
     step_results,
 )
 
-# dark enough for text on white; Okabe–Ito hues (bluish green, orange, vermilion)
-COLOURS = {MATCH: "#00704f", MISPRINT: "#8f5400", MISMATCH: "#b3261e", NOT_YET: "#666666",
-           PASSED: "#666666"}
+from .palette import verdict_colour
+
+VERDICTS = {MATCH: "good", MISPRINT: "warn", MISMATCH: "bad"}
+
+
+def colour(window, status: str) -> str:
+    """The status's text colour in the window's palette (grey: nothing to judge yet)."""
+    if status not in VERDICTS:
+        return "#666666"
+    return verdict_colour(getattr(window.explain, "palette_name", "default"),
+                          VERDICTS[status])
 DOCK_NAME = "tutorialCheckDock"
 
 
-def badge_html(result: Result) -> str:
+def badge_html(window, result: Result) -> str:
     """The compact badge of one result, for the explanation's lines."""
-    return (f"<span style='color:{COLOURS[result.status]}; font-size:small'>"
+    return (f"<span style='color:{colour(window, result.status)}; font-size:small'>"
             f"<b>{html.escape(result.badge())}</b></span>")
 
 
@@ -50,10 +56,10 @@ def step_badges(window, step) -> str:
     if not results:
         return ""
     if len(results) == 1:
-        return badge_html(results[0])
+        return badge_html(window, results[0])
     # one step, several numbers (∂Cost/∂Z and its local gradient ∂Ŷ/∂Z): name each
     return "<br>".join(f"<span style='font-size:small'>{html.escape(r.check.label)}:</span> "
-                       f"{badge_html(r)}" for r in results)
+                       f"{badge_html(window, r)}" for r in results)
 
 
 def result_line(r: Result) -> str:
@@ -102,6 +108,7 @@ class BadgeList(QWidget):
                     s.networkChanged, s.datasetChanged):
             sig.connect(self.refresh)
         window.lessonChanged.connect(self.refresh)
+        window.paletteChanged.connect(self.refresh)
         self.refresh()
 
     def stage(self) -> StageView | None:
@@ -137,15 +144,15 @@ class BadgeList(QWidget):
         if body != self.body.text():
             self.body.setText(body)
 
-    @staticmethod
-    def _row(r: Result) -> str:
+    def _row(self, r: Result) -> str:
         here = f" = {html.escape(r.here())}" if r.value is not None else ""
         why = ""
         if r.status == MISPRINT and r.check.note is not None:
             why = (f"<br><span style='color:#555; font-size:small'>"
                    f"{html.escape(r.check.note.why)}</span>")
         return (f"<p style='margin:0 0 5px 0'><b>{html.escape(r.check.label)}</b>{here}<br>"
-                f"<span style='color:{COLOURS[r.status]}'>{html.escape(result_line(r))}"
+                f"<span style='color:{colour(self.window, r.status)}'>"
+                f"{html.escape(result_line(r))}"
                 f"</span>{why}</p>")
 
 

@@ -135,6 +135,7 @@ class MainWindow(QMainWindow):
     # the lesson whose set-up holds (None when there is none, or the learner left it)
     lessonChanged = Signal(object)
     lessonsChanged = Signal()  # the Lessons menu was filled (a teacher's file, say)
+    paletteChanged = Signal(str)  # "default" or "colorblind", once the core views have it
 
     @property
     def _lesson(self):
@@ -310,8 +311,7 @@ class MainWindow(QMainWindow):
         for d, action in self.digit_actions.items():
             action.toggled.connect(
                 lambda on, d=d: on and self.matrix_view.set_digits(d))
-        self.act_colorblind.toggled.connect(
-            lambda on: self.matrix_view.set_palette("colorblind" if on else "default"))
+        self.paletteChanged.connect(self.matrix_view.set_palette)
 
     def install_worksheet(self):
         """File → Export worksheet…: the current pass for a class (gui/worksheet.py)."""
@@ -329,8 +329,7 @@ class MainWindow(QMainWindow):
                            tip="Each parameter's gradient from backpropagation beside a "
                                "central-difference estimate, on the current pass")
         self.gradcheck.parameterChosen.connect(self.select_parameter)
-        self.act_colorblind.toggled.connect(
-            lambda on: self.gradcheck.set_palette("colorblind" if on else "default"))
+        self.paletteChanged.connect(self.gradcheck.set_palette)
 
     def install_sigmoid(self):
         """The activation's curve with the pass's (z, ŷ) dots and tangents, in the right
@@ -342,8 +341,7 @@ class MainWindow(QMainWindow):
         self._lesson_host.layout().addWidget(inset)
         inset.set_palette("colorblind" if self.act_colorblind.isChecked() else "default")
         inset.set_digits(self.digits)
-        self.act_colorblind.toggled.connect(
-            lambda on: inset.set_palette("colorblind" if on else "default"))
+        self.paletteChanged.connect(inset.set_palette)
         for d, a in self.digit_actions.items():
             a.toggled.connect(lambda on, d=d: on and inset.set_digits(d))
         for d in self._diagrams():
@@ -1025,6 +1023,7 @@ class MainWindow(QMainWindow):
             d.set_palette(name)
         self.explain.set_palette(name)
         self.plots.set_palette(name)
+        self.paletteChanged.emit(name)
 
     def set_lessons(self, lessons):
         self.lessons = list(lessons)

@@ -46,10 +46,9 @@ from core.predict import (
 )
 from core.symbols import fmt_full
 
+from .palette import verdict_style
 from .session import recorded
 
-RIGHT_STYLE = "color: #1b5e20; background: #e8f5e9; border: 1px solid #a5d6a7; padding: 4px"
-WRONG_STYLE = "color: #8a1c1c; background: #fdecea; border: 1px solid #e6a0a0; padding: 4px"
 PLAIN_STYLE = "color: #333; background: #f3f3f3; border: 1px solid #bbb; padding: 4px"
 QUESTION_STYLE = "background: #fff8e1; border: 1px solid #e0c97f; padding: 4px"
 MAX_ITEMS = 8  # longer vectors (big data sets) show their ends, as in the explanation
@@ -313,7 +312,8 @@ class PredictPanel(QWidget):
             head, style = f"Revealed (not scored): {step.symbol}", PLAIN_STYLE
         else:
             head = ("✓ " if g.right else "✗ ") + g.summary(digits)
-            style = RIGHT_STYLE if g.right else WRONG_STYLE
+            style = verdict_style(getattr(self.window.explain, "palette_name", "default"),
+                                  "good" if g.right else "bad")
         exact = ""
         if np.size(step.value) == 1:
             exact = f"exact value: {fmt_full(step.value)}"

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from .palette import verdict_colour
 from .tasks import DEFAULT_TASKS, Task
 
 NOT_STARTED, IN_PROGRESS, DONE, LEFT = "not started", "in progress", "done", "left"
@@ -250,6 +251,7 @@ class TourDock(QDockWidget):
         window.plots.landscape.lr_box.currentIndexChanged.connect(self.check)
         window.focus.activated.connect(self.check)
         window.lessonChanged.connect(self._lesson_changed)
+        window.paletteChanged.connect(lambda _name: self._show())  # ticks recoloured
         self.visibilityChanged.connect(lambda _v: self._point())
         # A teacher's file refills the Lessons menu: the tour takes the new lessons then.
         window.lessonsChanged.connect(self._lessons_maybe_replaced)
@@ -607,7 +609,9 @@ class TourDock(QDockWidget):
         rows = []
         for i, t in enumerate(tasks):
             if i < done:  # remembered, even once the set-up is gone
-                rows.append(f"<span style='color: #2b8a3e'>☑ {escape(t.text)}</span>")
+                ink = verdict_colour(getattr(self.window_.explain, "palette_name", "default"),
+                                     "good")
+                rows.append(f"<span style='color: {ink}'>☑ {escape(t.text)}</span>")
             elif self.active and i == done:
                 rows.append(f"<b>☐ {escape(t.text)}</b>")
             else:

@@ -115,3 +115,28 @@ def test_the_tours_list_of_numbers_waits_for_a_lesson(win, qtbot):
     assert win.lesson is None and not badges.isVisible()
     win.tour.start()
     assert badges.isVisible()
+
+
+def test_the_verdicts_follow_the_colour_blind_palette(win, qtbot):
+    """Badges, the tour's ticks and predict's grades take the palette's colours, as the
+    diagram does (their symbols and words carry the meaning either way)."""
+    from gui.badges import BadgeList
+    from gui.palette import VERDICT_TEXT
+
+    win.resize(1560, 940)
+    win.tour.show()
+    win.tour.go_to([le.id for le in win.tour.lessons].index("batch"))
+    win.tour.start()
+    win.act_fwd_pass.trigger()  # the cost: a match, and the first task ticked
+    badges = win.tour.findChildren(BadgeList)[0]
+    good, cb_good = VERDICT_TEXT["default"]["good"], VERDICT_TEXT["colorblind"]["good"]
+    assert good in badges.body.text() and good in win.tour.checklist.text()
+    win.act_colorblind.trigger()
+    assert win.explain.palette_name == "colorblind"
+    assert cb_good in badges.body.text() and good not in badges.body.text()
+    assert cb_good in win.tour.checklist.text()
+    assert cb_good in win.explain.current.toHtml().lower()
+    win.predict.set_active(True)
+    win.predict.entry.setText("7")
+    win.predict.check()
+    assert VERDICT_TEXT["colorblind"]["bad"] in win.predict.result.styleSheet()
