@@ -362,6 +362,23 @@ class MainWindow(QMainWindow):
         from .predict import install
 
         self.predict = install(self)
+        self.predict_dock.visibilityChanged.connect(lambda _visible: self._fit_columns())
+
+    # Below this width the predict panel stands in for the explanation's column (it writes
+    # out the step's computation itself): three columns and a dock do not fit, and the
+    # page would scroll sideways with the explanation off screen.
+    PREDICT_BESIDE_EXPLANATION = 1280
+
+    def _fit_columns(self):
+        dock = getattr(self, "predict_dock", None)
+        instead = (dock is not None and dock.isVisible() and not dock.isFloating()
+                   and self.width() < self.PREDICT_BESIDE_EXPLANATION)
+        if self._lesson_host.isHidden() != instead:
+            self._lesson_host.setVisible(not instead)
+
+    def resizeEvent(self, event):
+        super().resizeEvent(event)
+        self._fit_columns()
 
     def install_tour(self):
         """The guided tour (gui/tour.py): a dock that walks the lessons in order."""

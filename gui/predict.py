@@ -343,7 +343,7 @@ def install(window) -> PredictPanel:
     scroll.setWidget(panel)
     scroll.setWidgetResizable(True)
     scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-    scroll.setMinimumWidth(260)
+    scroll.setMinimumWidth(230)  # with the controls and plots, fits a 1024-px window
     dock = QDockWidget("Predict, then reveal", window)
     dock.setObjectName("predict dock")
     dock.setWidget(scroll)

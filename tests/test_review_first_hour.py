@@ -1,6 +1,7 @@
 """Defects seen in a first-hour review of issue 10's features (guided tour, predict, badges,
 worksheets), each seen failing before its fix."""
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDockWidget
 
@@ -140,3 +141,19 @@ def test_the_verdicts_follow_the_colour_blind_palette(win, qtbot):
     win.predict.entry.setText("7")
     win.predict.check()
     assert VERDICT_TEXT["colorblind"]["bad"] in win.predict.result.styleSheet()
+
+
+@pytest.mark.parametrize("size", [(1024, 700), (1600, 1000)])
+def test_predict_panel_fits_beside_the_window(win, qtbot, size):
+    """At 1024 px the panel stands in for the explanation's column (it writes out the
+    step's computation itself) instead of pushing it off screen; wide, both show."""
+    win.resize(*size)
+    qtbot.wait(20)
+    win.predict.set_active(True)
+    qtbot.waitUntil(lambda: win.predict_dock.isVisible())
+    qtbot.wait(20)
+    assert not win.page.horizontalScrollBar().isVisible()
+    assert win.explain.isVisible() == (size[0] >= 1280)
+    win.predict_dock.close()
+    qtbot.wait(20)
+    assert win.explain.isVisible()
