@@ -418,8 +418,9 @@ class SigmoidInset(LivePlot):
         need += lay.spacing() * n
         line = self.caption.fontMetrics().lineSpacing()
         left = self._available(host) - need
-        # not even room for the title line: out of the way altogether until there is
-        self._squeezed = left < self._fixed_height()
+        # not even room for the title and one line saying why there is no curve: out of
+        # the way altogether until there is (a bare title explains nothing)
+        self._squeezed = left < self._fixed_height() + line + 2
         if self.isHidden() != (self._squeezed or not self._wanted):
             self.setVisible(self._wanted and not self._squeezed)
         if self._squeezed:

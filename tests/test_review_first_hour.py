@@ -157,3 +157,20 @@ def test_predict_panel_fits_beside_the_window(win, qtbot, size):
     win.predict_dock.close()
     qtbot.wait(20)
     assert win.explain.isVisible()
+
+
+def test_the_activation_inset_is_never_a_bare_title(win, qtbot):
+    """At 1024×700 with a lesson's text up there is no room for the curve: the inset
+    says so in a line, or steps aside; a heading alone explains nothing."""
+    from gui.sigmoid_inset import SigmoidInset
+
+    win.resize(1024, 700)
+    for lid in ("batch", "no-bias", "too-large"):
+        win.start_lesson(_lesson(win, lid))
+        win.act_fwd_pass.trigger()
+        qtbot.wait(40)
+        inset = win.findChild(SigmoidInset)
+        if inset.isVisible():
+            line = inset.caption.fontMetrics().lineSpacing()
+            assert inset.plot.isVisible() or (inset.caption.isVisible() and
+                                              inset.caption.height() >= line), lid
