@@ -7,6 +7,7 @@ import time
 from html import escape
 
 from PySide6.QtCore import (
+    QCoreApplication,
     QEvent,
     QIODevice,
     QObject,
@@ -23,6 +24,7 @@ from PySide6.QtGui import QAction, QActionGroup, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractSlider,
+    QAbstractSpinBox,
     QCheckBox,
     QComboBox,
     QFileDialog,
@@ -104,6 +106,30 @@ class KeepKeys(QObject):
                 if isinstance(obj, cls) and event.key() in keys:
                     event.accept()  # the key goes to the control, not to a shortcut
                     return True
+        return False
+
+
+class WheelGuard(QObject):
+    """The mouse wheel scrolls the controls' column rather than changing the slider, spin
+    box or list that happens to pass under the pointer (α went from 1 to 0.008 that way);
+    a control the learner has clicked into takes the wheel as usual."""
+
+    TYPES = (QAbstractSlider, QAbstractSpinBox, QComboBox)
+
+    def __init__(self, area: QScrollArea):
+        super().__init__(area)
+        self.area = area
+
+    def install(self, root: QWidget):
+        for cls in self.TYPES:
+            for w in root.findChildren(cls):
+                w.removeEventFilter(self)  # once, however often a control is visited
+                w.installEventFilter(self)
+
+    def eventFilter(self, obj, event):
+        if event.type() == QEvent.Type.Wheel and not obj.hasFocus():
+            QCoreApplication.sendEvent(self.area.verticalScrollBar(), event)
+            return True
         return False
 
 
@@ -753,6 +779,8 @@ class MainWindow(QMainWindow):
         scroll.setMinimumWidth(width)
         scroll.setMaximumWidth(max(width, 440))
         self.controls_panel = panel
+        self._wheel_guard = WheelGuard(scroll)
+        self._wheel_guard.install(panel)
         return scroll
 
     @Slot()
@@ -848,6 +876,8 @@ class MainWindow(QMainWindow):
         self.bias_box.setText(BIAS_TEXT if net.depth == 1 and not net.feature_cross
                               else "Biases (one per unit)")
         self._mark_selected()
+        if hasattr(self, "_wheel_guard"):  # the new sliders, too
+            self._wheel_guard.install(self.controls_panel)
 
     def _network_changed(self):
         self._show_diagram()

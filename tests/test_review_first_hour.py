@@ -174,3 +174,25 @@ def test_the_activation_inset_is_never_a_bare_title(win, qtbot):
             line = inset.caption.fontMetrics().lineSpacing()
             assert inset.plot.isVisible() or (inset.caption.isVisible() and
                                               inset.caption.height() >= line), lid
+
+
+def test_the_wheel_scrolls_the_controls_not_the_learning_rate(win, qtbot):
+    """Scrolling the controls' column with the wheel over a slider leaves α alone (a
+    slider clicked into first still takes the wheel)."""
+    from PySide6.QtCore import QPoint, QPointF
+    from PySide6.QtGui import QWheelEvent
+    from PySide6.QtWidgets import QApplication
+
+    win.resize(1024, 700)
+    qtbot.wait(20)
+    lr = win.session.engine.lr
+    target = win.lr.slider
+    bar = win.controls_panel.parentWidget().parentWidget().verticalScrollBar()
+    before = bar.value()
+    pos = QPointF(target.width() / 2, target.height() / 2)
+    wheel = QWheelEvent(pos, QPointF(target.mapToGlobal(pos.toPoint())), QPoint(0, 0),
+                        QPoint(0, -120), Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier,
+                        Qt.ScrollPhase.NoScrollPhase, False)
+    QApplication.sendEvent(target, wheel)
+    assert win.session.engine.lr == lr
+    assert bar.value() > before  # the column scrolled down instead
