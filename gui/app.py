@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import sys
+import tempfile
 import time
+from contextlib import contextmanager
 
 
 def app_icon():
@@ -15,18 +18,55 @@ def app_icon():
     return QIcon(str(path))
 
 
+@contextmanager
+def _fresh_settings():
+    """A screenshot shows what its options ask for, the same on every machine: it reads
+    and writes settings in a folder of its own (not the learner's window size, palette or
+    tour progress), as a returning learner (no first-launch tour unless --tour). The
+    settings' place is put back afterwards (for a caller in the same process: tests)."""
+    from PySide6.QtCore import QSettings
+
+    ini, user = QSettings.Format.IniFormat, QSettings.Scope.UserScope
+    fmt = QSettings.defaultFormat()
+    # <root>/<organisation>/<application>.ini: the root to give back
+    old_root = (os.path.dirname(os.path.dirname(QSettings().fileName()))
+                if fmt == ini else None)
+    with tempfile.TemporaryDirectory(prefix="neuron-lab-shot-") as folder:
+        QSettings.setDefaultFormat(ini)
+        QSettings.setPath(ini, user, folder)
+        settings = QSettings()
+        settings.setValue("welcomed", True)
+        settings.setValue("tour/visible", False)
+        settings.sync()
+        try:
+            yield
+        finally:
+            QSettings.setDefaultFormat(fmt)
+            if old_root:
+                QSettings.setPath(ini, user, old_root)
+
+
 def run(screenshot: str | None = None, steps: int = 0, size=(1600, 1000),
         lesson: str | None = None, setup: dict | None = None, by: str = "step",
         epochs: int = 0, session: str | None = None, tour: str | None = None) -> int:
-    from PySide6.QtCore import QEventLoop
     from PySide6.QtWidgets import QApplication
-
-    from .main_window import MainWindow
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Neuron Lab")
     app.setOrganizationName("Neuron Lab")  # where QSettings keeps what is remembered
     app.setWindowIcon(app_icon())
+    if screenshot:
+        with _fresh_settings():
+            return _run(app, screenshot, steps, size, lesson, setup, by, epochs, session,
+                        tour)
+    return _run(app, screenshot, steps, size, lesson, setup, by, epochs, session, tour)
+
+
+def _run(app, screenshot, steps, size, lesson, setup, by, epochs, session, tour) -> int:
+    from PySide6.QtCore import QEventLoop
+
+    from .main_window import MainWindow
+
     win = MainWindow()
     if screenshot:
         win.resize(*size)
