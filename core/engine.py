@@ -703,6 +703,35 @@ class Engine:
         e.test_costs.extend(test_costs)
         return e
 
+    def pass_from(self, start: dict, lr: float, book: Book):
+        """The pass that starts from parameters `start` ({name: value}) with learning rate
+        `lr` at counters `book` (its place in the epoch): a pure function of them, built
+        as stepping built it. The network's parameters are left as they are."""
+        sched = self.schedule()
+        if not 0 <= book.batch_pos < len(sched):
+            raise EngineError(f"a pass's place in the epoch ({book.batch_pos}) is not one "
+                              f"of its {len(sched)} passes")
+        keep = self.network.get_state()
+        try:
+            for name, v in start.items():
+                self.network.set(name, v)
+            return self._build(sched[book.batch_pos], check_lr(lr))
+        finally:
+            self.network.set_state(keep)
+
+    def set_back(self, items) -> None:
+        """The passes Step back goes into, oldest first: [(Pass, the counters it started
+        from)] (see pass_from, back_record)."""
+        self._history.clear()
+        for p, book in items:
+            self._history.append(p, book)
+
+    @property
+    def back_record(self) -> list[tuple]:
+        """The passes Step back goes into, oldest first, as what rebuilds them:
+        [(parameters at the pass's start, its learning rate, its counters)]."""
+        return [(dict(p.params_before), p.lr, book) for p, book, _size in self._history.frozen()[0]]
+
     @property
     def pass_record(self) -> tuple | None:
         """What from_record needs to rebuild the pass on show: (parameters at its start,

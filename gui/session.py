@@ -185,7 +185,9 @@ class Session(QObject):
     def to_text(self, settings: dict | None = None) -> str:
         """The session as a session file's text (core.session_file); SessionFileError if
         it cannot be saved (overflowed parameters)."""
-        return session_file.dump(self.engine, self.spec, self.data, self.stride, settings)
+        timeline = self.recorder.to_record() if self.recorder is not None else None
+        return session_file.dump(self.engine, self.spec, self.data, self.stride, settings,
+                                 timeline)
 
     def load_parts(self, parts: session_file.SessionParts) -> None:
         """Be the session read from a file (checked whole already); every view redraws."""

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from PySide6.QtCore import QObject, Qt, Signal, Slot
@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core import session_file as sf
 from core.setup import spec_of
 
 from .labels import Readout
@@ -527,6 +528,90 @@ class UndoHistory(QObject):
         self.bound()
         self.changed.emit()
         return True
+
+    # ------------------------------------------------------------ session files
+    def to_record(self) -> sf.TimelineRecord | None:
+        """The timeline as a session file keeps it (core.session_file.TimelineRecord), or
+        None if there is nothing to keep or it does not lead to the session as shown."""
+        playing = self._run is not None and self._run[1] is not None
+        if not self.stack.count() and not playing:
+            return None
+        now = self.session.snapshot()
+        steps, prev = [], None
+        for k in range(self.stack.count()):
+            c = self.stack.command(k)
+            before = c.before
+            if prev is not None and before is not prev and same_state(prev, before):
+                before = prev  # one state, written once
+            steps.append(sf.Step(c.text(), c.run_text, before, c.after, c.marks))
+            prev = c.after
+        index, mark = self.stack.index(), self.mark
+        if playing:  # saved while Play runs:
+            text, start, marks = self._run  # the run so far is a step, as if paused
+            if index < len(steps):
+                del steps[index:]
+            steps.append(sf.Step(text, text, start, now, tuple(marks)))
+            index, mark = len(steps), None
+        here = (steps[index - 1].after if mark is None else steps[index - 1].marks[mark]) \
+            if index else steps[0].before
+        if not same_state(here, now):
+            return None
+        mains = {id(st) for s in steps for st in (s.before, s.after)}
+        branches = []
+        for b in self.branches:
+            fork = self.fork_of(b)
+            base = b.base if fork is None or id(self.state_at(fork)) not in mains \
+                else self.state_at(fork)
+            entries = [sf.Step(e.text, e.run_text, e.before, e.after, e.marks)
+                       for e in b.entries]
+            entries[0] = replace(entries[0], before=base)
+            branches.append((b.made, tuple(entries)))
+        return sf.TimelineRecord(tuple(steps), index, mark, tuple(branches))
+
+    def adopt(self, record: sf.TimelineRecord, load) -> None:
+        """Open a session with its timeline: `load()` makes the session the file's; the
+        opening is one step (Undo goes back to what was open), the file's steps follow
+        it, the timeline goes where the file was, and its branches join these."""
+        from .session import DataChoice, SessionState
+
+        if not record.steps:
+            self.record("open session", load)
+            return
+        self._settle()
+        made: dict[int, SessionState] = {}
+
+        def state(x) -> SessionState:  # one object for each of the file's states
+            if id(x) not in made:
+                made[id(x)] = SessionState(x.engine, x.spec, DataChoice(**x.data), x.stride)
+            return made[id(x)]
+
+        def command(e) -> StateCommand:
+            cmd = StateCommand(self, e.text, state(e.before), state(e.after))
+            cmd.marks, cmd.run_text = tuple(state(m) for m in e.marks), e.run_text
+            return cmd
+
+        before = self.session.snapshot()
+        self._depth += 1  # what loading does is part of the opening, not steps of its own
+        try:
+            load()
+        finally:
+            self._depth -= 1
+        self._push(StateCommand(self, "open session", before, state(record.steps[0].before)))
+        self._merging = False
+        try:
+            for e in record.steps:
+                self.stack.push(command(e))
+            # counted from the end: the undo limit may have dropped the oldest steps
+            self._set_index(self.stack.count() - (len(record.steps) - record.index))
+        finally:
+            self._merging = True
+        self.mark = record.mark
+        for when, entries in record.branches:
+            b = Branch([command(e).entry() for e in entries], when)
+            self.branches.append(b)
+        del self.branches[:-MAX_BRANCHES]
+        self.bound()
+        self.changed.emit()
 
     def discard(self, branch: Branch):
         self.branches.remove(branch)

@@ -111,7 +111,7 @@ BAD_FILES = [
                                                          'number, got "fast"'),
     ("text-param", _edit(lambda d: d["parameters"].update(w1="abc")),
      '"parameters.w1" must be a finite number, got "abc"'),
-    ("version", _edit(lambda d: d.update(version=2)), "version 2"),
+    ("version", _edit(lambda d: d.update(version=3)), "version 3"),
     ("format", _edit(lambda d: d.update(format="something-else")), "not a Neuron Lab session"),
     ("no-format", _raw(b'{"a": 1}'), "not a Neuron Lab session"),
     ("two-million", _two_million, "1 to 10000 points"),
