@@ -145,3 +145,20 @@ def test_every_point_of_the_timeline_round_trips(win, qtbot, tmp_path, network):
     other = new_window(qtbot)
     assert other.open_session(str(path))
     assert [p[0] for p in every_point(other)[1:]] == [p[0] for p in points]
+
+
+def test_trace_runs_a_session_with_a_timeline(tmp_path):
+    import subprocess
+    import sys
+
+    from session_cases import good_timeline_text
+
+    path = tmp_path / "tl.json"
+    path.write_text(good_timeline_text(), encoding="utf-8")
+    parts = sf.read(path)
+    assert len(parts.timeline.steps) == 2 and len(parts.engine.back_record) == 3
+    r = subprocess.run([sys.executable, "main.py", "trace", "--session", str(path), "--epochs",
+                        "2", "--summary", "--format", "json"], capture_output=True, text=True,
+                       timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert len(json.loads(r.stdout)["epoch_costs"]) == 2
