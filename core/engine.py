@@ -30,6 +30,7 @@ from .steps import BACKWARD, FORWARD, STRIDES, UPDATE, Pass, Step, build_pass, s
 from .watch import NON_FINITE, OK, Status, Watch
 
 MODES = ("single", "minibatch", "batch")
+REPLAY_CHUNK = 4096  # epochs trained again at a time to give their parameters
 HISTORY_LIMIT = 2000  # passes kept for stepping back...
 HISTORY_BYTES = 200_000_000  # ...and the memory they may take (estimated), oldest dropped
 
@@ -706,12 +707,17 @@ class Engine:
                     e.apply_update()
                     if e.book.epoch > epoch:
                         each(None, e.parameters())
-                else:
-                    e.train(int(op), each=each)
-                for row in out:
-                    if row[0] < n_epochs:
-                        yield row
-                out.clear()
+                    yield from (r for r in out if r[0] < n_epochs)
+                    out.clear()
+                    continue
+                # a long call in chunks, rows handed on between them: memory stays a
+                # chunk's; the same numbers, since a fast-path call carries nothing to
+                # the next but the parameters and the watch, which the engine keeps
+                for left in range(int(op), 0, -REPLAY_CHUNK):
+                    e.train(min(left, REPLAY_CHUNK), each=each)
+                    e.forget_records()  # its own curves would grow with the run
+                    yield from (r for r in out if r[0] < n_epochs)
+                    out.clear()
 
     # ---------------------------------------------------------------- snapshots
     def snapshot(self) -> EngineState:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from core import Engine, datasets
+from core import Engine, datasets, engine
 from core.setup import NetworkSpec
 
 
@@ -60,7 +60,10 @@ def play(e, frames, n):
     ("2-3-1", datasets.gate("xor"), "batch"),
     ("2-8-8-1", datasets.generated("moons", 23, 0.2, 1), "minibatch"),
 ])
-def test_every_epochs_parameters_are_given_again_exactly(network, data, mode):
+@pytest.mark.parametrize("chunk", [4096, 3])
+def test_every_epochs_parameters_are_given_again_exactly(network, data, mode, chunk,
+                                                        monkeypatch):
+    monkeypatch.setattr(engine, "REPLAY_CHUNK", chunk)  # long calls replayed in parts
     spec = NetworkSpec(network=network, init="tutorial" if network in ("neuron", "cross",
                                                                        "2-3-1") else "xavier")
     e = Recording(spec.build(), data, lr=0.5, mode=mode,
