@@ -28,6 +28,9 @@ Version 1 (the README's "Session files" section says more): one object with
 Version 2 adds, both optional (a version 1 file still opens):
   progress.back: the passes Step back goes into, oldest first, at most MAX_BACK, each
     {start_parameters, lr, book}, rebuilt as stepping built them (Engine.pass_from);
+  progress.log: what gives the parameters at each epoch's end again (core.history.
+    ParamLog): {checkpoints [{parameters, lr, mode, example, batch_size, book, first}],
+    ops, iters};
   timeline: the undo history as the timeline shows it (see TimelineRecord): states, the
     steps between them with their marks, where the timeline is, the branches, and the
     pools they share (curves, data sets, passes), each bounded (MAX_* below).
@@ -47,7 +50,7 @@ import numpy as np
 
 from . import datasets
 from .datasets import Dataset, DatasetError
-from .engine import MODES, Book, Engine, EngineError
+from .engine import MODES, Book, Checkpoint, Engine, EngineError
 from .network import NetworkError
 from .setup import NetworkSpec, SetupError
 from .steps import STRIDES
@@ -73,6 +76,7 @@ MAX_BRANCHES = 16
 MAX_MARKS = 1024  # points kept inside one played run
 MAX_POOL = 1000  # curves, and data sets, the states share
 MAX_PASSES = 4000  # passes (for stepping back) the states share
+MAX_CHECKPOINTS = 10_000  # where stretches of training start (parameters per epoch)
 STATUSES = {"ok": OK, "non-finite": NON_FINITE, "rising": RISING,
             "above-start": ABOVE_START, "stuck": STUCK}
 DATA_KEYS = ("kind", "points", "noise", "seed", "test_fraction")
@@ -212,6 +216,26 @@ def _pass_doc(start: dict, lr: float, book: Book) -> dict:
             "lr": float(lr), "book": _book(book)}
 
 
+def _values(network, params) -> dict:
+    out = {}
+    for slot in network.slots:
+        W, b = params[slot.layer]
+        out[slot.name] = float((W if slot.kind == "W" else b)[slot.index])
+    return out
+
+
+def _checkpoint_doc(cp: Checkpoint) -> dict:
+    return {"parameters": _finite_parameters(_values(cp.network, cp.params), "a checkpoint"),
+            "lr": float(cp.lr), "mode": cp.mode, "example": cp.example,
+            "batch_size": cp.batch_size, "book": _book(cp.book), "first": cp.first}
+
+
+def _log_doc(plog) -> dict:
+    segments, (ops, n_ops), (iters, _n) = plog[:3]
+    return {"checkpoints": [_checkpoint_doc(cp) for cp in segments[-MAX_CHECKPOINTS:]],
+            "ops": ops[:n_ops].tolist(), "iters": iters[:n_ops].tolist()}
+
+
 class _Pools:
     """What the timeline's states share, each written once: curves (as a prefix of one
     written curve: frozen buffers never change below their length), data sets and the
@@ -227,6 +251,8 @@ class _Pools:
         self.by_data: dict[int, int] = {}
         self.passes: list = []
         self.by_pass: dict[int, int] = {}
+        self.checkpoints: list = []
+        self.by_checkpoint: dict[int, int] = {}
         self.tag = os.urandom(6).hex()  # placeholders no name or text can spell
 
     def curve(self, buf: np.ndarray, n: int) -> list:
@@ -269,6 +295,20 @@ class _Pools:
             self.keep.append(ds)
         return self.by_data[id(ds)]
 
+    def log(self, plog) -> dict:
+        segments, (ops, n), (iters, _n) = plog[:3]
+        refs = []
+        for cp in segments[-MAX_CHECKPOINTS:]:
+            if id(cp) not in self.by_checkpoint:
+                if len(self.checkpoints) >= MAX_CHECKPOINTS:
+                    raise SessionFileError("cannot save the timeline: it holds more than "
+                                           f"{MAX_CHECKPOINTS} checkpoints")
+                self.by_checkpoint[id(cp)] = len(self.checkpoints)
+                self.checkpoints.append(_checkpoint_doc(cp))
+                self.keep.append(cp)
+            refs.append(self.by_checkpoint[id(cp)])
+        return {"checkpoints": refs, "ops": self.curve(ops, n), "iters": self.curve(iters, n)}
+
     def back(self, history) -> list[int]:
         """The passes of a state's step-back history, the newest that fit."""
         items = history[0]
@@ -299,7 +339,7 @@ def _state_doc(st, pools: _Pools) -> dict:
                 "lr": float(p.lr), "cursor": int(es.cursor)},
             "train": pools.dataset(es.dataset), "test": pools.dataset(es.test_set),
             "curves": [pools.curve(buf, n) for buf, n in es.curves],
-            "back": pools.back(es.history)}
+            "back": pools.back(es.history), "log": pools.log(es.plog)}
 
 
 def _timeline_doc(rec: TimelineRecord, pools: _Pools) -> dict:
@@ -329,6 +369,7 @@ def _timeline_doc(rec: TimelineRecord, pools: _Pools) -> dict:
            "branches": [{"made": float(made), "steps": steps(entries)}
                         for made, entries in list(rec.branches)[-MAX_BRANCHES:] if entries]}
     doc.update(states=states, datasets=pools.datasets, passes=pools.passes,
+               checkpoints=pools.checkpoints,
                curves=[f"@curve{pools.tag}-{k}@" for k in range(3, len(pools.curves))])
     return doc
 
@@ -375,6 +416,10 @@ def _dump(engine, spec, data, stride, settings, timeline) -> str:
     back = engine.back_record[-MAX_BACK:]
     if back:
         progress["back"] = [_pass_doc(*b) for b in back]
+    plog = engine.snapshot().plog
+    tag = os.urandom(6).hex()
+    if plog[0]:
+        progress["log"] = f"@log{tag}@"  # written below: its lists on one line
     doc = {"format": FORMAT, "version": VERSION,
            "network": _spec_doc(spec),
            "start_parameters": _finite_parameters(spec.build().values(), "the start"),
@@ -391,6 +436,8 @@ def _dump(engine, spec, data, stride, settings, timeline) -> str:
     text = json.dumps(doc, indent=1, allow_nan=False, ensure_ascii=False) + "\n"
     for key in ("epoch_costs", "iteration_costs", "test_costs"):
         text = text.replace(f'"@{key}@"', _curve(getattr(engine, key)), 1)
+    if plog[0]:
+        text = text.replace(f'"@log{tag}@"', json.dumps(_log_doc(plog), allow_nan=False), 1)
     if timeline is not None:  # one pass over the text, however many curves
         text = re.sub(f'"@curve{pools.tag}-(\\d+)@"', lambda m: _curve(pools.curves[int(m[1])]),
                       text)
@@ -710,6 +757,61 @@ def _net_key(spec: NetworkSpec) -> tuple:
     return spec.network, spec.bias, spec.activation, spec.loss
 
 
+CHECKPOINT_KEYS = ("parameters", "lr", "mode", "example", "batch_size", "book", "first")
+
+
+def _read_checkpoint(q, c: _Checker, where: str, engine: Engine, names, n_ops: int):
+    """A Checkpoint of `engine`'s network and data set, from _checkpoint_doc."""
+    c.obj(q, where, required=CHECKPOINT_KEYS)
+    values = c.params(q["parameters"], f"{where}.parameters", names)
+    net = engine.network.copy()
+    for k, v in values.items():
+        net.set(k, v)
+    mode = c.text(q["mode"], f"{where}.mode", MODES)
+    example = None if q["example"] is None else c.whole(q["example"], f"{where}.example", 0,
+                                                        engine.dataset.m - 1)
+    batch_size = c.whole(q["batch_size"], f"{where}.batch_size", 1, 2**31)
+    book = _read_book(q["book"], c, f"{where}.book")
+    try:
+        sched = Engine(net, engine.dataset, mode=mode, example=example,
+                       batch_size=batch_size).schedule()
+    except EngineError as exc:
+        c.fail(where, f"cannot be used: {exc}")
+    if not 0 <= book.batch_pos < len(sched):
+        c.fail(f"{where}.book.batch_pos", f"must be from 0 to {len(sched) - 1}")
+    return Checkpoint(net.get_state(), engine.network, engine.dataset,
+                      c.number(q["lr"], f"{where}.lr", 0), mode, example, batch_size, book,
+                      c.whole(q["first"], f"{where}.first", 0, n_ops))
+
+
+def _check_log(segments, ops, iters, c: _Checker, path: str, book: Book) -> None:
+    """Operations a replay can do: whole numbers of epochs, no more in all than the
+    epochs the session has closed, updates counted in order; checkpoints in order."""
+    if len(ops) != len(iters):
+        c.fail(path, "ops and iters must be as long as each other")
+    if len(ops) and (np.any(ops < 0) or np.any(ops != np.floor(ops))
+                     or ops.sum() > book.n_epoch_costs or len(ops) > book.iteration + 1):
+        c.fail(f"{path}.ops", "must be whole numbers of epochs, no more in all than the "
+                              "epochs closed")
+    if len(iters) and (np.any(np.diff(iters) < 0) or iters[-1] > book.iteration):
+        c.fail(f"{path}.iters", "must count the updates in order, up to the book's")
+    firsts = [cp.first for cp in segments]
+    if firsts != sorted(firsts):
+        c.fail(f"{path}.checkpoints", "must be in the order of their first operations")
+
+
+def _read_log(v, c: _Checker, path: str, engine: Engine, names, book: Book) -> tuple:
+    """ParamLog.frozen() from _log_doc."""
+    c.obj(v, path, required=("checkpoints", "ops", "iters"))
+    ops, iters = c.costs(v["ops"], f"{path}.ops"), c.costs(v["iters"], f"{path}.iters")
+    segments = tuple(_read_checkpoint(q, c, f"{path}.checkpoints[{i}]", engine, names,
+                                      len(ops))
+                     for i, q in enumerate(_list(v["checkpoints"], c, f"{path}.checkpoints",
+                                                 MAX_CHECKPOINTS, "checkpoints")))
+    _check_log(segments, ops, iters, c, path, book)
+    return segments, (ops, len(ops)), (iters, len(iters)), None
+
+
 def _read_pass(q, c: _Checker, where: str, engine: Engine, names) -> tuple:
     """(Pass, book) for Engine.set_back, from {start_parameters, lr, book}."""
     c.obj(q, where, required=("start_parameters", "lr", "book"))
@@ -732,7 +834,7 @@ class _TimelineReader:
 
     STATE_KEYS = ("network", "start_parameters", "data", "stride", "parameters", "lr", "mode",
                   "example", "batch_size", "book", "pass_book", "pass", "train", "test",
-                  "curves", "back")
+                  "curves", "back", "log")
 
     def __init__(self, c: _Checker, engine: Engine, spec: NetworkSpec, progress_curves):
         self.c = c
@@ -743,7 +845,7 @@ class _TimelineReader:
     def read(self, v) -> TimelineRecord:
         c = self.c
         t = c.obj(v, "timeline", required=("index", "mark", "steps", "branches", "states",
-                                           "datasets", "passes", "curves"))
+                                           "datasets", "passes", "checkpoints", "curves"))
         for i, x in enumerate(_list(t["curves"], c, "timeline.curves", MAX_POOL, "curves")):
             self.curves.append(c.costs(x, f"timeline.curves[{i}]"))
         self.datasets = []
@@ -757,6 +859,9 @@ class _TimelineReader:
             except DatasetError as exc:
                 c.fail(where, f"cannot be used: {exc}")
         self.passes = _list(t["passes"], c, "timeline.passes", MAX_PASSES, "passes")
+        self.checkpoints = _list(t["checkpoints"], c, "timeline.checkpoints",
+                                 MAX_CHECKPOINTS, "checkpoints")
+        self.checkpoints_built: dict[tuple, Checkpoint] = {}
         self.states = [self.state(x, f"timeline.states[{i}]") for i, x in enumerate(
             _list(t["states"], c, "timeline.states", MAX_STATES, "states"))]
         steps = self.steps(t["steps"], "timeline.steps")
@@ -793,6 +898,29 @@ class _TimelineReader:
                             tuple(self.states[c.whole(m, f"{where}.marks[{j}]", 0, last)]
                                   for j, m in enumerate(marks))))
         return out
+
+    def ref(self, r, path: str) -> tuple:
+        """A [curve, length] reference: (the pool's array, length)."""
+        if not isinstance(r, list) or len(r) != 2:
+            self.c.fail(path, f"must be [curve, length], got {_shown(r)}")
+        k = self.c.whole(r[0], f"{path}[0]", 0, len(self.curves) - 1)
+        return self.curves[k], self.c.whole(r[1], f"{path}[1]", 0, len(self.curves[k]))
+
+    def log(self, v, path: str, e: Engine, names, book: Book) -> tuple:
+        c = self.c
+        c.obj(v, path, required=("checkpoints", "ops", "iters"))
+        ops, iters = self.ref(v["ops"], f"{path}.ops"), self.ref(v["iters"], f"{path}.iters")
+        segments = []
+        for j, x in enumerate(_list(v["checkpoints"], c, f"{path}.checkpoints",
+                                    MAX_CHECKPOINTS, "checkpoints")):
+            k = c.whole(x, f"{path}.checkpoints[{j}]", 0, len(self.checkpoints) - 1)
+            key = (k, id(e.dataset), id(e.network))  # built once for its data and network
+            if key not in self.checkpoints_built:
+                self.checkpoints_built[key] = _read_checkpoint(
+                    self.checkpoints[k], c, f"timeline.checkpoints[{k}]", e, names, ops[1])
+            segments.append(self.checkpoints_built[key])
+        _check_log(segments, ops[0][: ops[1]], iters[0][: iters[1]], c, path, book)
+        return tuple(segments), ops, iters, None
 
     def dataset(self, v, path: str, optional: bool = False):
         if v is None and optional:
@@ -865,7 +993,8 @@ class _TimelineReader:
                                                   e, names)
             back.append(self.passes_built[k])
         e.set_back(back)
-        es = replace(e.snapshot(), book=book, pass_book=pass_book, curves=tuple(curves))
+        es = replace(e.snapshot(), book=book, pass_book=pass_book, curves=tuple(curves),
+                     plog=self.log(v["log"], f"{path}.log", e, names, book))
         return StateParts(es, spec, choice, stride)
 
 
@@ -916,7 +1045,7 @@ def load(text: str, name: str = "session.json") -> SessionParts:
     # ---- progress
     p = c.obj(doc["progress"], "progress",
               required=("book", "pass", "epoch_costs", "iteration_costs", "test_costs"),
-              optional=("back",) if v2 else ())
+              optional=("back", "log") if v2 else ())
     book = _read_book(p["book"], c, "progress.book")
     curves = tuple(c.costs(p[k], f"progress.{k}")
                    for k in ("epoch_costs", "iteration_costs", "test_costs"))
@@ -943,6 +1072,9 @@ def load(text: str, name: str = "session.json") -> SessionParts:
         c.fail("parameters", 'do not match where the pass in "progress.pass" has got to')
     if "back" in p:
         engine.set_back(_read_back(p["back"], c, "progress.back", engine, names))
+    if "log" in p:
+        engine.restore(replace(engine.snapshot(), plog=_read_log(p["log"], c, "progress.log",
+                                                                 engine, names, book)))
     timeline = None
     if "timeline" in doc:
         keep = engine.network.get_state()  # the states share this network object

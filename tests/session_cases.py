@@ -209,6 +209,12 @@ BAD_FILES = [
      '"progress.back[0].start_parameters" names \'w9\''),
     ("back-too-many", _tl(_set(["progress", "back"], lambda b: b * 2001)),
      '"progress.back" has'),
+    ("log-ops", _tl(_set(["progress", "log", "ops"], lambda o: [10**9] * len(o))),
+     '"progress.log.ops" must be whole numbers of epochs'),
+    ("log-mode", _tl(_set(["progress", "log", "checkpoints", 0, "mode"], "sideways")),
+     '"progress.log.checkpoints[0].mode" must be one of'),
+    ("log-checkpoint-ref", _tl(_set(["timeline", "states", 1, "log", "checkpoints"], [99])),
+     '"timeline.states[1].log.checkpoints[0]" must be from 0 to'),
     ("spec-params", _edit(_set(["network", "params", "w1"], 0.3)),
      '"network.params" do not give the start_parameters'),
 ]

@@ -125,3 +125,22 @@ def test_the_log_stays_small_on_a_long_run():
     log = e._plog
     # one segment; one number an operation (each frame but the first: a pass, then a call)
     assert len(log.segments) == 1 and len(log) == 599
+
+
+@pytest.mark.parametrize("network, mode", [("neuron", "single"), ("2-3-1", "minibatch")])
+def test_a_reopened_session_gives_the_same_parameters(network, mode):
+    from core import session_file as sf
+
+    spec = NetworkSpec(network=network)
+    e = Recording(spec.build(), datasets.gate("xor"), lr=0.7, mode=mode, example=None,
+                  batch_size=3)
+    play(e, 4, 10)
+    e.set_parameter(next(iter(e.parameters())), -0.4)
+    for _ in range(9):
+        e.step_forward("pass")
+    data = {"kind": "xor", "points": 200, "noise": None, "seed": 0, "test_fraction": 0.0}
+    back = sf.load(sf.dump(e, spec, data)).engine
+    assert replayed(back) == replayed(e) == e.truth()
+    play(back, 2, 5)  # and the log goes on from there
+    play(e, 2, 5)
+    assert replayed(back) == replayed(e) == e.truth()

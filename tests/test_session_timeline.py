@@ -10,6 +10,7 @@ import pytest
 from test_undo import choose, observe, play
 
 from core import session_file as sf
+from core.export import epochs_csv
 from gui.main_window import MainWindow
 
 
@@ -29,6 +30,13 @@ def every_point(win) -> list:
         tl.slider.setValue(v)
         seen.append((observe(win), tl.where.text()))
     return seen
+
+
+def rows(text: str) -> list:
+    import csv
+    import io
+
+    return list(csv.reader(io.StringIO(text, newline="")))
 
 
 def branches(win) -> list:
@@ -145,6 +153,12 @@ def test_every_point_of_the_timeline_round_trips(win, qtbot, tmp_path, network):
     other = new_window(qtbot)
     assert other.open_session(str(path))
     assert [p[0] for p in every_point(other)[1:]] == [p[0] for p in points]
+    # the history's parameters per epoch too, at the end and part-way
+    for v in (0, 3):
+        win.timeline.slider.setValue(win.timeline.slider.maximum() - v)
+        other.timeline.slider.setValue(other.timeline.slider.maximum() - v)
+        assert epochs_csv(other.session.engine) == epochs_csv(win.session.engine)
+        assert "" not in rows(epochs_csv(other.session.engine))[-1][3:]
 
 
 def test_trace_runs_a_session_with_a_timeline(tmp_path):
