@@ -435,23 +435,25 @@ class UndoHistory(QObject):
 
     def run_at(self) -> tuple[int, int, int] | None:
         """The played run the timeline is at or inside: (its stack index + 1, first epoch,
-        last epoch), if it trained whole epochs (so any epoch of it can be recomputed)."""
+        last epoch), if it closed epochs: any epoch of it can be recomputed, at full speed
+        or played in micro-steps (see go_to_epoch)."""
         i = self.stack.index()
         if i <= 0:
             return None
         cmd = self.stack.command(i - 1)
         e0, e1 = cmd.before.engine.epoch, cmd.after.engine.epoch
-        if cmd.run_text == cmd.text() or e1 <= e0 or not all(
-                _at_pass_start(st) for st in (cmd.before, cmd.after, *cmd.marks)):
-            return None  # not a played run, or one that stepped micro-steps (whose
-            # epochs the fast path would give only to rounding)
+        if cmd.run_text == cmd.text() or e1 <= e0 or _ops(cmd.after) < _ops(cmd.before):
+            return None  # not a played run (or its log was cut: nothing to replay)
         return i, e0, e1
 
     def go_to_epoch(self, epoch: int) -> bool:
         """Show the session at `epoch` of the played run the timeline is at: recomputed
         exactly from the nearest kept state before it (a run keeps at most MAX_MARKS, not
-        every epoch), then kept as one more point of the run. False if there is no such
-        run or the epoch is outside it."""
+        every epoch) by doing again what the run did from there, as the engine's log has
+        it (core.history.ParamLog: the passes stepped through and the fast-path calls),
+        then kept as one more point of the run. A run played in micro-steps shows the
+        epoch as its last update left it. False if there is no such run or the epoch is
+        outside it."""
         run = self.run_at()
         if run is None or not run[1] <= int(epoch) <= run[2]:
             return False
@@ -459,28 +461,43 @@ class UndoHistory(QObject):
         index, e0, e1 = run
         epoch = int(epoch)
         cmd = self.stack.command(index - 1)
-        states = [cmd.before, *cmd.marks]
-        base = max((st for st in states if st.engine.epoch <= epoch and _at_pass_start(st)),
-                   key=lambda st: st.engine.epoch)
         if epoch == e1:
             self._jump(index, None)
             return True
+        fast = all(_at_pass_start(st) for st in (cmd.before, cmd.after, *cmd.marks))
         found = [j for j, st in enumerate(cmd.marks) if st.engine.epoch == epoch]
-        if found:
+        if found and fast:  # (in micro-steps a mark may be part-way through the epoch)
             self._jump(index, found[0])
             return True
+        states = [st for st in (cmd.before, *cmd.marks)
+                  if st.engine.epoch < epoch or (st.engine.epoch == epoch and fast)]
+        base = max(states, key=_order)
+        ops = _log_ops(cmd.after)[_ops(base):]
+        here = self.session.snapshot()
         self._restoring = True
-        try:  # the same epochs as the run trained, from the same state: the same numbers
+        try:  # what the run did, from the same state: the same numbers
             self.session.restore(base)
-            if epoch > base.engine.epoch:
-                e = self.session.engine
-                e.train(epoch - base.engine.epoch)
+            e = self.session.engine
+            last = 0
+            for op in ops.tolist():
+                if e.epoch >= epoch:
+                    break
+                last = int(op)
+                if last:
+                    e.train(min(last, epoch - e.epoch))
+                else:
+                    e.apply_update()
+            if last:
                 e.finish_forward()  # as Play leaves each frame
-                self.session.trained.emit()
+            if e.epoch != epoch:  # the log did not lead there: show what was shown
+                self.session.restore(here)
+                return False
+            self.session.trained.emit()
+            self.session.stepped.emit()
         finally:
             self._restoring = False
         state = self.session.snapshot()
-        marks = sorted([*cmd.marks, state], key=lambda st: st.engine.epoch)
+        marks = sorted([*cmd.marks, state], key=_order)
         cmd.marks = tuple(marks)
         self._set_index(index)
         self.mark = marks.index(state)
@@ -668,6 +685,23 @@ class UndoHistory(QObject):
             self._merging = True
         if i < k:
             self._go(self.state_at(0))
+
+
+def _log_ops(state):
+    """The operations the state's engine logged (core.history.ParamLog)."""
+    buf, n = state.engine.plog[1]
+    return buf[:n]
+
+
+def _ops(state) -> int:
+    return state.engine.plog[1][1]
+
+
+def _order(state) -> tuple:
+    """Where a kept state comes in its run: by updates done, then by micro-step (a pass
+    just finished comes before the next one's first steps)."""
+    e = state.engine
+    return (e.book.iteration if e.current is None else e.pass_book.iteration, e.cursor)
 
 
 def _at_pass_start(state) -> bool:

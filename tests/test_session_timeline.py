@@ -176,3 +176,30 @@ def test_trace_runs_a_session_with_a_timeline(tmp_path):
                        timeout=120)
     assert r.returncode == 0, r.stderr
     assert len(json.loads(r.stdout)["epoch_costs"]) == 2
+
+
+def test_any_epoch_of_a_run_played_in_micro_steps_is_reachable(win):
+    """Played a phase at a time: the timeline's epoch box reaches every epoch, recomputed
+    from the point kept before it, as the run's last update of that epoch left it."""
+    h, tl = win.undo, win.timeline
+    win.stride.setCurrentIndex(win.stride.findData("pass"))
+    win.stride.activated.emit(win.stride.currentIndex())
+    win.speed.setCurrentIndex(2)  # 5 steps a second: one step a frame of 0.2 s
+    win.toggle_play(True)
+    closed = {}
+    for _ in range(330):
+        win.play_frame(0.2)
+        if win.session.engine.phase == "done":
+            closed[win.session.engine.epoch] = observe(win)
+    win.toggle_play(False)
+    end = observe(win)
+    run = h.stack.command(h.stack.index() - 1)
+    assert len(run.marks) <= 64 and len(closed) > 100
+    assert tl.epoch.isEnabled() and tl.epoch.maximum() == win.session.engine.epoch
+    for wanted in (5, 37, 38, 99):
+        tl.epoch.setValue(wanted)
+        assert win.session.engine.epoch == wanted
+        assert observe(win) == closed[wanted]  # exactly
+    win.act_undo.trigger()
+    win.act_redo.trigger()
+    assert observe(win) == end
