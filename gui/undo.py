@@ -28,7 +28,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 
 import numpy as np
-from PySide6.QtCore import QObject, Qt, Signal, Slot
+from PySide6.QtCore import QObject, QSignalBlocker, Qt, Signal, Slot
 from PySide6.QtGui import QAction, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -473,8 +473,9 @@ class UndoHistory(QObject):
                   if st.engine.epoch < epoch or (st.engine.epoch == epoch and fast)]
         base = max(states, key=_order)
         ops = _log_ops(cmd.after)[_ops(base):]
-        here = self.session.snapshot()
+        here, aspects = self.session.snapshot(), self.session.aspects()
         self._restoring = True
+        blocker = QSignalBlocker(self.session)  # one redraw, at the end (announce)
         try:  # what the run did, from the same state: the same numbers
             self.session.restore(base)
             e = self.session.engine
@@ -492,9 +493,10 @@ class UndoHistory(QObject):
             if e.epoch != epoch:  # the log did not lead there: show what was shown
                 self.session.restore(here)
                 return False
-            self.session.trained.emit()
-            self.session.stepped.emit()
+            blocker.unblock()
+            self.session.announce(aspects)
         finally:
+            blocker.unblock()
             self._restoring = False
         state = self.session.snapshot()
         marks = sorted([*cmd.marks, state], key=_order)
