@@ -195,8 +195,8 @@ class Session(QObject):
             self.stride = stride  # the window picks a stride for a new network
         if data != old[1]:
             self.datasetChanged.emit()
-        if setup != old[2] or net is not old[0]:
-            self.setupChanged.emit()
+        if setup != old[2] or net is not old[0] or data != old[1]:
+            self.setupChanged.emit()  # (as set_data and set_network send it too)
         if params != old[3] and counters == old[4]:  # an edit (undone or redone), not
             self.parametersChanged.emit()             # training: the loss curve marks it
         self.stepped.emit()
