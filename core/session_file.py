@@ -43,7 +43,6 @@ import json
 import math
 import os
 import re
-import stat
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -51,6 +50,7 @@ import numpy as np
 from . import datasets
 from .datasets import Dataset, DatasetError
 from .engine import MODES, Book, Checkpoint, Engine, EngineError
+from .files import read_regular_file
 from .network import NetworkError
 from .setup import NetworkSpec, SetupError
 from .steps import STRIDES
@@ -66,7 +66,6 @@ MAX_POINTS = datasets.MAX_POINTS  # in the training part and in the test part
 MAX_SETTINGS = 64
 MAX_TEXT = 1000  # characters of a name or a setting
 MAX_DEPTH = 8  # the schema nests at most 5 deep
-CHUNK = 1 << 20
 # version 2's bounds (an undo history of UNDO_LIMIT steps, MAX_BRANCHES branches, the
 # marks of played runs and the passes kept for stepping back all fit well within them)
 MAX_BACK = 2000  # passes Step back goes into (the engine keeps at most that many)
@@ -1096,43 +1095,12 @@ def read_text(path) -> str:
     could be endless) of at most MAX_FILE_BYTES, read in chunks, UTF-8 (a byte-order
     mark is allowed). SessionFileError otherwise."""
     name = os.path.basename(str(path)) or str(path)
-    fail = f"{name} could not be opened"
-    try:
-        st = os.stat(path)
-        if stat.S_ISDIR(st.st_mode):
-            raise SessionFileError(f"{fail}: it is a folder, not a session file")
-        if not stat.S_ISREG(st.st_mode):
-            raise SessionFileError(f"{fail}: it is not a regular file (a pipe, device or "
-                                   "socket)")
-        if st.st_size > MAX_FILE_BYTES:
-            raise SessionFileError(f"{fail}: it is {st.st_size / 1e6:,.0f} MB; a session "
-                                   f"file may be at most {MAX_FILE_BYTES // 1_000_000} MB")
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)
-                     | getattr(os, "O_BINARY", 0))
-        with os.fdopen(fd, "rb") as f:
-            if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):  # swapped since os.stat
-                raise SessionFileError(f"{fail}: it is not a regular file")
-            chunks, size = [], 0
-            while size <= MAX_FILE_BYTES:
-                chunk = f.read(CHUNK)
-                if not chunk:
-                    break
-                chunks.append(chunk)
-                size += len(chunk)
-    except SessionFileError:
-        raise
-    except FileNotFoundError:
-        raise SessionFileError(f"{fail}: there is no such file") from None
-    except PermissionError:
-        raise SessionFileError(f"{fail}: permission denied") from None
-    except OSError as exc:
-        raise SessionFileError(f"{fail}: {exc.strerror or 'the system refused'}") from None
-    except ValueError:  # a NUL character in the path
-        raise SessionFileError(f"{fail}: that is not a valid file name") from None
-    if size > MAX_FILE_BYTES:
-        raise SessionFileError(f"{fail}: it is larger than {MAX_FILE_BYTES // 1_000_000} MB, "
-                               "the most a session file may be")
-    data = b"".join(chunks)
+    most = MAX_FILE_BYTES // 1_000_000
+    data = read_regular_file(
+        path, MAX_FILE_BYTES, SessionFileError, f"{name} could not be opened",
+        "a session file", lambda n: f"it is {n / 1e6:,.0f} MB; a session file may be at "
+                                    f"most {most} MB",
+        f"it is larger than {most} MB, the most a session file may be")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
