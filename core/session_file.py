@@ -252,6 +252,7 @@ class _Pools:
         self.by_pass: dict[int, int] = {}
         self.checkpoints: list = []
         self.by_checkpoint: dict[int, int] = {}
+        self.starts: dict[int, dict] = {}
         self.tag = os.urandom(6).hex()  # placeholders no name or text can spell
 
     def curve(self, buf: np.ndarray, n: int) -> list:
@@ -294,6 +295,13 @@ class _Pools:
             self.keep.append(ds)
         return self.by_data[id(ds)]
 
+    def start(self, spec: NetworkSpec) -> dict:
+        """The start a spec gives, built once for the states that share it."""
+        if id(spec) not in self.starts:
+            self.starts[id(spec)] = _finite_parameters(spec.build().values(), "a start")
+            self.keep.append(spec)
+        return self.starts[id(spec)]
+
     def log(self, plog) -> dict:
         segments, (ops, n), (iters, _n) = plog[:3]
         refs = []
@@ -327,7 +335,7 @@ def _state_doc(st, pools: _Pools) -> dict:
     es = st.engine
     p = es.current
     return {"network": _spec_doc(st.spec),
-            "start_parameters": _finite_parameters(st.spec.build().values(), "a start"),
+            "start_parameters": pools.start(st.spec),
             "data": _choice(st.data), "stride": st.stride,
             "parameters": _finite_parameters(es.parameters(), "a parameter"),
             "lr": float(es.lr), "mode": es.mode, "example": es.example,
