@@ -593,6 +593,9 @@ class UndoHistory(QObject):
         it, the timeline goes where the file was, and its branches join these."""
         from .session import DataChoice, SessionState
 
+        if self._depth or self._restoring:
+            load()  # inside another action (a lesson's start): that action is the one step
+            return
         if not record.steps:
             self.record("open session", load)
             return

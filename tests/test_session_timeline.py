@@ -203,3 +203,26 @@ def test_any_epoch_of_a_run_played_in_micro_steps_is_reachable(win):
     win.act_undo.trigger()
     win.act_redo.trigger()
     assert observe(win) == end
+
+
+def test_a_lesson_starting_from_a_session_with_a_timeline_is_one_step(win, tmp_path):
+    choose(win.network_panel.network, "2-3-1")
+    play(win, frames=10, speed=5)
+    win.act_forward.trigger()
+    path = tmp_path / "start.json"
+    assert win.save_session_as(str(path))
+    here = observe(win)
+    lessons = tmp_path / "lessons.json"
+    lessons.write_text(json.dumps({"lessons": [{"id": "s", "title": "From a session",
+                                                 "text": "Go on.",
+                                                 "setup": {"session": "start.json"}}]}),
+                       encoding="utf-8")
+    from gui.lessons import load_lessons
+
+    win.act_reset.trigger()
+    count = win.undo.stack.count()
+    win.start_lesson(load_lessons(str(lessons))[0])
+    assert observe(win) == here
+    assert win.undo.stack.count() == count + 1  # the lesson's start, one step
+    win.act_undo.trigger()
+    assert win.session.engine.epoch == 0
