@@ -25,7 +25,9 @@ Version 1 (the README's "Session files" section says more): one object with
     prev, best, rises, flat, still_ok, noisy}, closed_cost, closed_test}; pass is the pass
     on show {start_parameters, lr, book, cursor}, rebuilt from them (Engine.from_record);
   settings (optional): the window's, flat {key: number|string|bool|null}.
-Version 2 adds, both optional (a version 1 file still opens):
+Version 2 adds, each optional (a version 1 file still opens):
+  network.params: the starting values the network choice sets by name (NetworkSpec.params;
+    they must give start_parameters), so that the choice reads back as it was;
   progress.back: the passes Step back goes into, oldest first, at most MAX_BACK, each
     {start_parameters, lr, book}, rebuilt as stepping built them (Engine.pass_from);
   progress.log: what gives the parameters at each epoch's end again (core.history.
@@ -65,7 +67,7 @@ MAX_CURVE = 10_000_000  # entries in one cost curve
 MAX_POINTS = datasets.MAX_POINTS  # in the training part and in the test part
 MAX_SETTINGS = 64
 MAX_TEXT = 1000  # characters of a name or a setting
-MAX_DEPTH = 8  # the schema nests at most 5 deep
+MAX_DEPTH = 8  # the schema nests at most 7 deep (progress.log.checkpoints[i].book.watch)
 # version 2's bounds (an undo history of UNDO_LIMIT steps, MAX_BRANCHES branches, the
 # marks of played runs and the passes kept for stepping back all fit well within them)
 MAX_BACK = 2000  # passes Step back goes into (the engine keeps at most that many)
