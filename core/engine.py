@@ -30,7 +30,7 @@ from .steps import BACKWARD, FORWARD, STRIDES, UPDATE, Pass, Step, build_pass, s
 from .watch import NON_FINITE, OK, Status, Watch
 
 MODES = ("single", "minibatch", "batch")
-REPLAY_CHUNK = 4096  # epochs trained again at a time to give their parameters
+REPLAY_CHUNK = 1024  # epochs trained again at a time to give their parameters
 HISTORY_LIMIT = 2000  # passes kept for stepping back...
 HISTORY_BYTES = 200_000_000  # ...and the memory they may take (estimated), oldest dropped
 

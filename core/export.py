@@ -36,7 +36,7 @@ EPOCH_COLUMNS = ("epoch", "cost", "test_cost")
 STEP_COLUMNS = ("index", "phase", "kind", "target", "symbol", "value", "upstream", "local",
                 "per_example", "param", "text")
 TEXT_DIGITS = 6  # the explanations' decimals, as the trace writes them
-CHUNK = 8192  # epoch rows formatted at a time: a few hundred kB of text
+CHUNK = 8192  # epoch rows formatted at a time (fewer with many parameters): ~1 MB of text
 
 
 def number(v) -> str:
@@ -67,9 +67,10 @@ def write_epochs(engine, out) -> None:
     blank = [""] * len(engine.network.slots)
     params = engine.parameters_by_epoch()  # (index, values), in order, as replayed
     nxt = next(params, None)
-    for start in range(0, len(costs), CHUNK):
-        part = costs[start : start + CHUNK].tolist()
-        tpart = list(map(repr, tests[start : start + CHUNK].tolist()))
+    step = max(64, min(CHUNK, CHUNK * 6 // (3 + len(blank))))  # rows of ~CHUNK·6 fields
+    for start in range(0, len(costs), step):
+        part = costs[start : start + step].tolist()
+        tpart = list(map(repr, tests[start : start + step].tolist()))
         tpart += [""] * (len(part) - len(tpart))  # no test set: empty fields
         rows = []
         for i, c, t in zip(range(start, start + len(part)), part, tpart):

@@ -8,7 +8,7 @@ NAME-epochs.csv and NAME-steps.csv, their sizes, and the memory the export added
 at its peak (Python's allocations, tracemalloc): rows are streamed, so that stays
 about the writer's buffer (a megabyte of text) however many epochs there are.
 The epochs table has every parameter at each epoch's end, trained again from the
-engine's checkpoints as the rows are written (4096 epochs at a time): the tutorial's
+engine's checkpoints as the rows are written (1024 epochs at a time): the tutorial's
 neuron (3 parameters) for EPOCHS epochs, then 2-8-8-1 (105 parameters) for a tenth of
 them, in 50-epoch chunks with a pass stepped between, as Play leaves a run.
 """
