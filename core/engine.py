@@ -24,12 +24,13 @@ import numpy as np
 from . import datasets
 from .datasets import Dataset
 from .fastpath import SATURATED_Z, movable_columns, train_epochs
-from .history import CostHistory, PassHistory
+from .history import CostHistory, ParamLog, PassHistory
 from .network import Linear, Network, neuron
 from .steps import BACKWARD, FORWARD, STRIDES, UPDATE, Pass, Step, build_pass, stops
 from .watch import NON_FINITE, OK, Status, Watch
 
 MODES = ("single", "minibatch", "batch")
+REPLAY_CHUNK = 1024  # epochs trained again at a time to give their parameters
 HISTORY_LIMIT = 2000  # passes kept for stepping back...
 HISTORY_BYTES = 200_000_000  # ...and the memory they may take (estimated), oldest dropped
 
@@ -77,6 +78,7 @@ class EngineState:
     cursor: int
     history: tuple
     curves: tuple
+    plog: tuple = ((), (np.empty(1), 0), (np.empty(1), 0), None)  # ParamLog.frozen()
 
     @property
     def epoch(self) -> int:
@@ -89,6 +91,30 @@ class EngineState:
             W, b = self.params[slot.layer]
             out[slot.name] = float((W if slot.kind == "W" else b)[slot.index])
         return out
+
+
+@dataclass(frozen=True, eq=False)
+class Checkpoint:
+    """Where a stretch of training starts (core.history.ParamLog): the parameters, the
+    settings and the counters, enough to train it again exactly. `first`: its first
+    operation in the log."""
+
+    params: list
+    network: Network
+    dataset: Dataset
+    lr: float
+    mode: str
+    example: int | None
+    batch_size: int
+    book: Book
+    first: int
+
+
+def _same_state(a, b) -> bool:
+    """Two parameter states [(W, b or None)] hold the same numbers."""
+    return len(a) == len(b) and all(
+        np.array_equal(wa, wb) and (ba is None) == (bb is None)
+        and (ba is None or np.array_equal(ba, bb)) for (wa, ba), (wb, bb) in zip(a, b))
 
 
 def check_stride(by) -> str:
@@ -124,6 +150,7 @@ class Engine:
         self.test_costs = CostHistory()  # as long as epoch_costs with a test set, else empty
         self.book = Book(status=self._start_status(), watch=self._fresh_watch())
         self._history = PassHistory(HISTORY_LIMIT, HISTORY_BYTES)
+        self._plog = ParamLog()  # to give the parameters at each epoch's end again
         self._pass: Pass | None = None
         self._pass_book = self.book
         self.cursor = 0
@@ -347,6 +374,8 @@ class Engine:
             arr[slot.index] = float(s.value)
         self.network.set_state(state)
         book = self._complete_book(p) if self.cursor == len(p.steps) else self._pass_book
+        if book.iteration > self.book.iteration and self.cursor == len(p.steps):
+            self._log_op(0, p.state_before, self._pass_book, p.lr, p.state_after, book)
         if self.cursor and not p.finite and book.status.ok:
             # a pass that shows ∞ or NaN (a parameter set, the mode changed, after an
             # overflow) is no "ok" pass, finished or not
@@ -376,6 +405,10 @@ class Engine:
     def _set_book(self, book: Book) -> None:
         """Counters and cost lists as `book` says; the lists grow by the pass's cost."""
         p = self._pass
+        if book.iteration < self.book.iteration:  # stepped back: so does the log
+            self._plog.cut(book.iteration)
+            if p is not None:  # it goes on from the start of this pass
+                self._plog.tail = (p.state_before, self._log_key(book, p.lr))
         self.iteration_costs.truncate(book.n_iteration_costs)
         self.epoch_costs.truncate(book.n_epoch_costs)
         self.test_costs.truncate(book.n_epoch_costs)
@@ -425,6 +458,7 @@ class Engine:
             self.epoch_costs.clear()
             self.iteration_costs.clear()
             self.test_costs.clear()
+            self._plog.clear()
             self.book = Book(status=self._start_status(), watch=self._fresh_watch())
         else:
             self.book = replace(self.book, batch_pos=0, epoch_sum=0.0,
@@ -517,6 +551,7 @@ class Engine:
         sched = self.schedule()
         total = sum(len(s) for s in sched)
         b = self.book
+        before = self.network.get_state()
         watch, status, runs = b.watch, b.status, []
         start = b.batch_pos
         hook = None
@@ -548,6 +583,8 @@ class Engine:
                          epoch_sum=0.0 if runs else b.epoch_sum,
                          n_epoch_costs=len(self.epoch_costs),
                          n_iteration_costs=len(self.iteration_costs), status=status, watch=watch)
+        if len(new):
+            self._log_op(len(new), before, b, self._lr, self.network.get_state(), self.book)
         self._history.clear()
         self._pass = None
         self.cursor = 0
@@ -565,6 +602,7 @@ class Engine:
         self.iteration_costs.clear()
         self.test_costs.clear()
         self._history.clear()
+        self._plog.clear()
         self._pass = None  # the next pass is built from the book, as after a finished one
         self.cursor = 0
         self.book = replace(self.book, n_epoch_costs=0, n_iteration_costs=0)
@@ -619,6 +657,68 @@ class Engine:
             self.settle()
         self._restart(clear_curves=True)
 
+    # ------------------------------------------------------- parameters per epoch
+    def _log_key(self, book: Book, lr: float) -> tuple:
+        """What must not change between two operations for the second to go on from the
+        first in the log (anything else starts a new segment)."""
+        return (lr, self._mode, self._example, self._batch_size, id(self.dataset),
+                id(self.network), book.batch_pos, book.epoch, book.iteration,
+                book.n_epoch_costs, book.epoch_sum, book.status, book.watch)
+
+    def _log_op(self, n: int, before, book: Book, lr: float, after, new_book: Book) -> None:
+        """Log one operation (n = 0: a pass stepped through; n > 0: a fast-path call of n
+        epochs) that went from parameters `before` at counters `book` to `after` at
+        `new_book`: it goes on from the last one, or starts a segment from a checkpoint."""
+        log, key = self._plog, self._log_key(book, lr)
+        cp = None
+        tail = log.tail
+        if tail is None or tail[1] != key or not _same_state(tail[0], before):
+            cp = Checkpoint([(W.copy(), None if b is None else b.copy()) for W, b in before],
+                            self.network, self.dataset, lr, self._mode, self._example,
+                            self._batch_size, book, len(log))
+        log.add(n, new_book.iteration, cp)
+        log.tail = (after, self._log_key(new_book, lr))
+
+    def parameters_by_epoch(self):
+        """(epoch index in epoch_costs, [parameter values in slot order]) for each closed
+        epoch the log covers, in order: trained again from the log's checkpoints
+        (core.history.ParamLog), so exactly the numbers the run had, in bounded memory."""
+        log = self._plog
+        segs = log.segments
+        ops = log.ops.view()
+        n_epochs = len(self.epoch_costs)
+        for k, cp in enumerate(segs):
+            end = segs[k + 1].first if k + 1 < len(segs) else len(ops)
+            net = cp.network.copy()
+            net.set_state(cp.params)
+            e = Engine(net, cp.dataset, lr=cp.lr, mode=cp.mode, example=cp.example,
+                       batch_size=cp.batch_size)
+            e.book = e._pass_book = cp.book
+            at = [cp.book.n_epoch_costs]
+            out: list = []
+
+            def each(_cost, values, out=out, at=at):
+                out.append((at[0], list(values.values())))
+                at[0] += 1
+
+            for op in ops[cp.first : end].tolist():
+                if op == 0:
+                    epoch = e.book.epoch
+                    e.apply_update()
+                    if e.book.epoch > epoch:
+                        each(None, e.parameters())
+                    yield from (r for r in out if r[0] < n_epochs)
+                    out.clear()
+                    continue
+                # a long call in chunks, rows handed on between them: memory stays a
+                # chunk's; the same numbers, since a fast-path call carries nothing to
+                # the next but the parameters and the watch, which the engine keeps
+                for left in range(int(op), 0, -REPLAY_CHUNK):
+                    e.train(min(left, REPLAY_CHUNK), each=each)
+                    e.forget_records()  # its own curves would grow with the run
+                    yield from (r for r in out if r[0] < n_epochs)
+                    out.clear()
+
     # ---------------------------------------------------------------- snapshots
     def snapshot(self) -> EngineState:
         """The whole state, to `restore` exactly later."""
@@ -628,7 +728,7 @@ class Engine:
             batch_size=self._batch_size, book=self.book, pass_book=self._pass_book,
             current=self._pass, cursor=self.cursor, history=self._history.frozen(),
             curves=(self.epoch_costs.frozen(), self.iteration_costs.frozen(),
-                    self.test_costs.frozen()))
+                    self.test_costs.frozen()), plog=self._plog.frozen())
 
     def restore(self, state: EngineState) -> None:
         """Be exactly as when `state` was taken: parameters, data, settings, counters,
@@ -647,6 +747,7 @@ class Engine:
         self.epoch_costs = CostHistory.thawed(e)
         self.iteration_costs = CostHistory.thawed(i)
         self.test_costs = CostHistory.thawed(t)
+        self._plog.thaw(state.plog)
 
     # ------------------------------------------------------------------ records
     @classmethod
@@ -701,7 +802,37 @@ class Engine:
         e.epoch_costs.extend(epoch_costs)
         e.iteration_costs.extend(iteration_costs)
         e.test_costs.extend(test_costs)
+        e._plog.clear()  # what rebuilding the pass logged counts from counters set aside
         return e
+
+    def pass_from(self, start: dict, lr: float, book: Book):
+        """The pass that starts from parameters `start` ({name: value}) with learning rate
+        `lr` at counters `book` (its place in the epoch): a pure function of them, built
+        as stepping built it. The network's parameters are left as they are."""
+        sched = self.schedule()
+        if not 0 <= book.batch_pos < len(sched):
+            raise EngineError(f"a pass's place in the epoch ({book.batch_pos}) is not one "
+                              f"of its {len(sched)} passes")
+        keep = self.network.get_state()
+        try:
+            for name, v in start.items():
+                self.network.set(name, v)
+            return self._build(sched[book.batch_pos], check_lr(lr))
+        finally:
+            self.network.set_state(keep)
+
+    def set_back(self, items) -> None:
+        """The passes Step back goes into, oldest first: [(Pass, the counters it started
+        from)] (see pass_from, back_record)."""
+        self._history.clear()
+        for p, book in items:
+            self._history.append(p, book)
+
+    @property
+    def back_record(self) -> list[tuple]:
+        """The passes Step back goes into, oldest first, as what rebuilds them:
+        [(parameters at the pass's start, its learning rate, its counters)]."""
+        return [(dict(p.params_before), p.lr, book) for p, book, _size in self._history.frozen()[0]]
 
     @property
     def pass_record(self) -> tuple | None:

@@ -1,13 +1,17 @@
 """The history as CSV, for a spreadsheet or a script: pure, no Qt.
 
 Two tables. `epochs`: one row per closed epoch (numbered from 1, as the trace
-counts), its cost and its test cost (empty without a test set). `steps`: one
+counts), its cost, its test cost (empty without a test set) and every parameter at the
+epoch's end, one column each by name (w1, w2, b; w1_2_1 … b2 for a network). The engine
+keeps no parameters per epoch: they are trained again from the checkpoints it keeps
+(Engine.parameters_by_epoch), exactly, as the rows are written, so memory stays small
+however long the run. An epoch the engine has no checkpoint for (a session reopened
+from a file, a run before the trace forgot its records) has them empty. `steps`: one
 row per micro-step of the current pass (all of it, shown yet or not), the
 fields of the trace's JSON (core.steps.Step.to_dict): index, phase, kind,
 target, symbol, value, upstream, local, per_example, param and text, the
 explanation at 6 decimals with its lines joined by newlines inside the field
-(the csv module quotes it). The engine keeps only costs per epoch, not the
-parameters at each epoch's end, so those are not in the table.
+(the csv module quotes it).
 
 Numbers are written exactly: Python's repr of the float, which reads back as
 the same float ("0.1", "-2.5e-07", "nan", "inf"), with the ASCII minus a
@@ -32,7 +36,7 @@ EPOCH_COLUMNS = ("epoch", "cost", "test_cost")
 STEP_COLUMNS = ("index", "phase", "kind", "target", "symbol", "value", "upstream", "local",
                 "per_example", "param", "text")
 TEXT_DIGITS = 6  # the explanations' decimals, as the trace writes them
-CHUNK = 8192  # epoch rows formatted at a time: a few hundred kB of text
+CHUNK = 8192  # epoch rows formatted at a time (fewer with many parameters): ~1 MB of text
 
 
 def number(v) -> str:
@@ -49,17 +53,35 @@ def _writer(out):
     return csv.writer(out)  # RFC 4180: fields quoted as needed, rows ending in CRLF
 
 
+def epoch_columns(engine) -> tuple[str, ...]:
+    """The epochs table's header: EPOCH_COLUMNS, then the parameters' names."""
+    return EPOCH_COLUMNS + tuple(s.name for s in engine.network.slots)
+
+
 def write_epochs(engine, out) -> None:
     """Stream the epochs table to the text file object `out`."""
     w = _writer(out)
-    w.writerow(EPOCH_COLUMNS)
+    w.writerow(epoch_columns(engine))
     costs = engine.epoch_costs.view()
     tests = engine.test_costs.view() if engine.test_set is not None else costs[:0]
-    for start in range(0, len(costs), CHUNK):
-        part = costs[start : start + CHUNK].tolist()
-        tpart = list(map(repr, tests[start : start + CHUNK].tolist()))
+    blank = [""] * len(engine.network.slots)
+    params = engine.parameters_by_epoch()  # (index, values), in order, as replayed
+    nxt = next(params, None)
+    step = max(64, min(CHUNK, CHUNK * 6 // (3 + len(blank))))  # rows of ~CHUNK·6 fields
+    for start in range(0, len(costs), step):
+        part = costs[start : start + step].tolist()
+        tpart = list(map(repr, tests[start : start + step].tolist()))
         tpart += [""] * (len(part) - len(tpart))  # no test set: empty fields
-        w.writerows(zip(range(start + 1, start + len(part) + 1), map(repr, part), tpart))
+        rows = []
+        for i, c, t in zip(range(start, start + len(part)), part, tpart):
+            while nxt is not None and nxt[0] < i:  # (an index the curve has not: none)
+                nxt = next(params, None)
+            if nxt is not None and nxt[0] == i:
+                rows.append([i + 1, repr(c), t, *map(repr, nxt[1])])
+                nxt = next(params, None)
+            else:
+                rows.append([i + 1, repr(c), t, *blank])
+        w.writerows(rows)
 
 
 def _step_row(s) -> list:
@@ -104,5 +126,5 @@ def names(base: str) -> tuple[str, str]:
     return f"{base}-epochs.csv", f"{base}-steps.csv"
 
 
-__all__ = ["EPOCH_COLUMNS", "STEP_COLUMNS", "epochs_csv", "steps_csv",
+__all__ = ["EPOCH_COLUMNS", "STEP_COLUMNS", "epoch_columns", "epochs_csv", "steps_csv",
                           "write_epochs", "write_steps", "number", "read_vector", "names"]

@@ -162,3 +162,59 @@ class PassHistory:
         items, nbytes = frozen
         self._items = deque(items)
         self.nbytes = nbytes
+
+
+class ParamLog:
+    """What it takes to give the parameters at the end of every epoch without keeping
+    them (10⁶ epochs × 105 parameters would be 840 MB): the training as a list of
+    segments, each a checkpoint (the state a stretch of training started from, kept by
+    the engine: see Engine._log_op) and the operations since, one number each in `ops`
+    (0: one pass stepped through; n > 0: a fast-path call that ran n epochs) with the
+    update count after it in `iters` (to cut the log back when stepping back). Replaying
+    a segment's operations from its checkpoint gives the same numbers, since both paths
+    are pure functions of where they start (Engine.parameters_by_epoch).
+
+    Copy-on-write like CostHistory, so an undo snapshot costs nothing: `frozen`."""
+
+    MAX_SEGMENTS = 10_000  # beyond, the oldest go: their epochs lose their parameters
+
+    def __init__(self):
+        self.segments: tuple = ()
+        self.ops = CostHistory(64)
+        self.iters = CostHistory(64)
+        self.tail = None  # (parameter state, key) where the last operation left off
+
+    def __len__(self) -> int:
+        return len(self.ops)
+
+    def add(self, n: int, iteration: int, checkpoint=None) -> None:
+        if checkpoint is not None:
+            self.segments = (*self.segments[-(self.MAX_SEGMENTS - 1):], checkpoint)
+        self.ops.append(float(n))
+        self.iters.append(float(iteration))
+
+    def cut(self, iteration: int) -> None:
+        """Forget the operations that ended after update `iteration` (stepped back)."""
+        it = self.iters.view()
+        n = len(it)
+        while n and it[n - 1] > iteration:
+            n -= 1
+        if n < len(it):
+            self.ops.truncate(n)
+            self.iters.truncate(n)
+            self.segments = tuple(s for s in self.segments if s.first < n or
+                                  (s.first == n and s.book.iteration <= iteration))
+
+    def clear(self) -> None:
+        self.segments = ()
+        self.ops.clear()
+        self.iters.clear()
+        self.tail = None
+
+    def frozen(self) -> tuple:
+        return self.segments, self.ops.frozen(), self.iters.frozen(), self.tail
+
+    def thaw(self, frozen) -> None:
+        self.segments, ops, iters, self.tail = frozen
+        self.ops = CostHistory.thawed(ops)
+        self.iters = CostHistory.thawed(iters)

@@ -14,7 +14,6 @@ import json
 import math
 import os
 import re
-import stat
 from dataclasses import dataclass
 from importlib import resources
 
@@ -30,6 +29,7 @@ from core.datasets import (
     DatasetError,
 )
 from core.engine import MODES, Engine, EngineError
+from core.files import read_regular_file
 from core.network import NetworkError
 from core.setup import INITS, SEED_MAX, NetworkSpec, SetupError
 from core.symbols import MINUS, fmt_scalar, fmt_short
@@ -526,37 +526,11 @@ def read_lessons_file(path) -> str:
     """The text of the file at `path`, refusing anything that is not a regular file of
     at most MAX_FILE_BYTES (a pipe would block, a device could be endless)."""
     name = str(path)
-    fail = f"{name} could not be read"
-    try:
-        st = os.stat(path)
-        if stat.S_ISDIR(st.st_mode):
-            raise LessonError(f"{fail}: it is a folder, not a lessons file")
-        if not stat.S_ISREG(st.st_mode):
-            raise LessonError(f"{fail}: it is not a regular file (a pipe, device or socket)")
-        if st.st_size > MAX_FILE_BYTES:
-            raise LessonError(f"{fail}: it is {_size(st.st_size)}, and a lessons file may be "
-                              f"at most {_size(MAX_FILE_BYTES)}")
-        # Non-blocking, and checked again once open: the path might have been swapped for
-        # a pipe since os.stat.
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)
-                     | getattr(os, "O_BINARY", 0))
-        with os.fdopen(fd, "rb") as f:
-            if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):
-                raise LessonError(f"{fail}: it is not a regular file")
-            data = f.read(MAX_FILE_BYTES + 1)
-    except LessonError:
-        raise
-    except FileNotFoundError:
-        raise LessonError(f"{fail}: there is no such file") from None
-    except PermissionError:
-        raise LessonError(f"{fail}: permission denied") from None
-    except OSError as exc:
-        raise LessonError(f"{fail}: {exc.strerror or 'the system refused'}") from None
-    except ValueError:  # e.g. a NUL character in the path
-        raise LessonError(f"{fail}: that is not a valid file name") from None
-    if len(data) > MAX_FILE_BYTES:  # it grew since os.stat
-        raise LessonError(f"{fail}: it is larger than {_size(MAX_FILE_BYTES)}, the most a "
-                          "lessons file may be")
+    data = read_regular_file(
+        path, MAX_FILE_BYTES, LessonError, f"{name} could not be read", "a lessons file",
+        lambda n: f"it is {_size(n)}, and a lessons file may be at most "
+                  f"{_size(MAX_FILE_BYTES)}",
+        f"it is larger than {_size(MAX_FILE_BYTES)}, the most a lessons file may be")
     return _decode(data, name)
 
 

@@ -1504,7 +1504,10 @@ class MainWindow(QMainWindow):
         self._lesson = None
         self._loading = True
         try:  # opening a file is a step: Undo goes back to what was open before
-            self.undo.record("open session", self.session.load_parts, parts)
+            if parts.timeline is not None:  # the file's timeline follows that step
+                self.undo.adopt(parts.timeline, lambda: self.session.load_parts(parts))
+            else:
+                self.undo.record("open session", self.session.load_parts, parts)
         finally:
             self._loading = False
         self.apply_window_settings(parts.settings)

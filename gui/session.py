@@ -170,22 +170,44 @@ class Session(QObject):
         return SessionState(self.engine.snapshot(), self.spec, self.data, self.stride)
 
     def restore(self, state: SessionState) -> None:
-        """Be exactly as at `state`; every view redraws."""
-        structure = self.engine.network
+        """Be exactly as at `state`; every view redraws, once (see announce)."""
+        old = self.aspects()
         self.engine.restore(state.engine)
         self.spec, self.data, self.stride = state.spec, state.data, state.stride
-        if self.engine.network is not structure:
+        self.announce(old)
+
+    def aspects(self) -> tuple:
+        """What tells which signals a jump to another state must send (announce)."""
+        e = self.engine
+        return (e.network, (e.dataset, e.test_set, self.data),
+                (e.lr, e.mode, e.example, e.batch_size, self.stride, self.spec),
+                e.parameters(), (e.epoch, e.iteration))
+
+    def announce(self, old: tuple) -> None:
+        """After a jump (undo, the timeline) from a state with aspects `old`: the signals
+        of what changed, then `stepped`, which every view redraws on. Each view redrew
+        on each of four signals before: a timeline scrubbed through a run was four
+        redraws a step."""
+        net, data, setup, params, counters = self.aspects()
+        if net is not old[0]:
+            stride = self.stride
             self.networkChanged.emit()
-            self.stride = state.stride  # the window picks a stride for a new network
-        for sig in (self.datasetChanged, self.setupChanged, self.parametersChanged,
-                    self.stepped):
-            sig.emit()
+            self.stride = stride  # the window picks a stride for a new network
+        if data != old[1]:
+            self.datasetChanged.emit()
+        if setup != old[2] or net is not old[0] or data != old[1]:
+            self.setupChanged.emit()  # (as set_data and set_network send it too)
+        if params != old[3] and counters == old[4]:  # an edit (undone or redone), not
+            self.parametersChanged.emit()             # training: the loss curve marks it
+        self.stepped.emit()
 
     # ------------------------------------------------------------ session files
     def to_text(self, settings: dict | None = None) -> str:
         """The session as a session file's text (core.session_file); SessionFileError if
         it cannot be saved (overflowed parameters)."""
-        return session_file.dump(self.engine, self.spec, self.data, self.stride, settings)
+        timeline = self.recorder.to_record() if self.recorder is not None else None
+        return session_file.dump(self.engine, self.spec, self.data, self.stride, settings,
+                                 timeline)
 
     def load_parts(self, parts: session_file.SessionParts) -> None:
         """Be the session read from a file (checked whole already); every view redraws."""

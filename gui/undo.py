@@ -25,10 +25,10 @@ from __future__ import annotations
 
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
-from PySide6.QtCore import QObject, Qt, Signal, Slot
+from PySide6.QtCore import QObject, QSignalBlocker, Qt, Signal, Slot
 from PySide6.QtGui import QAction, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core import session_file as sf
 from core.setup import spec_of
 
 from .labels import Readout
@@ -434,23 +435,25 @@ class UndoHistory(QObject):
 
     def run_at(self) -> tuple[int, int, int] | None:
         """The played run the timeline is at or inside: (its stack index + 1, first epoch,
-        last epoch), if it trained whole epochs (so any epoch of it can be recomputed)."""
+        last epoch), if it closed epochs: any epoch of it can be recomputed, at full speed
+        or played in micro-steps (see go_to_epoch)."""
         i = self.stack.index()
         if i <= 0:
             return None
         cmd = self.stack.command(i - 1)
         e0, e1 = cmd.before.engine.epoch, cmd.after.engine.epoch
-        if cmd.run_text == cmd.text() or e1 <= e0 or not all(
-                _at_pass_start(st) for st in (cmd.before, cmd.after, *cmd.marks)):
-            return None  # not a played run, or one that stepped micro-steps (whose
-            # epochs the fast path would give only to rounding)
+        if cmd.run_text == cmd.text() or e1 <= e0 or _ops(cmd.after) < _ops(cmd.before):
+            return None  # not a played run (or its log was cut: nothing to replay)
         return i, e0, e1
 
     def go_to_epoch(self, epoch: int) -> bool:
         """Show the session at `epoch` of the played run the timeline is at: recomputed
         exactly from the nearest kept state before it (a run keeps at most MAX_MARKS, not
-        every epoch), then kept as one more point of the run. False if there is no such
-        run or the epoch is outside it."""
+        every epoch) by doing again what the run did from there, as the engine's log has
+        it (core.history.ParamLog: the passes stepped through and the fast-path calls),
+        then kept as one more point of the run. A run played in micro-steps shows the
+        epoch as its last update left it. False if there is no such run or the epoch is
+        outside it."""
         run = self.run_at()
         if run is None or not run[1] <= int(epoch) <= run[2]:
             return False
@@ -458,28 +461,45 @@ class UndoHistory(QObject):
         index, e0, e1 = run
         epoch = int(epoch)
         cmd = self.stack.command(index - 1)
-        states = [cmd.before, *cmd.marks]
-        base = max((st for st in states if st.engine.epoch <= epoch and _at_pass_start(st)),
-                   key=lambda st: st.engine.epoch)
         if epoch == e1:
             self._jump(index, None)
             return True
+        fast = all(_at_pass_start(st) for st in (cmd.before, cmd.after, *cmd.marks))
         found = [j for j, st in enumerate(cmd.marks) if st.engine.epoch == epoch]
-        if found:
+        if found and fast:  # (in micro-steps a mark may be part-way through the epoch)
             self._jump(index, found[0])
             return True
+        states = [st for st in (cmd.before, *cmd.marks)
+                  if st.engine.epoch < epoch or (st.engine.epoch == epoch and fast)]
+        base = max(states, key=_order)
+        ops = _log_ops(cmd.after)[_ops(base):]
+        here, aspects = self.session.snapshot(), self.session.aspects()
         self._restoring = True
-        try:  # the same epochs as the run trained, from the same state: the same numbers
+        blocker = QSignalBlocker(self.session)  # one redraw, at the end (announce)
+        try:  # what the run did, from the same state: the same numbers
             self.session.restore(base)
-            if epoch > base.engine.epoch:
-                e = self.session.engine
-                e.train(epoch - base.engine.epoch)
+            e = self.session.engine
+            last = 0
+            for op in ops.tolist():
+                if e.epoch >= epoch:
+                    break
+                last = int(op)
+                if last:
+                    e.train(min(last, epoch - e.epoch))
+                else:
+                    e.apply_update()
+            if last:
                 e.finish_forward()  # as Play leaves each frame
-                self.session.trained.emit()
+            if e.epoch != epoch:  # the log did not lead there: show what was shown
+                self.session.restore(here)
+                return False
+            blocker.unblock()
+            self.session.announce(aspects)
         finally:
+            blocker.unblock()
             self._restoring = False
         state = self.session.snapshot()
-        marks = sorted([*cmd.marks, state], key=lambda st: st.engine.epoch)
+        marks = sorted([*cmd.marks, state], key=_order)
         cmd.marks = tuple(marks)
         self._set_index(index)
         self.mark = marks.index(state)
@@ -527,6 +547,93 @@ class UndoHistory(QObject):
         self.bound()
         self.changed.emit()
         return True
+
+    # ------------------------------------------------------------ session files
+    def to_record(self) -> sf.TimelineRecord | None:
+        """The timeline as a session file keeps it (core.session_file.TimelineRecord), or
+        None if there is nothing to keep or it does not lead to the session as shown."""
+        playing = self._run is not None and self._run[1] is not None
+        if not self.stack.count() and not playing:
+            return None
+        now = self.session.snapshot()
+        steps, prev = [], None
+        for k in range(self.stack.count()):
+            c = self.stack.command(k)
+            before = c.before
+            if prev is not None and before is not prev and same_state(prev, before):
+                before = prev  # one state, written once
+            steps.append(sf.Step(c.text(), c.run_text, before, c.after, c.marks))
+            prev = c.after
+        index, mark = self.stack.index(), self.mark
+        if playing:  # saved while Play runs:
+            text, start, marks = self._run  # the run so far is a step, as if paused
+            if index < len(steps):
+                del steps[index:]
+            steps.append(sf.Step(text, text, start, now, tuple(marks)))
+            index, mark = len(steps), None
+        here = (steps[index - 1].after if mark is None else steps[index - 1].marks[mark]) \
+            if index else steps[0].before
+        if not same_state(here, now):
+            return None
+        mains = {id(st) for s in steps for st in (s.before, s.after)}
+        branches = []
+        for b in self.branches:
+            fork = self.fork_of(b)
+            base = b.base if fork is None or id(self.state_at(fork)) not in mains \
+                else self.state_at(fork)
+            entries = [sf.Step(e.text, e.run_text, e.before, e.after, e.marks)
+                       for e in b.entries]
+            entries[0] = replace(entries[0], before=base)
+            branches.append((b.made, tuple(entries)))
+        return sf.TimelineRecord(tuple(steps), index, mark, tuple(branches))
+
+    def adopt(self, record: sf.TimelineRecord, load) -> None:
+        """Open a session with its timeline: `load()` makes the session the file's; the
+        opening is one step (Undo goes back to what was open), the file's steps follow
+        it, the timeline goes where the file was, and its branches join these."""
+        from .session import DataChoice, SessionState
+
+        if self._depth or self._restoring:
+            load()  # inside another action (a lesson's start): that action is the one step
+            return
+        if not record.steps:
+            self.record("open session", load)
+            return
+        self._settle()
+        made: dict[int, SessionState] = {}
+
+        def state(x) -> SessionState:  # one object for each of the file's states
+            if id(x) not in made:
+                made[id(x)] = SessionState(x.engine, x.spec, DataChoice(**x.data), x.stride)
+            return made[id(x)]
+
+        def command(e) -> StateCommand:
+            cmd = StateCommand(self, e.text, state(e.before), state(e.after))
+            cmd.marks, cmd.run_text = tuple(state(m) for m in e.marks), e.run_text
+            return cmd
+
+        before = self.session.snapshot()
+        self._depth += 1  # what loading does is part of the opening, not steps of its own
+        try:
+            load()
+        finally:
+            self._depth -= 1
+        self._push(StateCommand(self, "open session", before, state(record.steps[0].before)))
+        self._merging = False
+        try:
+            for e in record.steps:
+                self.stack.push(command(e))
+            # counted from the end: the undo limit may have dropped the oldest steps
+            self._set_index(self.stack.count() - (len(record.steps) - record.index))
+        finally:
+            self._merging = True
+        self.mark = record.mark
+        for when, entries in record.branches:
+            b = Branch([command(e).entry() for e in entries], when)
+            self.branches.append(b)
+        del self.branches[:-MAX_BRANCHES]
+        self.bound()
+        self.changed.emit()
 
     def discard(self, branch: Branch):
         self.branches.remove(branch)
@@ -583,6 +690,23 @@ class UndoHistory(QObject):
             self._merging = True
         if i < k:
             self._go(self.state_at(0))
+
+
+def _log_ops(state):
+    """The operations the state's engine logged (core.history.ParamLog)."""
+    buf, n = state.engine.plog[1]
+    return buf[:n]
+
+
+def _ops(state) -> int:
+    return state.engine.plog[1][1]
+
+
+def _order(state) -> tuple:
+    """Where a kept state comes in its run: by updates done, then by micro-step (a pass
+    just finished comes before the next one's first steps)."""
+    e = state.engine
+    return (e.book.iteration if e.current is None else e.pass_book.iteration, e.cursor)
 
 
 def _at_pass_start(state) -> bool:

@@ -35,6 +35,54 @@ def good_text() -> str:
     return sf.dump(e, NetworkSpec(), TUTORIAL_DATA, "step", {"decimals": 3})
 
 
+def good_timeline_text() -> str:
+    """A valid version 2 session with a timeline: a run of 6 epochs with a mark at epoch
+    3, a branch, and three micro-steps of the next passes (so Step back has passes)."""
+    from types import SimpleNamespace
+
+    spec = NetworkSpec()
+    e = Engine(spec.build(), datasets.gate("or"), lr=1.0, mode="single", example=None)
+
+    def state():
+        return SimpleNamespace(engine=e.snapshot(), spec=spec, data=TUTORIAL_DATA,
+                               stride="step")
+
+    start = state()
+    e.train(3)
+    e.finish_forward()
+    mark = state()
+    e.train(3)
+    e.finish_forward()
+    end = state()
+    for _ in range(50):
+        e.step_forward()
+    now = state()
+    rec = sf.TimelineRecord(
+        steps=(sf.Step("play to epoch 6", "play", start, end, (mark,)),
+               sf.Step("step forward", "step forward", end, now)),
+        index=2, mark=None,
+        branches=((1.0e9, (sf.Step("epoch", "epoch", start, mark),)),))
+    return sf.dump(e, spec, TUTORIAL_DATA, "step", {"decimals": 3}, rec)
+
+
+def _tl(change):
+    def make(path):
+        doc = json.loads(good_timeline_text())
+        change(doc)
+        path.write_text(json.dumps(doc), encoding="utf-8")
+        return path
+    return make
+
+
+def _set(path, value):
+    """A change setting doc[path…] = value, the path as a list of keys and indices."""
+    def change(doc):
+        for k in path[:-1]:
+            doc = doc[k]
+        doc[path[-1]] = value(doc[path[-1]]) if callable(value) else value
+    return change
+
+
 def _edit(change):
     def make(path):
         doc = json.loads(good_text())
@@ -111,7 +159,7 @@ BAD_FILES = [
                                                          'number, got "fast"'),
     ("text-param", _edit(lambda d: d["parameters"].update(w1="abc")),
      '"parameters.w1" must be a finite number, got "abc"'),
-    ("version", _edit(lambda d: d.update(version=2)), "version 2"),
+    ("version", _edit(lambda d: d.update(version=3)), "version 3"),
     ("format", _edit(lambda d: d.update(format="something-else")), "not a Neuron Lab session"),
     ("no-format", _raw(b'{"a": 1}'), "not a Neuron Lab session"),
     ("two-million", _two_million, "1 to 10000 points"),
@@ -129,4 +177,44 @@ BAD_FILES = [
     ("cursor", _edit(lambda d: d["progress"]["pass"].update(cursor=999)), "cursor"),
     ("curve", _edit(lambda d: d["progress"].update(epoch_costs=[0.1, 0.2])), "lengths"),
     ("wrong-current", _edit(lambda d: d["parameters"].update(w1=0.5)), "do not match"),
+    # version 2: the timeline and the passes Step back goes into
+    ("v1-timeline", _tl(lambda d: d.update(version=1)), "unknown key"),
+    ("tl-index", _tl(_set(["timeline", "index"], 7)), '"timeline.index" must be from 0 to 2'),
+    ("tl-wrong-place", _tl(_set(["timeline", "index"], 1)),
+     '"timeline.index" does not point at the state the session is in'),
+    ("tl-mark", _tl(_set(["timeline", "mark"], 0)), '"timeline.mark" must be null'),
+    ("tl-state-ref", _tl(_set(["timeline", "steps", 0, "after"], 99)),
+     '"timeline.steps[0].after" must be from 0 to'),
+    ("tl-branches", _tl(_set(["timeline", "branches"], lambda b: b * 17)),
+     '"timeline.branches" has 17 branches; at most 16'),
+    ("tl-marks", _tl(_set(["timeline", "steps", 0, "marks"], [1] * 1025)),
+     '"timeline.steps[0].marks" has 1,025 marks; at most 1,024'),
+    ("tl-states", _tl(_set(["timeline", "states"], lambda s: s * 2501)),
+     '"timeline.states" has 10,004 states; at most 10,000'),
+    ("tl-curve", _tl(_set(["timeline", "states", 1, "curves", 0, 1], 10**6)),
+     '"timeline.states[1].curves[0][1]" must be from 0 to'),
+    ("tl-lengths", _tl(_set(["timeline", "states", 1, "curves", 0, 1], 1)),
+     '"timeline.states[1].curves" lengths do not match'),
+    ("tl-nan", _tl(_set(["timeline", "states", 1, "parameters", "w1"], "NaN")),
+     '"timeline.states[1].parameters.w1" must be a finite number'),
+    ("tl-network", _tl(_set(["timeline", "states", 0, "network", "network"], "2-99-1")),
+     '"timeline.states[0].network" cannot be built'),
+    ("tl-pass-ref", _tl(_set(["timeline", "states", 3, "back"], [0, 99])),
+     '"timeline.states[3].back[1]" must be from 0 to'),
+    ("tl-cursor", _tl(_set(["timeline", "states", 3, "pass", "cursor"], 999)),
+     '"timeline.states[3]" does not fit together'),
+    ("tl-missing", _tl(lambda d: d["timeline"].pop("branches")),
+     '"timeline" lacks \'branches\''),
+    ("back-foreign", _tl(_set(["progress", "back", 0, "start_parameters", "w9"], 1.0)),
+     '"progress.back[0].start_parameters" names \'w9\''),
+    ("back-too-many", _tl(_set(["progress", "back"], lambda b: b * 2001)),
+     '"progress.back" has'),
+    ("log-ops", _tl(_set(["progress", "log", "ops"], lambda o: [10**9] * len(o))),
+     '"progress.log.ops" must be whole numbers of epochs'),
+    ("log-mode", _tl(_set(["progress", "log", "checkpoints", 0, "mode"], "sideways")),
+     '"progress.log.checkpoints[0].mode" must be one of'),
+    ("log-checkpoint-ref", _tl(_set(["timeline", "states", 1, "log", "checkpoints"], [99])),
+     '"timeline.states[1].log.checkpoints[0]" must be from 0 to'),
+    ("spec-params", _edit(_set(["network", "params", "w1"], 0.3)),
+     '"network.params" do not give the start_parameters'),
 ]

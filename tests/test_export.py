@@ -76,7 +76,8 @@ def rows(text: str) -> list[list[str]]:
 def test_epochs_round_trip_exactly(make):
     e = make()
     head, *body = rows(epochs_csv(e))
-    assert tuple(head) == EPOCH_COLUMNS
+    names = [sl.name for sl in e.network.slots]
+    assert head == [*EPOCH_COLUMNS, *names]
     assert len(body) == len(e.epoch_costs) > 20
     assert [int(r[0]) for r in body] == list(range(1, len(body) + 1))
     assert [float(r[1]) for r in body] == e.epoch_costs.tolist()  # exactly, not approximately
@@ -85,6 +86,9 @@ def test_epochs_round_trip_exactly(make):
     else:
         assert len(e.test_costs) == len(body)
         assert [float(r[2]) for r in body] == e.test_costs.tolist()
+    # the parameters at each epoch's end (tests/test_param_log.py: the run's own), in full
+    assert [[float(v) for v in r[3:]] for r in body] == [
+        v for _, v in e.parameters_by_epoch()]
 
 
 @pytest.mark.parametrize("make", ENGINES.values(), ids=list(ENGINES))
@@ -125,7 +129,7 @@ def test_csv_is_machine_readable():
 
 def test_an_engine_without_epochs_gives_the_header_alone():
     e = Engine()
-    assert rows(epochs_csv(e)) == [list(EPOCH_COLUMNS)]
+    assert rows(epochs_csv(e)) == [[*EPOCH_COLUMNS, "w1", "w2", "b"]]
     assert len(rows(steps_csv(e))) == len(e.steps) + 1
 
 

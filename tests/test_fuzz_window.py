@@ -36,7 +36,7 @@ from session_cases import observe
 import gui.undo
 from core import gradient_check
 from core.datasets import GENERATED_TITLES, MAX_POINTS
-from core.export import EPOCH_COLUMNS
+from core.export import epoch_columns
 from gui.diagram import KEYS
 from gui.main_window import EXAMPLE_LIST_MAX, MAX_SLIDERS, MainWindow
 from gui.netdiagram import NetworkDiagram
@@ -543,7 +543,7 @@ class Walk:
             if replace or old[epochs] is None:
                 with open(epochs, encoding="utf-8") as f:
                     rows = f.read().splitlines()
-                assert rows[0] == ",".join(EPOCH_COLUMNS)
+                assert rows[0] == ",".join(epoch_columns(w.session.engine))
                 assert len(rows) - 1 == len(w.session.engine.epoch_costs)
         assert_same(session_state(w), before, "an export changed the session")
 

@@ -129,10 +129,13 @@ def test_a_bad_file_shows_a_message_and_changes_nothing(win, tmp_path, case):
     assert win.save_session_as(good)
     win.session.step_forward()
     before, title, modified = state(win), win.windowTitle(), win.isWindowModified()
+    h = win.undo
+    steps = (h.stack.count(), h.stack.index(), h.mark, list(h.branches))
     path = make(tmp_path / "lesson.json")
     assert not win.open_session(str(path))
     assert expected in win.problem_text()
     assert state(win) == before
+    assert (h.stack.count(), h.stack.index(), h.mark, list(h.branches)) == steps
     assert (win.windowTitle(), win.isWindowModified()) == (title, modified)
     assert win.session_path == os.path.abspath(good)
 

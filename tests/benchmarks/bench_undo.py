@@ -7,7 +7,9 @@ Prints: the time to train (one Play run, one undo step), the time to record a st
 at that length (two snapshots and a comparison), to undo and redo it (a restore copies
 the curves), to jump along the timeline, and the history's estimated memory after a
 run of 200 steps with undos between them (curves shared between steps; a step after
-an undo owns a fresh copy of the curves it extends).
+an undo owns a fresh copy of the curves it extends). Then, in the window (offscreen):
+the time of one step of the timeline's slider dragged through a played run of 2-3-1 on
+XOR, every view redrawing (median, ms), and of a recomputed epoch (the epoch box).
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ import time
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[2]))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QCoreApplication  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from core import Engine, datasets  # noqa: E402
 from core.setup import NetworkSpec  # noqa: E402
@@ -39,7 +41,7 @@ def ms(f, repeats=7):
 
 
 def main(epochs: int):
-    _app = QCoreApplication.instance() or QCoreApplication([])
+    _app = QApplication.instance() or QApplication([])
     s = Session(Engine(NetworkSpec().build(), datasets.gate("or"), lr=1, mode="batch"))
     h = UndoHistory(s)
     t0 = time.perf_counter()
@@ -63,6 +65,45 @@ def main(epochs: int):
     h.bound()
     print(f"kept after 200 more steps with 20 undos: {h.kept_bytes() / 1e6:.1f} MB "
           f"in {h.stack.count()} steps and {len(h.branches)} branches")
+
+    scrub()
+
+
+def scrub():
+    from gui.main_window import MainWindow
+
+    w = MainWindow()
+    w.resize(1400, 900)
+    w.show()
+    w.session.apply_setup({"network": "2-3-1", "dataset": "xor", "mode": "batch"})
+    w.speed.setCurrentIndex(5)  # 100 epochs a second: a run with 64 marks
+    w.toggle_play(True)
+    for _ in range(300):
+        w.play_frame(0.05)
+    w.toggle_play(False)
+    tl = w.timeline
+    n = tl.slider.maximum()
+    times, jumps = [], []
+    for v in [*range(n, -1, -1), *range(n + 1)]:
+        t0 = time.perf_counter()
+        tl.slider.setValue(v)  # the jump: restore, and the views' redraws it sets off
+        jumps.append(1000 * (time.perf_counter() - t0))
+        QApplication.processEvents()  # and painting
+        times.append(1000 * (time.perf_counter() - t0))
+    print(f"timeline in the window, 2-3-1, {n + 1} points: {statistics.median(jumps):7.2f} ms "
+          f"a step to jump and redraw, {statistics.median(times):7.2f} ms with painting "
+          "(medians)")
+    tl.slider.setValue(n)
+    epochs = range(tl.epoch.minimum() + 1, tl.epoch.maximum(), 7)
+    times = []
+    for e in epochs:
+        t0 = time.perf_counter()
+        tl.epoch.setValue(e)
+        QApplication.processEvents()
+        times.append(1000 * (time.perf_counter() - t0))
+    print(f"an epoch recomputed from the nearest mark: {statistics.median(times):7.2f} ms "
+          "(median)")
+    w.close()
 
 
 if __name__ == "__main__":
