@@ -308,7 +308,7 @@ def _facts(engine, p, shown: int) -> list[tuple[str, str]]:
             ("Data set", ds.name if "point" in ds.name else f"{ds.name}, {_count(ds.m)} points"),
             ("Mode", mode_text),
             ("Examples in this pass", ex),
-            ("Epoch", str(engine.pass_epoch + 1)),
+            ("Epochs done before this pass", str(engine.pass_epoch)),  # as the window counts
             ("Learning rate", f"α = {fmt_rate(p.lr)}")]
 
 

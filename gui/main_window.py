@@ -1336,11 +1336,19 @@ class MainWindow(QMainWindow):
                 self, "Replace files?", "Replace " + " and ".join(there) + "?",
         ) != QMessageBox.StandardButton.Yes:
             return
+        # a long run's parameters are trained again as the rows are written: up to a minute
+        # for a million epochs, so say that the app is busy
+        self.statusBar().showMessage(f"Writing the history of {self.session.engine.epoch:,} "
+                                     "epochs…")
+        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
             write_history(self.session.engine, path)
         except ExportError as exc:
+            self.statusBar().clearMessage()
             self.show_problem(str(exc))
             return
+        finally:
+            QGuiApplication.restoreOverrideCursor()
         self.statusBar().showMessage(f"History saved to {files[0]} and {files[1]}", 5000)
 
     # ------------------------------------------------------------ session files
