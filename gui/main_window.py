@@ -123,7 +123,6 @@ class WheelGuard(QObject):
     def install(self, root: QWidget):
         for cls in self.TYPES:
             for w in root.findChildren(cls):
-                w.removeEventFilter(self)  # once, however often a control is visited
                 w.installEventFilter(self)
 
     def eventFilter(self, obj, event):
@@ -877,7 +876,8 @@ class MainWindow(QMainWindow):
                               else "Biases (one per unit)")
         self._mark_selected()
         if hasattr(self, "_wheel_guard"):  # the new sliders, too
-            self._wheel_guard.install(self.controls_panel)
+            for sl in self.sliders.values():
+                self._wheel_guard.install(sl)
 
     def _network_changed(self):
         self._show_diagram()
