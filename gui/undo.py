@@ -230,9 +230,12 @@ class UndoHistory(QObject):
         self._pushes = 0
         session.recorder = self
 
+    _quiet = False
+
     @Slot(int)
     def _moved(self, _index):
-        self.changed.emit()
+        if not self._quiet:
+            self.changed.emit()
 
     # ------------------------------------------------------------ recording
     def record(self, text, fn, *args, merge_key=None, **kwargs):
@@ -630,6 +633,7 @@ class UndoHistory(QObject):
             self._depth -= 1
         self._push(StateCommand(self, "open session", before, state(record.steps[0].before)))
         self._merging = False
+        self._quiet = True  # one `changed` at the end, not a timeline rebuilt per step
         try:
             for e in record.steps:
                 self.stack.push(command(e))
@@ -637,6 +641,7 @@ class UndoHistory(QObject):
             self._set_index(self.stack.count() - (len(record.steps) - record.index))
         finally:
             self._merging = True
+            self._quiet = False
         self.mark = record.mark
         for when, entries in record.branches:
             b = Branch([command(e).entry() for e in entries], when)
