@@ -1007,9 +1007,10 @@ class _TimelineReader:
         return StateParts(es, spec, choice, stride)
 
 
-def load(text: str, name: str = "session.json") -> SessionParts:
+def load(text: str, name: str = "session.json", timeline: bool = True) -> SessionParts:
     """Check every field of the session in `text` and build it (a new engine); nothing
     else changes. SessionFileError naming the file and the field."""
+    timeline_wanted = timeline
     doc = parse(text, name)
     c = _Checker(name)
     v2 = doc["version"] >= 2
@@ -1085,7 +1086,8 @@ def load(text: str, name: str = "session.json") -> SessionParts:
         engine.restore(replace(engine.snapshot(), plog=_read_log(p["log"], c, "progress.log",
                                                                  engine, names, book)))
     timeline = None
-    if "timeline" in doc:
+    # without the timeline (a lesson takes the state only), its many states are not rebuilt
+    if "timeline" in doc and timeline_wanted:
         keep = engine.network.get_state()  # the states share this network object
         timeline = _TimelineReader(c, engine, spec, curves).read(doc["timeline"])
         engine.network.set_state(keep)
@@ -1122,9 +1124,10 @@ def read_text(path) -> str:
     return text
 
 
-def read(path) -> SessionParts:
-    """The session in the file at `path`, checked whole (see read_text and load)."""
-    return load(read_text(path), os.path.basename(str(path)) or str(path))
+def read(path, timeline: bool = True) -> SessionParts:
+    """The session in the file at `path`, checked whole (see read_text and load); with
+    timeline=False its timeline is neither checked nor kept."""
+    return load(read_text(path), os.path.basename(str(path)) or str(path), timeline)
 
 
 __all__ = ["FORMAT", "VERSION", "VERSIONS", "SessionFileError", "SessionParts", "StateParts",

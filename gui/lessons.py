@@ -278,7 +278,7 @@ def _session_setup(setup: dict, where: str, base: str | None) -> tuple[dict, dic
     _check_text(rel, "session", where, MAX_TITLE, one_line=True)
     path = os.path.join(base or os.curdir, rel)
     try:
-        parts = session_file.read(path)
+        parts = session_file.read(path, timeline=False)  # a lesson takes the state only
     except session_file.SessionFileError as exc:
         raise LessonError(f"{where}: session {_shown(rel)}: {exc}") from None
     spec, e = parts.spec, parts.engine

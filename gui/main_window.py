@@ -1530,7 +1530,7 @@ class MainWindow(QMainWindow):
         if "session" not in setup:
             return False
         try:
-            parts = session_file.read(setup["session"])
+            parts = session_file.read(setup["session"], timeline=False)  # the state only
         except session_file.SessionFileError as exc:
             self.show_problem(f"The lesson's session could not be opened: {exc}")
             return True
