@@ -165,6 +165,18 @@ class StateCommand(QUndoCommand):
     """One step: undo restores `before`, redo `after`. Pushed after the action is done, so
     the first redo (QUndoStack.push calls it) does nothing."""
 
+    # bumped whenever any command's marks change: the timeline rebuilds its points then
+    version = 0
+
+    @property
+    def marks(self):
+        return self._marks
+
+    @marks.setter
+    def marks(self, value):
+        self._marks = value
+        StateCommand.version += 1
+
     def __init__(self, history: UndoHistory, text: str, before, after, key=None):
         super().__init__(text)
         self.history, self.before, self.after, self.key = history, before, after, key
@@ -407,11 +419,16 @@ class UndoHistory(QObject):
         """positions() and a map from each to its place, built again only when a step or
         its marks change: 500 steps with 64 marks each are 32 000 points, and rebuilding
         them at every step made undoing all the way back quadratic."""
-        key = tuple(len(self.stack.command(k).marks) for k in range(self.stack.count()))
+        n = self.stack.count()
+        # which steps there are (the undo limit drops the oldest as one is pushed) and
+        # whether any marks changed: a few calls, not one per step
+        key = (n, StateCommand.version,
+               id(self.stack.command(0)) if n else None,
+               id(self.stack.command(n - 1)) if n else None)
         if key != getattr(self, "_timeline_key", None):
             out = [(0, None)]
-            for k, n in enumerate(key):
-                out += [(k + 1, j) for j in range(n)]
+            for k in range(n):
+                out += [(k + 1, j) for j in range(len(self.stack.command(k).marks))]
                 out.append((k + 1, None))
             self._timeline_key = key
             self._timeline_at = (out, {p: i for i, p in enumerate(out)})
