@@ -189,31 +189,18 @@ class PredictPanel(QWidget):
         playing = self.window.act_play.isChecked()
         self.about.setText(OTHER_ACTIONS if self.active else "")
         if not self.active:
-            self.asked = None
-            self.header.setText("<b>Predict, then reveal</b>")
-            self.question.setText("Turn on <i>Predict before each step</i> (here or in the Run "
-                                  "menu): each step forward then asks you for the value it "
-                                  "computes before it shows it.")
-            self.hint.setText("")
-            self._enable_answer(False)
-            return
+            return self._ask_nothing(
+                "Predict, then reveal",
+                "Turn on <i>Predict before each step</i> (here or in the Run menu): each "
+                "step forward then asks you for the value it computes before it shows it.")
         if playing:
-            self.asked = None
-            self.header.setText("<b>Playing</b>")
-            self.question.setText("Play reveals every value without asking. Pause, and the "
-                                  "next value is asked for here.")
-            self.hint.setText("")
-            self._enable_answer(False)
-            return
+            return self._ask_nothing("Playing", "Play reveals every value without asking. "
+                                                "Pause, and the next value is asked for here.")
         found = next_step(self.session.engine)
         if found is None:
-            self.asked = None
-            self.header.setText("<b>Nothing to predict</b>")
-            self.question.setText("The values overflowed, so stepping has stopped. Reset, or "
-                                  "take a smaller learning rate, to go on.")
-            self.hint.setText("")
-            self._enable_answer(False)
-            return
+            return self._ask_nothing(
+                "Nothing to predict", "The values overflowed, so stepping has stopped. "
+                                      "Reset, or take a smaller learning rate, to go on.")
         step, p = found
         if self.asked is None or self.asked[0] is not step:
             self.message.hide()  # a refusal was about the question before
@@ -240,6 +227,14 @@ class PredictPanel(QWidget):
                     "applies when it is off.")
         self.hint.setText(html.escape(how))
         self._enable_answer(True)
+
+    def _ask_nothing(self, header: str, text: str) -> None:
+        """No question now: say why, and take no answer."""
+        self.asked = None
+        self.header.setText(f"<b>{header}</b>")
+        self.question.setText(text)
+        self.hint.setText("")
+        self._enable_answer(False)
 
     def _enable_answer(self, on: bool):
         for w in (self.entry, self.check_button, self.skip_button):
