@@ -962,16 +962,21 @@ def test_overflowed_parameters_on_a_new_data_set_are_no_ok_start():
     assert e.status.ok
 
 
-def test_the_window_explains_overflowed_parameters_after_another_data_set(qtbot, win):
-    box = win.network_panel.network
-    choose_index(box, box.findData("2-3-1"))
-    choose_index(win.network_panel.activation, win.network_panel.activation.findData("relu"))
-    choose_index(win.network_panel.init, win.network_panel.init.findData("xavier"))
+def overflow_a_network(qtbot, win, epochs=2):
+    """2-3-1 ReLU from Xavier on XOR in batch with α = 10³⁰⁸: the parameters overflow."""
+    panel = win.network_panel
+    choose_index(panel.network, panel.network.findData("2-3-1"))
+    choose_index(panel.activation, panel.activation.findData("relu"))
+    choose_index(panel.init, panel.init.findData("xavier"))
     choose_index(win.dataset, win.dataset.findData("xor"))
     choose_index(win.mode, win.mode.findData("batch"))
     type_into(qtbot, win.lr.edit, "1e308")
-    win.act_epoch.trigger()
-    win.act_epoch.trigger()
+    for _ in range(epochs):
+        win.act_epoch.trigger()
+
+
+def test_the_window_explains_overflowed_parameters_after_another_data_set(qtbot, win):
+    overflow_a_network(qtbot, win)
     assert not all(math.isfinite(v) for v in win.session.engine.parameters().values())
     choose_index(win.dataset, win.dataset.findData("moons"))
     assert win.session.engine.epoch == 0
@@ -986,15 +991,7 @@ def test_the_diagram_of_an_overflowed_network_can_be_exported(qtbot, win, tmp_pa
     the walk, seed 3 of 6 × 3000). The picture of an overflow is worth keeping too."""
     from gui.export import export_diagram
 
-    box, panel = win.network_panel.network, win.network_panel
-    choose_index(box, box.findData("2-3-1"))
-    choose_index(panel.activation, panel.activation.findData("relu"))
-    choose_index(panel.init, panel.init.findData("xavier"))
-    choose_index(win.dataset, win.dataset.findData("xor"))
-    choose_index(win.mode, win.mode.findData("batch"))
-    type_into(qtbot, win.lr.edit, "1e308")
-    for _ in range(4):
-        win.act_epoch.trigger()
+    overflow_a_network(qtbot, win, epochs=4)
     assert not all(math.isfinite(v) for v in win.session.engine.parameters().values())
     path = tmp_path / f"overflow{ending}"
     export_diagram(win.shown_diagram(), path)
@@ -1004,15 +1001,7 @@ def test_the_diagram_of_an_overflowed_network_can_be_exported(qtbot, win, tmp_pa
 
 
 def test_the_window_warns_after_a_parameter_typed_into_an_overflowed_network(qtbot, win):
-    box = win.network_panel.network
-    choose_index(box, box.findData("2-3-1"))
-    choose_index(win.network_panel.activation, win.network_panel.activation.findData("relu"))
-    choose_index(win.network_panel.init, win.network_panel.init.findData("xavier"))
-    choose_index(win.dataset, win.dataset.findData("xor"))
-    choose_index(win.mode, win.mode.findData("batch"))
-    type_into(qtbot, win.lr.edit, "1e308")
-    win.act_epoch.trigger()
-    win.act_epoch.trigger()
+    overflow_a_network(qtbot, win)
     assert win.session.engine.status.kind == "non-finite"
     choose_index(win.param_pick, win.param_pick.findData("w2_1_2"))
     type_into(qtbot, win.sliders["w2_1_2"].spin.lineEdit(), "0.5")
